@@ -39,4 +39,10 @@ public static class Labels
 
     /// <summary>Encrypts the device state file at rest (where a platform keystore provides a key).</summary>
     public static ReadOnlySpan<byte> DeviceState => "lockbox/v1/device-state"u8;
+
+    /// <summary>
+    /// WhatsApp's, not Lockbox's: HKDF-SHA256 info that turns a WhatsApp backup root key into the
+    /// crypt15 body key (zero salt, not <see cref="Salt"/>). docs/WHATSAPP.md, "Keys".
+    /// </summary>
+    public static ReadOnlySpan<byte> WhatsAppBackupEncryption => "backup encryption"u8;
 }
