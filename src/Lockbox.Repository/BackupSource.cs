@@ -1,0 +1,7 @@
+namespace Lockbox.Repository;
+
+/// <summary>What one backup reads: the chat database (live, possibly in WAL mode) and an optional media folder.</summary>
+/// <param name="DatabasePath">The SQLite database file; it is copied with SQLite's online backup API, so the app may keep writing.</param>
+/// <param name="MediaDirectory">A folder whose files are backed up by relative path, or null for none.</param>
+/// <param name="DeviceName">A free-form name for the device, kept (encrypted) in the snapshot.</param>
+public sealed record BackupSource(string DatabasePath, string? MediaDirectory, string DeviceName = "");

@@ -1,0 +1,9 @@
+namespace Lockbox.Repository;
+
+/// <summary>What forget (and prune) removed.</summary>
+/// <param name="SnapshotsRemoved">Snapshot objects deleted.</param>
+/// <param name="SnapshotsKept">Snapshots left.</param>
+/// <param name="PacksDeleted">Packs deleted by prune (dead, or repacked).</param>
+/// <param name="PacksRepacked">Mostly-dead packs whose live blobs were copied into new packs.</param>
+/// <param name="BytesFreed">Bytes of packs and index objects deleted, minus bytes written by repacking.</param>
+public sealed record ForgetResult(int SnapshotsRemoved, int SnapshotsKept, int PacksDeleted, int PacksRepacked, long BytesFreed);

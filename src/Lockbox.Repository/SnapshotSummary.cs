@@ -1,0 +1,24 @@
+namespace Lockbox.Repository;
+
+/// <summary>One snapshot as listed: what was backed up and what it cost.</summary>
+/// <param name="Id">64 lowercase hex digits: SHA-256 of the stored snapshot object.</param>
+/// <param name="Sequence">1 for the first snapshot, then +1 per backup; the chain check relies on it.</param>
+/// <param name="Time">When the backup finished (device clock).</param>
+/// <param name="Device">The device name given in <see cref="BackupSource.DeviceName"/>.</param>
+/// <param name="DatabaseName">File name of the database (restored under this name).</param>
+/// <param name="DatabaseBytes">Size of the consistent database copy.</param>
+/// <param name="MediaFiles">Number of media files.</param>
+/// <param name="MediaBytes">Total size of the media files.</param>
+/// <param name="BytesAdded">Bytes this backup wrote to the store (packs, index and snapshot objects).</param>
+/// <param name="BytesStored">Bytes of packs and index in the repository after this backup.</param>
+public sealed record SnapshotSummary(
+    string Id,
+    long Sequence,
+    DateTimeOffset Time,
+    string Device,
+    string DatabaseName,
+    long DatabaseBytes,
+    int MediaFiles,
+    long MediaBytes,
+    long BytesAdded,
+    long BytesStored);

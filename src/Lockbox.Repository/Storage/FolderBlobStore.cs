@@ -1,0 +1,163 @@
+namespace Lockbox.Repository.Storage;
+
+/// <summary>
+/// A repository in a local folder. Each object is a file under the folder, at its name's path.
+/// Writes go to a temporary file in ".tmp/", are flushed to disk, then renamed into place without
+/// replacing an existing file, so a reader sees a whole object or none and a crash leaves at most a
+/// stray temporary file.
+/// </summary>
+public sealed class FolderBlobStore : IBlobStore
+{
+    private const string TempFolder = ".tmp";
+    private readonly string _root;
+
+    public FolderBlobStore(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        _root = Path.GetFullPath(path);
+    }
+
+    public string Description => $"folder {_root}";
+
+    public async Task<bool> PutIfAbsentAsync(string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        string target = PathOf(name);
+        if (File.Exists(target)) return false;
+        string tempDir = Path.Combine(_root, TempFolder);
+        string temp = Path.Combine(tempDir, $"{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(tempDir);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            using (var stream = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous, PreallocationSize = data.Length }))
+            {
+                await stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+            try
+            {
+                File.Move(temp, target, overwrite: false);
+                return true;
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                return false;
+            }
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new BlobStoreException($"Cannot write to {Description}: permission denied.", e);
+        }
+        catch (IOException e) when (IsDiskFull(e))
+        {
+            throw new BlobStoreException($"Cannot write to {Description}: the disk is full.", e);
+        }
+        catch (IOException e)
+        {
+            throw new BlobStoreException($"Cannot write '{name}' to {Description}: {e.Message}", e);
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+    }
+
+    public async Task<byte[]> GetAsync(string name, CancellationToken cancellationToken = default)
+    {
+        string path = PathOf(name);
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BlobNotFoundException(name);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BlobStoreException($"Cannot read '{name}' from {Description}: {e.Message}", e);
+        }
+    }
+
+    public async Task<byte[]> GetRangeAsync(string name, long offset, int length, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        string path = PathOf(name);
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+            long size = RandomAccess.GetLength(handle);
+            int count = (int)Math.Clamp(size - offset, 0, length);
+            byte[] buffer = new byte[count];
+            int done = 0;
+            while (done < count)
+            {
+                int n = await RandomAccess.ReadAsync(handle, buffer.AsMemory(done), offset + done, cancellationToken).ConfigureAwait(false);
+                if (n == 0) break;
+                done += n;
+            }
+            return done == count ? buffer : buffer[..done];
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BlobNotFoundException(name);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BlobStoreException($"Cannot read '{name}' from {Description}: {e.Message}", e);
+        }
+    }
+
+    public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        if (!Directory.Exists(_root)) yield break;
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = 0 };
+        foreach (string file in Directory.EnumerateFiles(_root, "*", options))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string name = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
+            if (name.StartsWith(TempFolder + "/", StringComparison.Ordinal)) continue;
+            if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            long size;
+            try { size = new FileInfo(file).Length; }
+            catch (FileNotFoundException) { continue; }
+            yield return new BlobInfo(name, size);
+        }
+    }
+
+    public Task DeleteAsync(string name, CancellationToken cancellationToken = default)
+    {
+        string path = PathOf(name);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BlobStoreException($"Cannot delete '{name}' from {Description}: {e.Message}", e);
+        }
+        return Task.CompletedTask;
+    }
+
+    private string PathOf(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.StartsWith('/') || name.EndsWith('/') || name.Contains('\\')
+            || name.Split('/').Any(part => part is "" or "." or ".." || part == TempFolder))
+            throw new ArgumentException($"Invalid object name '{name}'.", nameof(name));
+        return Path.Combine(_root, name.Replace('/', Path.DirectorySeparatorChar));
+    }
+
+    private static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) is 28 or 112; // ENOSPC, ERROR_DISK_FULL
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
