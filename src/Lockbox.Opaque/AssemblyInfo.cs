@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Lockbox.Opaque.Tests")]
+[assembly: InternalsVisibleTo("Lockbox.Benchmarks")]
