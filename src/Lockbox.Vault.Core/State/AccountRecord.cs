@@ -1,0 +1,31 @@
+namespace Lockbox.Vault.Core.State;
+
+/// <summary>
+/// One account's escrow (DESIGN.md, "Vault"): the OPAQUE registration record, the backup key as wrapped
+/// on the device (the vault cannot open it), the guess counter and limit, the locked flag, SHA-256 of the
+/// management credential, and a version bumped by every enrol / change / reset.
+/// </summary>
+internal sealed class AccountRecord
+{
+    public required string AccountId { get; init; }
+    public required byte[] Record { get; set; }
+
+    /// <summary>The wrapped key; null once erased at the guess limit (the bytes are overwritten, then dropped).</summary>
+    public byte[]? WrappedKey { get; set; }
+
+    public required byte[] ManagementHash { get; init; }
+    public int GuessCount { get; set; }
+    public int GuessLimit { get; set; }
+    public bool Locked { get; set; }
+    public long Version { get; set; }
+
+    public int GuessesLeft => Math.Max(0, GuessLimit - GuessCount);
+
+    /// <summary>Irreversibly destroys the escrowed key: zero the bytes in memory, drop the reference, mark locked.</summary>
+    public void EraseWrappedKey()
+    {
+        if (WrappedKey is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(WrappedKey);
+        WrappedKey = null;
+        Locked = true;
+    }
+}

@@ -1,0 +1,15 @@
+namespace Lockbox.Vault.Core.State;
+
+/// <summary>The response half of a command: an outcome and, depending on it, the fields the API returns.</summary>
+internal sealed record VaultResult(VaultOutcome Outcome)
+{
+    public byte[]? KE2 { get; init; }
+    public byte[]? SessionId { get; init; }
+    public int? GuessesLeft { get; init; }
+    public byte[]? SealedKey { get; init; }
+    public long? Version { get; init; }
+    public int? GuessLimit { get; init; }
+    public bool Locked { get; init; }
+
+    public static VaultResult Of(VaultOutcome outcome) => new(outcome);
+}

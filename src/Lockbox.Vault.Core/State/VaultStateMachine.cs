@@ -1,0 +1,233 @@
+using System.Security.Cryptography;
+using System.Text;
+using Lockbox.Cryptography;
+using Lockbox.Vault.Core.Commands;
+using Lockbox.Vault.Core.Hsm;
+using Lockbox.Vault.Core.Opaque;
+
+namespace Lockbox.Vault.Core.State;
+
+/// <summary>
+/// The deterministic heart of the vault: <see cref="Apply"/> turns one logged command into a state change
+/// and a response, using nothing but the command, the current state, the HSM's deterministic functions
+/// (OPRF key seed) and the OPAQUE server. No clock, no RNG, no I/O. Not thread-safe: the host applies
+/// commands one at a time (the single writer that makes guess counting linearizable).
+/// </summary>
+internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPolicy policy, VaultState? state = null)
+{
+    public const int SessionIdSize = 16;
+    public const int TransportNonceSize = 12;
+
+    public VaultState State { get; } = state ?? new VaultState();
+
+    public VaultPolicy Policy => policy;
+
+    public VaultResult Apply(VaultCommand command)
+    {
+        Expire(command.TimeMs);
+        return command switch
+        {
+            EnrolCommand c => Enrol(c),
+            StartLoginCommand c => StartLogin(c),
+            FinishLoginCommand c => FinishLogin(c),
+            ChangePasswordCommand c => Replace(c.AccountId, c.ManagementHash, c.Record, c.WrappedKey, reset: false),
+            ResetPasswordCommand c => Replace(c.AccountId, c.ManagementHash, c.Record, c.WrappedKey, reset: true),
+            DeleteCommand c => Delete(c),
+            TickCommand => VaultResult.Of(VaultOutcome.Ok),
+            _ => throw new ArgumentException("Unknown command type.", nameof(command)),
+        };
+    }
+
+    /// <summary>Read-only: the account's status as of <paramref name="nowMs"/>.</summary>
+    public VaultResult Status(string accountId, long nowMs)
+    {
+        if (!State.Accounts.TryGetValue(accountId, out AccountRecord? a)) return VaultResult.Of(VaultOutcome.NotEnrolled);
+        bool locked = a.Locked || (a.GuessCount >= a.GuessLimit && !HasLivePending(accountId, nowMs));
+        return new VaultResult(VaultOutcome.Ok) { GuessesLeft = a.GuessesLeft, GuessLimit = a.GuessLimit, Locked = locked, Version = a.Version };
+    }
+
+    /// <summary>Read-only: RFC 9807 CreateRegistrationResponse for this account's OPRF key (no state is kept between the two registration steps).</summary>
+    public byte[]? RegistrationResponse(string accountId, ReadOnlySpan<byte> request)
+    {
+        Span<byte> seed = stackalloc byte[OprfKeySeed.Size];
+        try
+        {
+            hsm.DeriveOprfKeySeed(Encoding.UTF8.GetBytes(accountId), seed);
+            return opaque.CreateRegistrationResponse(request, seed);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    /// <summary>True when some pending login has expired, i.e. a <see cref="TickCommand"/> would change state.</summary>
+    public bool HasExpired(long nowMs) => State.Pending.Values.Any(p => p.ExpiresMs <= nowMs);
+
+    private VaultResult Enrol(EnrolCommand c)
+    {
+        if (State.Accounts.ContainsKey(c.AccountId)) return VaultResult.Of(VaultOutcome.AlreadyEnrolled);
+        State.Accounts.Add(c.AccountId, new AccountRecord
+        {
+            AccountId = c.AccountId,
+            Record = c.Record,
+            WrappedKey = c.WrappedKey,
+            ManagementHash = c.ManagementHash,
+            GuessLimit = c.GuessLimit,
+            Version = 1,
+        });
+        return new VaultResult(VaultOutcome.Ok) { Version = 1, GuessesLeft = c.GuessLimit, GuessLimit = c.GuessLimit };
+    }
+
+    private VaultResult StartLogin(StartLoginCommand c)
+    {
+        string session = Convert.ToHexStringLower(c.SessionId);
+        if (c.SessionId.Length != SessionIdSize || State.Pending.ContainsKey(session)) return VaultResult.Of(VaultOutcome.InvalidMessage);
+        State.Accounts.TryGetValue(c.AccountId, out AccountRecord? a);
+        if (a is not null && (a.Locked || a.WrappedKey is null || a.GuessCount >= a.GuessLimit))
+            return new VaultResult(VaultOutcome.Locked) { GuessesLeft = 0, Locked = true };
+
+        LoginStartResult? ke2;
+        Span<byte> seed = stackalloc byte[OprfKeySeed.Size];
+        try
+        {
+            hsm.DeriveOprfKeySeed(Encoding.UTF8.GetBytes(c.AccountId), seed);
+            ke2 = opaque.GenerateKE2(a is null ? default : a.Record, Encoding.UTF8.GetBytes(c.AccountId), seed, c.KE1, c.Randomness);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+        if (ke2 is null) return VaultResult.Of(VaultOutcome.InvalidMessage);
+
+        long expires = c.TimeMs + (long)policy.LoginTimeout.TotalMilliseconds;
+        int guessesLeft;
+        if (a is null)
+        {
+            // Unknown account: same KE2 form, same response fields; nothing to count.
+            State.Pending.Add(session, new PendingLogin(c.AccountId, ke2.ServerState, expires, Fake: true, RecordVersion: 0));
+            guessesLeft = policy.DefaultGuessLimit - 1;
+        }
+        else
+        {
+            a.GuessCount++; // counted here, before the KE2 is released by the host
+            State.Pending.Add(session, new PendingLogin(c.AccountId, ke2.ServerState, expires, Fake: false, a.Version));
+            guessesLeft = a.GuessesLeft;
+        }
+        return new VaultResult(VaultOutcome.Ok) { KE2 = ke2.KE2, SessionId = c.SessionId, GuessesLeft = guessesLeft };
+    }
+
+    private VaultResult FinishLogin(FinishLoginCommand c)
+    {
+        string session = Convert.ToHexStringLower(c.SessionId);
+        if (!State.Pending.TryGetValue(session, out PendingLogin? p) || p.AccountId != c.AccountId)
+            return VaultResult.Of(VaultOutcome.UnknownSession);
+        State.Pending.Remove(session); // one KE3 per KE2: a replay finds nothing
+
+        try
+        {
+            if (p.Fake || !State.Accounts.TryGetValue(c.AccountId, out AccountRecord? a) || a.Version != p.RecordVersion)
+                return new VaultResult(VaultOutcome.LoginFailed) { GuessesLeft = p.Fake ? policy.DefaultGuessLimit - 1 : 0 };
+
+            Span<byte> sessionKey = stackalloc byte[OpaqueSizes.SessionKey];
+            try
+            {
+                if (opaque.ServerFinish(p.ServerState, c.KE3, sessionKey) && a.WrappedKey is not null && !a.Locked)
+                {
+                    a.GuessCount = 0;
+                    byte[] sealedKey = SealForTransport(sessionKey, c.AccountId, a.WrappedKey, c.TransportNonce);
+                    return new VaultResult(VaultOutcome.Ok) { SealedKey = sealedKey, GuessesLeft = a.GuessesLeft };
+                }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(sessionKey);
+            }
+
+            if (a.GuessCount >= a.GuessLimit && !HasPending(a.AccountId)) a.EraseWrappedKey();
+            return new VaultResult(VaultOutcome.LoginFailed) { GuessesLeft = a.GuessesLeft, Locked = a.Locked };
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(p.ServerState);
+        }
+    }
+
+    private VaultResult Replace(string accountId, byte[] managementHash, byte[] record, byte[] wrappedKey, bool reset)
+    {
+        if (!State.Accounts.TryGetValue(accountId, out AccountRecord? a)) return VaultResult.Of(VaultOutcome.NotEnrolled);
+        if (!CryptographicOperations.FixedTimeEquals(managementHash, a.ManagementHash)) return VaultResult.Of(VaultOutcome.Forbidden);
+        if (!reset && (a.Locked || a.WrappedKey is null)) return new VaultResult(VaultOutcome.Locked) { GuessesLeft = 0, Locked = true };
+
+        if (a.WrappedKey is not null) CryptographicOperations.ZeroMemory(a.WrappedKey);
+        a.Record = record;
+        a.WrappedKey = wrappedKey;
+        a.GuessCount = 0;
+        a.Locked = false;
+        a.Version++;
+        DropPending(accountId);
+        return new VaultResult(VaultOutcome.Ok) { Version = a.Version, GuessesLeft = a.GuessesLeft, GuessLimit = a.GuessLimit };
+    }
+
+    private VaultResult Delete(DeleteCommand c)
+    {
+        if (!State.Accounts.TryGetValue(c.AccountId, out AccountRecord? a)) return VaultResult.Of(VaultOutcome.NotEnrolled);
+        if (!CryptographicOperations.FixedTimeEquals(c.ManagementHash, a.ManagementHash)) return VaultResult.Of(VaultOutcome.Forbidden);
+        a.EraseWrappedKey();
+        CryptographicOperations.ZeroMemory(a.Record);
+        State.Accounts.Remove(c.AccountId);
+        DropPending(c.AccountId);
+        return VaultResult.Of(VaultOutcome.Ok);
+    }
+
+    /// <summary>Drops expired logins; an account whose last allowed guess lapsed unanswered loses its key now.</summary>
+    private void Expire(long nowMs)
+    {
+        List<string>? expired = null;
+        foreach ((string session, PendingLogin p) in State.Pending)
+            if (p.ExpiresMs <= nowMs) (expired ??= []).Add(session);
+        if (expired is null) return;
+        foreach (string session in expired)
+        {
+            PendingLogin p = State.Pending[session];
+            State.Pending.Remove(session);
+            CryptographicOperations.ZeroMemory(p.ServerState);
+            if (!p.Fake && State.Accounts.TryGetValue(p.AccountId, out AccountRecord? a)
+                && a.GuessCount >= a.GuessLimit && !HasPending(a.AccountId))
+                a.EraseWrappedKey();
+        }
+    }
+
+    private bool HasPending(string accountId) => State.Pending.Values.Any(p => p.AccountId == accountId);
+
+    private bool HasLivePending(string accountId, long nowMs) => State.Pending.Values.Any(p => p.AccountId == accountId && p.ExpiresMs > nowMs);
+
+    private void DropPending(string accountId)
+    {
+        foreach (string session in State.Pending.Where(p => p.Value.AccountId == accountId).Select(p => p.Key).ToList())
+            State.Pending.Remove(session);
+    }
+
+    /// <summary>
+    /// <c>key = HKDF-SHA256(ikm = session_key, salt = "", info = Labels.VaultTransport, L = 32)</c>;
+    /// <c>sealed = nonce || AES-256-GCM(key, nonce, wrapped_key, aad = account id UTF-8) || tag</c>.
+    /// </summary>
+    internal static byte[] SealForTransport(ReadOnlySpan<byte> sessionKey, string accountId, ReadOnlySpan<byte> wrappedKey, ReadOnlySpan<byte> nonce)
+    {
+        if (nonce.Length != TransportNonceSize) throw new ArgumentException("Transport nonce must be 12 bytes.", nameof(nonce));
+        Span<byte> key = stackalloc byte[Aead.KeySize];
+        try
+        {
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, sessionKey, key, ReadOnlySpan<byte>.Empty, Labels.VaultTransport);
+            byte[] output = new byte[wrappedKey.Length + Aead.Overhead];
+            nonce.CopyTo(output);
+            using var gcm = new AesGcm(key, Aead.TagSize);
+            gcm.Encrypt(nonce, wrappedKey, output.AsSpan(Aead.NonceSize, wrappedKey.Length), output.AsSpan(output.Length - Aead.TagSize), Encoding.UTF8.GetBytes(accountId));
+            return output;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+}
