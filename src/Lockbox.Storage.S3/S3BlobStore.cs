@@ -1,0 +1,236 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Lockbox.Repository.Storage;
+using Lockbox.Storage.Resilience;
+
+namespace Lockbox.Storage.S3;
+
+/// <summary>
+/// A repository in an S3 bucket (AWS or any S3-compatible server), under an optional prefix.
+/// </summary>
+/// <remarks>
+/// <para>Atomicity: S3 makes an object visible only when its PUT (or the completion of its
+/// multipart upload) succeeds, so readers never see part of one; an interrupted multipart upload
+/// leaves only invisible parts, which are aborted (and should be expired by a bucket lifecycle
+/// rule, since a crash cannot abort them).</para>
+/// <para>Put-if-absent: the object is first looked up (HEAD), then written with
+/// <c>If-None-Match: *</c>. AWS S3 honours that header (since 2024) and answers 412 to the loser of
+/// a race, so creation is exclusive there. Servers that ignore it (s3rver, older gateways) are
+/// left with check-then-put: two writers racing on one name may both succeed and the last one
+/// wins, whole. Lockbox copes: packs and index files are named by the hash of their content, so
+/// racing writers write the same bytes; snapshot names carry a random part.</para>
+/// </remarks>
+public sealed class S3BlobStore : IBlobStore, IDisposable
+{
+    private readonly AmazonS3Client client;
+    private readonly S3StoreOptions options;
+    private readonly S3Errors errors;
+    private readonly string keyPrefix;
+
+    public S3BlobStore(S3StoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.options = options;
+        errors = new S3Errors(options);
+        keyPrefix = options.Prefix.Length == 0 ? "" : options.Prefix + "/";
+        Resilience = new StoreResilience(options.Resilience);
+
+        var config = new AmazonS3Config
+        {
+            MaxErrorRetry = 0, // StoreResilience retries, with jitter, per request
+            Timeout = options.Resilience.AttemptTimeout,
+            IgnoreConfiguredEndpointUrls = true, // the endpoint comes from S3StoreOptions only
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (options.Endpoint is { } endpoint)
+        {
+            config.ServiceURL = endpoint.ToString();
+            config.ForcePathStyle = true;
+            config.AuthenticationRegion = options.Region ?? "us-east-1";
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region ?? "us-east-1");
+        }
+        if (options.HttpHandlerFactory is { } handler)
+        {
+            config.HttpClientFactory = new HandlerClientFactory(handler);
+        }
+        AWSCredentials credentials = options.SessionToken is null
+            ? new BasicAWSCredentials(options.AccessKeyId, options.SecretAccessKey)
+            : new SessionAWSCredentials(options.AccessKeyId, options.SecretAccessKey, options.SessionToken);
+        client = new AmazonS3Client(credentials, config);
+    }
+
+    public string Description => $"s3://{options.Bucket}/{options.Prefix}";
+
+    /// <summary>The retry rules of this store and how many retries it made.</summary>
+    public StoreResilience Resilience { get; }
+
+    public async Task<bool> PutIfAbsentAsync(string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        CheckName(name);
+        if (await ExistsAsync(name, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+        var upload = new S3Upload(client, options, errors, Resilience, Key(name), name);
+        var written = data.Length <= options.MultipartThreshold
+            ? await upload.PutAsync(data, cancellationToken).ConfigureAwait(false)
+            : await upload.PutInPartsAsync(data, cancellationToken).ConfigureAwait(false);
+        // An attempt whose answer was lost may have written the object: then it is ours.
+        return written || (upload.HadFailedAttempt
+            && await ResilientBlobStore.HoldsAsync(this, name, data, cancellationToken).ConfigureAwait(false));
+    }
+
+    public Task<byte[]> GetAsync(string name, CancellationToken cancellationToken = default)
+    {
+        CheckName(name);
+        return ReadAsync(name, new GetObjectRequest { BucketName = options.Bucket, Key = Key(name) }, cancellationToken);
+    }
+
+    public async Task<byte[]> GetRangeAsync(string name, long offset, int length, CancellationToken cancellationToken = default)
+    {
+        CheckName(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (length == 0)
+        {
+            return await ExistsAsync(name, cancellationToken).ConfigureAwait(false) ? [] : throw new BlobNotFoundException(name);
+        }
+        var request = new GetObjectRequest
+        {
+            BucketName = options.Bucket,
+            Key = Key(name),
+            ByteRange = new ByteRange(offset, offset + length - 1),
+        };
+        var bytes = await ReadAsync(name, request, cancellationToken).ConfigureAwait(false);
+        // A server that ignores the range (or sends more) must not hand back the wrong bytes.
+        return bytes.Length <= length ? bytes : throw new BlobStoreException($"{Description} sent {bytes.Length} bytes for a {length}-byte range of '{name}'.");
+    }
+
+    public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        string? continuation = null;
+        do
+        {
+            var request = new ListObjectsV2Request
+            {
+                BucketName = options.Bucket,
+                Prefix = keyPrefix + prefix,
+                MaxKeys = 1000,
+                ContinuationToken = continuation,
+            };
+            var page = await Resilience.ExecuteAsync($"listing of {Description}", async ct =>
+            {
+                try
+                {
+                    return await client.ListObjectsV2Async(request, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not BlobStoreException)
+                {
+                    throw errors.Map(e, null);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            foreach (var item in page.S3Objects ?? []) // null, not empty, when nothing matches
+            {
+                yield return new BlobInfo(item.Key[keyPrefix.Length..], item.Size ?? 0);
+            }
+            continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (continuation is not null);
+    }
+
+    public Task DeleteAsync(string name, CancellationToken cancellationToken = default)
+    {
+        CheckName(name);
+        return Resilience.ExecuteAsync($"deletion of {name}", async ct =>
+        {
+            try
+            {
+                await client.DeleteObjectAsync(options.Bucket, Key(name), ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
+            {
+                return true;
+            }
+            catch (Exception e) when (e is not BlobStoreException)
+            {
+                throw errors.Map(e, null);
+            }
+        }, cancellationToken);
+    }
+
+    public void Dispose() => client.Dispose();
+
+    public override string ToString() => Description;
+
+    private async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>
+        await Resilience.ExecuteAsync($"lookup of {name}", async ct =>
+        {
+            try
+            {
+                await client.GetObjectMetadataAsync(options.Bucket, Key(name), ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
+            {
+                return false; // a HEAD has no body: a missing bucket shows up on the next request
+            }
+            catch (Exception e) when (e is not BlobStoreException)
+            {
+                throw errors.Map(e, name);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
+    private Task<byte[]> ReadAsync(string name, GetObjectRequest request, CancellationToken cancellationToken) =>
+        Resilience.ExecuteAsync($"download of {name}", async ct =>
+        {
+            byte[] bytes;
+            try
+            {
+                using var response = await client.GetObjectAsync(request, ct).ConfigureAwait(false);
+                bytes = new byte[checked((int)response.ContentLength)];
+                // A connection dropped mid-body ends the stream early: EndOfStreamException, retried.
+                await response.ResponseStream.ReadExactlyAsync(bytes, ct).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception e) when ((int)e.StatusCode == 416)
+            {
+                return []; // the range starts at or past the end of an existing object
+            }
+            catch (Exception e) when (e is not BlobStoreException)
+            {
+                throw errors.Map(e, name);
+            }
+            await Resilience.ThrottleAsync(bytes.Length, ct).ConfigureAwait(false);
+            return bytes;
+        }, cancellationToken);
+
+    private string Key(string name) => keyPrefix + name;
+
+    private static void CheckName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+    }
+
+    internal static MemoryStream AsStream(ReadOnlyMemory<byte> data) =>
+        MemoryMarshal.TryGetArray(data, out var segment) && segment.Array is not null
+            ? new MemoryStream(segment.Array, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(data.ToArray(), writable: false);
+
+    private sealed class HandlerClientFactory(Func<HttpMessageHandler> handler) : HttpClientFactory
+    {
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(handler(), disposeHandler: true);
+
+        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
+    }
+}

@@ -1,0 +1,102 @@
+using Lockbox.Repository.Storage;
+using Lockbox.Storage.Resilience;
+
+namespace Lockbox.Storage.S3;
+
+/// <summary>
+/// Where an S3 repository lives and how to reach it. Build it with <see cref="FromEnvironment"/>,
+/// which follows the AWS conventions: <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>,
+/// <c>AWS_SESSION_TOKEN</c>, <c>AWS_REGION</c> (or <c>AWS_DEFAULT_REGION</c>), and
+/// <c>AWS_ENDPOINT_URL_S3</c> / <c>AWS_ENDPOINT_URL</c> for an S3-compatible server, which switches
+/// to path-style addressing. The secret never appears in <see cref="ToString"/> or in any message.
+/// </summary>
+public sealed class S3StoreOptions
+{
+    /// <summary>Objects up to this size go up in one PUT; larger ones in parts.</summary>
+    public const int DefaultMultipartThreshold = 16 * 1024 * 1024;
+
+    /// <summary>The part size of a multipart upload (S3 needs at least 5 MiB for every part but the last).</summary>
+    public const int DefaultPartSize = 8 * 1024 * 1024;
+
+    private const int MinimumPartSize = 5 * 1024 * 1024;
+
+    public S3StoreOptions(string bucket, string prefix, string accessKeyId, string secretAccessKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(bucket);
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentException.ThrowIfNullOrEmpty(accessKeyId);
+        ArgumentException.ThrowIfNullOrEmpty(secretAccessKey);
+        Bucket = bucket;
+        Prefix = prefix.Trim('/');
+        AccessKeyId = accessKeyId;
+        SecretAccessKey = secretAccessKey;
+    }
+
+    public string Bucket { get; }
+
+    /// <summary>The folder inside the bucket, without leading or trailing slash ("" for the bucket's root).</summary>
+    public string Prefix { get; }
+
+    public string AccessKeyId { get; }
+
+    internal string SecretAccessKey { get; }
+
+    public string? SessionToken { get; init; }
+
+    /// <summary>The AWS region; "us-east-1" when null.</summary>
+    public string? Region { get; init; }
+
+    /// <summary>An S3-compatible endpoint (MinIO, s3rver, ...); null for AWS itself. Path-style addressing is used with it.</summary>
+    public Uri? Endpoint { get; init; }
+
+    public ResilienceOptions Resilience { get; init; } = ResilienceOptions.Default;
+
+    public int MultipartThreshold { get; init; } = DefaultMultipartThreshold;
+
+    public int PartSize { get; init; } = DefaultPartSize;
+
+    /// <summary>Allows parts under S3's 5 MiB minimum, for tests against servers that do not enforce it.</summary>
+    internal bool AllowSmallParts { get; init; }
+
+    /// <summary>Replaces the HTTP handler, so tests can drop or fail chosen requests.</summary>
+    internal Func<HttpMessageHandler>? HttpHandlerFactory { get; init; }
+
+    /// <summary>Reads the AWS environment variables for a repository at <c>s3://bucket/prefix</c>.</summary>
+    /// <exception cref="BlobStoreException">The credentials are not set.</exception>
+    public static S3StoreOptions FromEnvironment(string bucket, string prefix, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var id = NonEmpty(environment("AWS_ACCESS_KEY_ID"));
+        var secret = NonEmpty(environment("AWS_SECRET_ACCESS_KEY"));
+        if (id is null || secret is null)
+        {
+            throw new BlobStoreException($"No S3 credentials for s3://{bucket}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.");
+        }
+        var endpointText = NonEmpty(environment("AWS_ENDPOINT_URL_S3")) ?? NonEmpty(environment("AWS_ENDPOINT_URL"));
+        Uri? endpoint = null;
+        if (endpointText is not null
+            && (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
+        {
+            throw new BlobStoreException("AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL is not an http(s) URL.");
+        }
+        return new S3StoreOptions(bucket, prefix, id, secret)
+        {
+            SessionToken = NonEmpty(environment("AWS_SESSION_TOKEN")),
+            Region = NonEmpty(environment("AWS_REGION")) ?? NonEmpty(environment("AWS_DEFAULT_REGION")),
+            Endpoint = endpoint,
+        };
+    }
+
+    /// <summary>The repository's address and endpoint, never the credentials.</summary>
+    public override string ToString() =>
+        Endpoint is null ? $"s3://{Bucket}/{Prefix}" : $"s3://{Bucket}/{Prefix} at {Endpoint.GetLeftPart(UriPartial.Authority)}";
+
+    internal void Validate()
+    {
+        Resilience.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(PartSize, AllowSmallParts ? 1 : MinimumPartSize);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MultipartThreshold, 1);
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

@@ -1,0 +1,176 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Lockbox.Repository.Storage;
+using Lockbox.Storage.Resilience;
+
+namespace Lockbox.Storage.S3;
+
+/// <summary>
+/// One create-only upload of one object: a single PUT, or a multipart upload whose parts are sent
+/// (and retried) one by one with bounded parallelism, then completed. Every request carries
+/// <c>If-None-Match: *</c> where S3 accepts it and <c>UseChunkEncoding = false</c> (s3rver stores
+/// aws-chunked framing as content otherwise).
+/// </summary>
+internal sealed class S3Upload
+{
+    private readonly AmazonS3Client client;
+    private readonly S3StoreOptions options;
+    private readonly S3Errors errors;
+    private readonly StoreResilience resilience;
+    private readonly string key;
+    private readonly string name;
+    private int failedAttempts;
+
+    public S3Upload(AmazonS3Client client, S3StoreOptions options, S3Errors errors, StoreResilience resilience, string key, string name)
+    {
+        this.client = client;
+        this.options = options;
+        this.errors = errors;
+        this.resilience = resilience;
+        this.key = key;
+        this.name = name;
+    }
+
+    /// <summary>Whether a request that may have changed the object failed along the way.</summary>
+    public bool HadFailedAttempt => Volatile.Read(ref failedAttempts) > 0;
+
+    /// <summary>One PUT; false when the server says the name exists.</summary>
+    public Task<bool> PutAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        resilience.ExecuteAsync($"upload of {name}", async ct =>
+        {
+            await resilience.ThrottleAsync(data.Length, ct).ConfigureAwait(false);
+            var request = new PutObjectRequest
+            {
+                BucketName = options.Bucket,
+                Key = key,
+                InputStream = S3BlobStore.AsStream(data),
+                UseChunkEncoding = false,
+                IfNoneMatch = "*",
+            };
+            return await CreateOnlyAsync(() => client.PutObjectAsync(request, ct)).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>A multipart upload; nothing is visible under the name until it completes.</summary>
+    public async Task<bool> PutInPartsAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var start = await resilience.ExecuteAsync($"start of the upload of {name}", async ct =>
+        {
+            try
+            {
+                return await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = options.Bucket, Key = key }, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not BlobStoreException)
+            {
+                throw errors.Map(e, null);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+
+        var written = false;
+        try
+        {
+            var parts = await UploadPartsAsync(start.UploadId, data, cancellationToken).ConfigureAwait(false);
+            written = await resilience.ExecuteAsync($"completion of the upload of {name}", ct =>
+            {
+                var request = new CompleteMultipartUploadRequest
+                {
+                    BucketName = options.Bucket,
+                    Key = key,
+                    UploadId = start.UploadId,
+                    PartETags = parts,
+                    IfNoneMatch = "*",
+                };
+                return CreateOnlyAsync(() => client.CompleteMultipartUploadAsync(request, ct));
+            }, cancellationToken).ConfigureAwait(false);
+            return written;
+        }
+        finally
+        {
+            if (!written)
+            {
+                await AbortAsync(start.UploadId).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<List<PartETag>> UploadPartsAsync(string uploadId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var count = (int)((data.Length + (long)options.PartSize - 1) / options.PartSize);
+        var parts = new PartETag[count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Resilience.MaxParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), parallel, async (index, ct) =>
+        {
+            var offset = index * options.PartSize;
+            var slice = data.Slice(offset, Math.Min(options.PartSize, data.Length - offset));
+            var number = index + 1;
+            var response = await resilience.ExecuteAsync($"upload of part {number} of {name}", async attempt =>
+            {
+                await resilience.ThrottleAsync(slice.Length, attempt).ConfigureAwait(false);
+                try
+                {
+                    return await client.UploadPartAsync(new UploadPartRequest
+                    {
+                        BucketName = options.Bucket,
+                        Key = key,
+                        UploadId = uploadId,
+                        PartNumber = number,
+                        PartSize = slice.Length,
+                        InputStream = S3BlobStore.AsStream(slice),
+                        UseChunkEncoding = false,
+                    }, attempt).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not BlobStoreException)
+                {
+                    throw errors.Map(e, null);
+                }
+            }, ct).ConfigureAwait(false);
+            parts[index] = new PartETag(number, response.ETag);
+        }).ConfigureAwait(false);
+        return [.. parts];
+    }
+
+    /// <summary>Runs a create-only request: true when written, false when the name exists.</summary>
+    private async Task<bool> CreateOnlyAsync<T>(Func<Task<T>> send)
+    {
+        try
+        {
+            await send().ConfigureAwait(false);
+            return true;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            return false;
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload" && HadFailedAttempt)
+        {
+            return false; // completed by an attempt whose answer was lost; the caller checks the content
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            // ConditionalRequestConflict: a racing create is in progress; S3 asks to try again.
+            Interlocked.Increment(ref failedAttempts);
+            throw new TransientBlobStoreException($"A concurrent upload of '{name}' is in progress.", e);
+        }
+        catch (Exception e) when (e is not BlobStoreException)
+        {
+            Interlocked.Increment(ref failedAttempts);
+            throw errors.Map(e, null);
+        }
+    }
+
+    private async Task AbortAsync(string uploadId)
+    {
+        // Best effort: a crash or a server without AbortMultipartUpload (s3rver) leaves the parts,
+        // invisible, until a lifecycle rule expires them.
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = options.Bucket, Key = key, UploadId = uploadId }, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            // Nothing is visible under the name either way.
+        }
+    }
+}
