@@ -1,0 +1,192 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Azure;
+using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Lockbox.Repository.Storage;
+using Lockbox.Storage.Resilience;
+using BlobInfo = Lockbox.Repository.Storage.BlobInfo;
+
+namespace Lockbox.Storage.Azure;
+
+/// <summary>
+/// A repository in an Azure Blob Storage container (or Azurite), under an optional prefix.
+/// </summary>
+/// <remarks>
+/// Atomicity: a blob appears only when its Put Blob or Put Block List succeeds, and both carry
+/// <c>If-None-Match: *</c>, which Azure enforces: of two writers racing on a name exactly one
+/// creates it, the other is told it exists. Large objects are staged as blocks (uncommitted blocks
+/// are invisible and expire after a week) whose ids carry a random per-upload tag, so two uploads
+/// of one name never mix each other's blocks.
+/// </remarks>
+public sealed class AzureBlobStore : IBlobStore
+{
+    private readonly AzureStoreOptions options;
+    private readonly BlobContainerClient container;
+    private readonly AzureErrors errors;
+    private readonly string keyPrefix;
+
+    public AzureBlobStore(AzureStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.options = options;
+        keyPrefix = options.Prefix.Length == 0 ? "" : options.Prefix + "/";
+        Resilience = new StoreResilience(options.Resilience);
+
+        var clientOptions = new BlobClientOptions();
+        clientOptions.Retry.MaxRetries = 0; // StoreResilience retries, with jitter, per request
+        clientOptions.Retry.NetworkTimeout = options.Resilience.AttemptTimeout;
+        if (options.HttpHandlerFactory is { } handler)
+        {
+            clientOptions.Transport = new HttpClientTransport(handler());
+        }
+        BlobServiceClient service;
+        try
+        {
+            service = new BlobServiceClient(options.ConnectionString, clientOptions);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            // The SDK's message may quote the string, key included: say only what is wrong.
+            throw new BlobStoreException("AZURE_STORAGE_CONNECTION_STRING is not a valid Azure Storage connection string.");
+        }
+        container = service.GetBlobContainerClient(options.Container);
+        errors = new AzureErrors(service.AccountName, service.Uri.GetLeftPart(UriPartial.Authority), options.Container);
+    }
+
+    public string Description => $"azure://{options.Container}/{options.Prefix}";
+
+    /// <summary>The retry rules of this store and how many retries it made.</summary>
+    public StoreResilience Resilience { get; }
+
+    public async Task<bool> PutIfAbsentAsync(string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var upload = new AzureUpload(container.GetBlockBlobClient(Key(name)), options, errors, Resilience, name);
+        var written = data.Length <= options.SingleUploadThreshold
+            ? await upload.PutAsync(data, cancellationToken).ConfigureAwait(false)
+            : await upload.PutInBlocksAsync(data, cancellationToken).ConfigureAwait(false);
+        // An attempt whose answer was lost may have written the object: then it is ours.
+        return written || (upload.HadFailedAttempt
+            && await ResilientBlobStore.HoldsAsync(this, name, data, cancellationToken).ConfigureAwait(false));
+    }
+
+    public Task<byte[]> GetAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return ReadAsync(name, default, cancellationToken);
+    }
+
+    public async Task<byte[]> GetRangeAsync(string name, long offset, int length, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (length == 0)
+        {
+            var exists = await Resilience.ExecuteAsync($"lookup of {name}", async ct =>
+            {
+                try
+                {
+                    return (await container.GetBlobClient(Key(name)).ExistsAsync(ct).ConfigureAwait(false)).Value;
+                }
+                catch (Exception e) when (e is not BlobStoreException)
+                {
+                    throw errors.Map(e, name);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            return exists ? [] : throw new BlobNotFoundException(name);
+        }
+        var bytes = await ReadAsync(name, new HttpRange(offset, length), cancellationToken).ConfigureAwait(false);
+        return bytes.Length <= length ? bytes : throw new BlobStoreException($"{Description} sent {bytes.Length} bytes for a {length}-byte range of '{name}'.");
+    }
+
+    public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var request = new GetBlobsOptions { Prefix = keyPrefix + prefix };
+        string? continuation = null;
+        do
+        {
+            var page = await Resilience.ExecuteAsync($"listing of {Description}", async ct =>
+            {
+                try
+                {
+                    var pages = container.GetBlobsAsync(request, ct).AsPages(continuation, 1000);
+                    await foreach (var first in pages.ConfigureAwait(false))
+                    {
+                        return first; // one page per request, so a retry repeats only that page
+                    }
+                    return null;
+                }
+                catch (Exception e) when (e is not BlobStoreException)
+                {
+                    throw errors.Map(e, null);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            if (page is null)
+            {
+                yield break;
+            }
+            foreach (var item in page.Values)
+            {
+                yield return new BlobInfo(item.Name[keyPrefix.Length..], item.Properties.ContentLength ?? 0);
+            }
+            continuation = string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken;
+        }
+        while (continuation is not null);
+    }
+
+    public Task DeleteAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return Resilience.ExecuteAsync($"deletion of {name}", async ct =>
+        {
+            try
+            {
+                return (await container.GetBlobClient(Key(name)).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false)).Value;
+            }
+            catch (Exception e) when (e is not BlobStoreException)
+            {
+                throw errors.Map(e, null);
+            }
+        }, cancellationToken);
+    }
+
+    public override string ToString() => Description;
+
+    private Task<byte[]> ReadAsync(string name, HttpRange range, CancellationToken cancellationToken) =>
+        Resilience.ExecuteAsync($"download of {name}", async ct =>
+        {
+            byte[] bytes;
+            try
+            {
+                var response = await container.GetBlobClient(Key(name))
+                    .DownloadStreamingAsync(new BlobDownloadOptions { Range = range }, ct).ConfigureAwait(false);
+                using var result = response.Value;
+                bytes = new byte[checked((int)result.Details.ContentLength)];
+                // A connection dropped mid-body ends the stream early: EndOfStreamException, retried.
+                await result.Content.ReadExactlyAsync(bytes, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 416)
+            {
+                return []; // the range starts at or past the end of an existing blob
+            }
+            catch (Exception e) when (e is not BlobStoreException)
+            {
+                throw errors.Map(e, name);
+            }
+            await Resilience.ThrottleAsync(bytes.Length, ct).ConfigureAwait(false);
+            return bytes;
+        }, cancellationToken);
+
+    private string Key(string name) => keyPrefix + name;
+
+    internal static MemoryStream AsStream(ReadOnlyMemory<byte> data) =>
+        MemoryMarshal.TryGetArray(data, out var segment) && segment.Array is not null
+            ? new MemoryStream(segment.Array, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(data.ToArray(), writable: false);
+}

@@ -1,0 +1,85 @@
+using System.Net.Sockets;
+using Azure;
+using Lockbox.Repository.Storage;
+using Lockbox.Storage.Resilience;
+
+namespace Lockbox.Storage.Azure;
+
+/// <summary>
+/// Turns what the Azure SDK throws into the store contract's exceptions. Messages name the account,
+/// container and endpoint, never the key.
+/// </summary>
+internal sealed class AzureErrors(string account, string endpoint, string container)
+{
+    private readonly string where = $"Azure Blob account '{account}' at {endpoint}";
+
+    public Exception Map(Exception e, string? name)
+    {
+        if (e is BlobStoreException or OperationCanceledException)
+        {
+            return e;
+        }
+        if (e is RequestFailedException { Status: not 0 } failed)
+        {
+            return MapService(failed, name);
+        }
+        if (FindNetworkCause(e) is { } network)
+        {
+            return new TransientBlobStoreException($"Cannot reach {where}: {FirstLine(network.Message)}", e);
+        }
+        if (e is IOException)
+        {
+            return new TransientBlobStoreException($"The connection to {where} broke: {FirstLine(e.Message)}", e);
+        }
+        return new BlobStoreException($"{where} request failed: {FirstLine(e.Message)}", e);
+    }
+
+    private Exception MapService(RequestFailedException e, string? name)
+    {
+        var code = e.ErrorCode;
+        switch (code)
+        {
+            case "ContainerNotFound" or "ContainerBeingDeleted":
+                return new BlobStoreException($"The container '{container}' does not exist in {where}.", e);
+            case "BlobNotFound" when name is not null:
+                return new BlobNotFoundException(name);
+            case "AuthenticationFailed" or "AuthorizationFailure" or "AuthorizationPermissionMismatch" or "InvalidAuthenticationInfo" or "AccountIsDisabled":
+                return new BlobStoreException($"{where} refused the credentials ({code}): check AZURE_STORAGE_CONNECTION_STRING.", e);
+            case "ServerBusy" or "InternalError" or "OperationTimedOut":
+                return new TransientBlobStoreException($"{where} answered {e.Status} {code}.", e);
+            default:
+                break;
+        }
+        if (e.Status == 404 && name is not null)
+        {
+            return new BlobNotFoundException(name);
+        }
+        if (e.Status == 403)
+        {
+            return new BlobStoreException($"{where} denied access to container '{container}': check AZURE_STORAGE_CONNECTION_STRING.", e);
+        }
+        if (e.Status is >= 500 or 429 or 408)
+        {
+            return new TransientBlobStoreException($"{where} answered {e.Status} {code}.", e);
+        }
+        return new BlobStoreException($"{where} refused a request on container '{container}': {e.Status} {code}.", e);
+    }
+
+    private static Exception? FindNetworkCause(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is SocketException or HttpRequestException)
+            {
+                return x.InnerException is SocketException socket ? socket : x;
+            }
+        }
+        return null;
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.AsSpan().IndexOfAny('\r', '\n');
+        return end < 0 ? message : message[..end];
+    }
+}
