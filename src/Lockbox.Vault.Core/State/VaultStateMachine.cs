@@ -22,6 +22,9 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
 
     public VaultPolicy Policy => policy;
 
+    /// <summary>Wrapped keys erased at the guess limit since this machine was built (for metrics).</summary>
+    public long KeysErased { get; private set; }
+
     public VaultResult Apply(VaultCommand command)
     {
         Expire(command.TimeMs);
@@ -127,7 +130,7 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
         try
         {
             if (p.Fake || !State.Accounts.TryGetValue(c.AccountId, out AccountRecord? a) || a.Version != p.RecordVersion)
-                return new VaultResult(VaultOutcome.LoginFailed) { GuessesLeft = p.Fake ? policy.DefaultGuessLimit - 1 : 0 };
+                return new VaultResult(VaultOutcome.LoginFailed) { GuessesLeft = p.Fake ? policy.DefaultGuessLimit - 1 : a?.GuessesLeft ?? 0 };
 
             Span<byte> sessionKey = stackalloc byte[OpaqueSizes.SessionKey];
             try
@@ -144,7 +147,7 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
                 CryptographicOperations.ZeroMemory(sessionKey);
             }
 
-            if (a.GuessCount >= a.GuessLimit && !HasPending(a.AccountId)) a.EraseWrappedKey();
+            if (a.GuessCount >= a.GuessLimit && !HasPending(a.AccountId)) Erase(a);
             return new VaultResult(VaultOutcome.LoginFailed) { GuessesLeft = a.GuessesLeft, Locked = a.Locked };
         }
         finally
@@ -194,8 +197,14 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
             CryptographicOperations.ZeroMemory(p.ServerState);
             if (!p.Fake && State.Accounts.TryGetValue(p.AccountId, out AccountRecord? a)
                 && a.GuessCount >= a.GuessLimit && !HasPending(a.AccountId))
-                a.EraseWrappedKey();
+                Erase(a);
         }
+    }
+
+    private void Erase(AccountRecord account)
+    {
+        if (account.WrappedKey is not null) KeysErased++;
+        account.EraseWrappedKey();
     }
 
     private bool HasPending(string accountId) => State.Pending.Values.Any(p => p.AccountId == accountId);
