@@ -129,7 +129,8 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
 
         try
         {
-            if (p.Fake || !State.Accounts.TryGetValue(c.AccountId, out AccountRecord? a) || a.Version != p.RecordVersion)
+            State.Accounts.TryGetValue(c.AccountId, out AccountRecord? a);
+            if (p.Fake || a is null || a.Version != p.RecordVersion)
                 return new VaultResult(VaultOutcome.LoginFailed) { GuessesLeft = p.Fake ? policy.DefaultGuessLimit - 1 : a?.GuessesLeft ?? 0 };
 
             Span<byte> sessionKey = stackalloc byte[OpaqueSizes.SessionKey];
