@@ -1,44 +1,182 @@
 using Lockbox.Cryptography;
+using Lockbox.Repository.Engine;
+using Lockbox.Repository.Format;
+using Lockbox.Repository.Format.Config;
+using Lockbox.Repository.Locking;
 using Lockbox.Repository.Storage;
 
 namespace Lockbox.Repository;
 
 /// <summary>
 /// An encrypted, deduplicating chat-backup repository in an <see cref="IBlobStore"/> (docs/FORMAT.md).
+/// Open one with <see cref="OpenAsync"/> (or create it with <see cref="InitAsync"/>), then back up,
+/// list, restore, verify and forget. Backups and forget take the repository lock; reads do not.
+/// The instance keeps its own copy of the key and wipes it on dispose.
 /// </summary>
 public sealed class BackupRepository : IAsyncDisposable
 {
-    private BackupRepository() { }
+    private readonly RepositoryState _state;
+    private readonly TimeProvider _time;
 
-    /// <summary>The highest snapshot sequence this device has seen; set it from device state to detect a store that rolls back.</summary>
+    private BackupRepository(RepositoryState state, TimeProvider time)
+    {
+        _state = state;
+        _time = time;
+    }
+
+    /// <summary>
+    /// The highest snapshot sequence this device has seen (keep it in device state and set it after opening).
+    /// List, restore, verify, backup and forget then report a store whose newest snapshot is older as damaged
+    /// (rolled back or hiding snapshots). After a backup, store <see cref="SnapshotSummary.Sequence"/>.
+    /// </summary>
     public long KnownSequence { get; set; }
 
-    public static Task<BackupRepository> InitAsync(IBlobStore store, BackupKey key, RepositoryHints? hints = null, CancellationToken ct = default)
-        => throw new NotSupportedException("engine under construction");
+    /// <summary>A short description of the store, for messages.</summary>
+    public string Description => _state.Store.Description;
 
-    public static Task<BackupRepository> OpenAsync(IBlobStore store, BackupKey key, CancellationToken ct = default)
-        => throw new NotSupportedException("engine under construction");
+    /// <summary>Creates a repository in an empty store; <see cref="RepositoryExistsException"/> if the store already has a config.</summary>
+    public static async Task<BackupRepository> InitAsync(IBlobStore store, BackupKey key, RepositoryHints? hints = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(key);
+        var time = TimeProvider.System;
+        var keys = new RepositoryKeys(key);
+        try
+        {
+            var config = RepositoryConfig.CreateNew(hints, time.GetUtcNow());
+            if (!await store.PutIfAbsentAsync(FormatConstants.ConfigName, config.Encode(keys), ct).ConfigureAwait(false))
+                throw new RepositoryExistsException(store.Description);
+            return new BackupRepository(new RepositoryState(store, keys, config), time);
+        }
+        catch
+        {
+            keys.Dispose();
+            throw;
+        }
+    }
 
-    public static Task<RepositoryHints?> ReadHintsAsync(IBlobStore store, CancellationToken ct = default)
-        => throw new NotSupportedException("engine under construction");
+    /// <summary>Opens a repository: <see cref="NotARepositoryException"/>, <see cref="WrongKeyException"/>, or <see cref="RepositoryDamagedException"/> for a changed config.</summary>
+    public static async Task<BackupRepository> OpenAsync(IBlobStore store, BackupKey key, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(key);
+        byte[] data = await ReadConfigAsync(store, ct).ConfigureAwait(false);
+        var keys = new RepositoryKeys(key);
+        try
+        {
+            RepositoryConfig config;
+            try
+            {
+                config = RepositoryConfig.Decode(keys, data, store.Description);
+            }
+            catch (CorruptDataException e)
+            {
+                throw new RepositoryDamagedException(FormatConstants.ConfigName, e.Message);
+            }
+            var state = new RepositoryState(store, keys, config);
+            return new BackupRepository(state, TimeProvider.System);
+        }
+        catch
+        {
+            keys.Dispose();
+            throw;
+        }
+    }
 
-    public static Task<bool> BreakLockAsync(IBlobStore store, BackupKey key, CancellationToken ct = default)
-        => throw new NotSupportedException("engine under construction");
+    /// <summary>Reads the vault hints without K (unauthenticated until the repository is opened with K, which checks them).</summary>
+    public static async Task<RepositoryHints?> ReadHintsAsync(IBlobStore store, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        byte[] data = await ReadConfigAsync(store, ct).ConfigureAwait(false);
+        try
+        {
+            return RepositoryConfig.ReadPublic(data, store.Description).Hints;
+        }
+        catch (CorruptDataException e)
+        {
+            throw new RepositoryDamagedException(FormatConstants.ConfigName, e.Message);
+        }
+    }
 
-    public Task<SnapshotSummary> BackupAsync(BackupSource source, IProgress<BackupProgress>? progress = null, CancellationToken ct = default)
-        => throw new NotSupportedException("engine under construction");
+    /// <summary>Removes the repository lock whoever holds it (after a crashed backup); true when there was one. Needs K.</summary>
+    public static async Task<bool> BreakLockAsync(IBlobStore store, BackupKey key, CancellationToken ct = default)
+    {
+        await using BackupRepository repository = await OpenAsync(store, key, ct).ConfigureAwait(false);
+        return await RepositoryLock.BreakAsync(store, ct).ConfigureAwait(false);
+    }
 
-    public Task<IReadOnlyList<SnapshotSummary>> ListSnapshotsAsync(CancellationToken ct = default)
-        => throw new NotSupportedException("engine under construction");
+    /// <summary>Backs up the database (consistent copy of the live file) and the media folder; returns the new snapshot.</summary>
+    public async Task<SnapshotSummary> BackupAsync(BackupSource source, IProgress<BackupProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        await using RepositoryLock held = await RepositoryLock.AcquireAsync(_state, "backup", _time, ct).ConfigureAwait(false);
+        SnapshotSummary summary = await new BackupRun(_state, KnownSequence, progress, _time).RunAsync(source, ct).ConfigureAwait(false);
+        KnownSequence = Math.Max(KnownSequence, summary.Sequence);
+        return summary;
+    }
 
-    public Task<RestoreResult> RestoreAsync(string snapshot, string targetDirectory, bool overwrite = false, IProgress<RestoreProgress>? progress = null, CancellationToken ct = default)
-        => throw new NotSupportedException("engine under construction");
+    /// <summary>Every snapshot, oldest first, after checking the chain.</summary>
+    public async Task<IReadOnlyList<SnapshotSummary>> ListSnapshotsAsync(CancellationToken ct = default)
+    {
+        var chain = SnapshotChain.OrderOrThrow(await _state.LoadSnapshotsAsync(ct).ConfigureAwait(false), KnownSequence);
+        return chain.Select(s => Summaries.From(s.Id, s.Manifest)).ToList();
+    }
 
+    /// <summary>
+    /// Restores a snapshot (id, unique id prefix, or "latest") into <paramref name="targetDirectory"/>: the database
+    /// under its file name and media under media/. Writes temporary files and renames them only after every byte was
+    /// authenticated; refuses to replace existing files unless <paramref name="overwrite"/>.
+    /// </summary>
+    public async Task<RestoreResult> RestoreAsync(string snapshot, string targetDirectory, bool overwrite = false, IProgress<RestoreProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(snapshot);
+        ArgumentException.ThrowIfNullOrWhiteSpace(targetDirectory);
+        await _state.LoadIndexAsync(ct).ConfigureAwait(false);
+        var chain = SnapshotChain.OrderOrThrow(await _state.LoadSnapshotsAsync(ct).ConfigureAwait(false), KnownSequence);
+        if (chain.Count == 0) throw new SnapshotNotFoundException(snapshot, "the repository has no snapshots yet");
+        var chosen = snapshot == "latest" ? chain[^1] : Resolve(chain, snapshot);
+        return await new RestoreRun(_state, progress).RunAsync(chosen.Id, chosen.Manifest, targetDirectory, overwrite, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks structure and chain; with <paramref name="readData"/> also reads every pack and checks every blob.</summary>
     public Task<VerifyReport> VerifyAsync(bool readData, IProgress<VerifyProgress>? progress = null, CancellationToken ct = default)
-        => throw new NotSupportedException("engine under construction");
+        => new Verifier(_state, KnownSequence, progress).RunAsync(readData, ct);
 
-    public Task<ForgetResult> ForgetAsync(int keepLast, bool prune, CancellationToken ct = default)
-        => throw new NotSupportedException("engine under construction");
+    /// <summary>Deletes all but the newest <paramref name="keepLast"/> snapshots; with <paramref name="prune"/>, removes the data only they used.</summary>
+    public async Task<ForgetResult> ForgetAsync(int keepLast, bool prune, CancellationToken ct = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keepLast, 1);
+        await using RepositoryLock held = await RepositoryLock.AcquireAsync(_state, "forget", _time, ct).ConfigureAwait(false);
+        return await new Pruner(_state, KnownSequence).RunAsync(keepLast, prune, ct).ConfigureAwait(false);
+    }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _state.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static (BlobId Id, Format.Snapshot.SnapshotManifest Manifest) Resolve(List<(BlobId Id, Format.Snapshot.SnapshotManifest Manifest)> chain, string prefix)
+    {
+        string p = prefix.Trim().ToLowerInvariant();
+        var matches = chain.Where(s => s.Id.ToHex().StartsWith(p, StringComparison.Ordinal)).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new SnapshotNotFoundException(prefix, "no snapshot has this id"),
+            _ => throw new SnapshotNotFoundException(prefix, $"{matches.Count} snapshots start with it; give more digits"),
+        };
+    }
+
+    private static async Task<byte[]> ReadConfigAsync(IBlobStore store, CancellationToken ct)
+    {
+        try
+        {
+            return await store.GetAsync(FormatConstants.ConfigName, ct).ConfigureAwait(false);
+        }
+        catch (BlobNotFoundException)
+        {
+            throw new NotARepositoryException(store.Description);
+        }
+    }
 }

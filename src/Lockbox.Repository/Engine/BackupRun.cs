@@ -1,0 +1,186 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Lockbox.Repository.Format;
+using Lockbox.Repository.Format.Index;
+using Lockbox.Repository.Format.Pack;
+using Lockbox.Repository.Format.Snapshot;
+using Lockbox.Repository.Sources;
+using Lockbox.Repository.Storage;
+
+namespace Lockbox.Repository.Engine;
+
+/// <summary>One backup: adopt orphan packs, snapshot the database, stream blocks and media through the pipeline, write the snapshot last.</summary>
+internal sealed class BackupRun(RepositoryState state, long knownSequence, IProgress<BackupProgress>? progress, TimeProvider time)
+{
+    private long _done, _total, _lastReport;
+
+    public async Task<SnapshotSummary> RunAsync(BackupSource source, CancellationToken ct)
+    {
+        string dbName = Path.GetFileName(Path.GetFullPath(source.DatabasePath));
+        List<MediaFile> media = source.MediaDirectory is null ? [] : MediaWalker.Walk(source.MediaDirectory);
+
+        await state.LoadIndexAsync(ct).ConfigureAwait(false);
+        var snapshots = await state.LoadSnapshotsAsync(ct).ConfigureAwait(false);
+        var chain = SnapshotChain.OrderOrThrow(snapshots, knownSequence);
+        (BlobId Id, SnapshotManifest Manifest)? parent = chain.Count == 0 ? null : chain[^1];
+        Dictionary<string, MediaEntry> previousMedia = parent is { } p
+            ? (await state.ReadMediaListAsync(p.Manifest, p.Id, ct).ConfigureAwait(false)).ToDictionary(m => m.Path, StringComparer.Ordinal)
+            : [];
+        List<PackRecord> adopted = await AdoptOrphanPacksAsync(ct).ConfigureAwait(false);
+
+        progress?.Report(new BackupProgress("database", 0, 0));
+        using SqliteSnapshot db = SqliteSnapshot.Create(source.DatabasePath, Path.GetTempPath());
+        int blockSize = Math.Max(db.PageSize, FormatConstants.MinimumBlockSize);
+        _total = db.Length + media.Sum(m => m.Size);
+
+        await using var pipeline = new BlobPipeline(state, adopted, ct);
+        try
+        {
+            BlobId[] blocks = await ProduceDatabaseAsync(pipeline, db, blockSize).ConfigureAwait(false);
+            var entries = new List<MediaEntry>(media.Count);
+            foreach (MediaFile file in media)
+                entries.Add(await ProduceMediaAsync(pipeline, file, previousMedia).ConfigureAwait(false));
+            await pipeline.DrainWorkersAsync().ConfigureAwait(false);
+
+            BlobId[] dbList = await StoreListAsync(pipeline, IdsToBytes(blocks), FormatConstants.ListBlobIds * BlobId.Size).ConfigureAwait(false);
+            byte[] mediaBytes = MediaList.Encode(entries);
+            BlobId[] mediaList = await StoreListAsync(pipeline, mediaBytes, FormatConstants.MediaListPieceSize).ConfigureAwait(false);
+            progress?.Report(new BackupProgress("finish", _total, _total));
+            await pipeline.CompleteAsync().ConfigureAwait(false);
+
+            foreach (var (name, packs, _) in pipeline.IndexWritten)
+                foreach (PackRecord pack in packs) state.Index.Add(pack, name);
+            long stored = state.Index.TotalPackBytes + state.IndexBytes + pipeline.IndexWritten.Sum(i => i.Bytes);
+
+            var manifest = new SnapshotManifest(
+                Sequence: (parent?.Manifest.Sequence ?? 0) + 1,
+                Previous: parent?.Id ?? default,
+                TimeUnixMs: time.GetUtcNow().ToUnixTimeMilliseconds(),
+                Device: source.DeviceName,
+                DatabaseName: dbName,
+                DatabaseBytes: db.Length,
+                PageSize: db.PageSize,
+                BlockSize: blockSize,
+                BlockCount: blocks.Length,
+                DatabaseList: dbList,
+                MediaFiles: entries.Count,
+                MediaBytes: entries.Sum(e => e.Size),
+                MediaListBytes: mediaBytes.Length,
+                MediaList: mediaList,
+                BytesAdded: pipeline.BytesAdded,
+                BytesStored: stored);
+            byte[] data = manifest.Encode(state.Keys);
+            BlobId id = BlobId.Read(SHA256.HashData(data));
+            await state.Store.PutIfAbsentAsync(FormatConstants.SnapshotPrefix + id.ToHex(), data, ct).ConfigureAwait(false);
+            return Summaries.From(id, manifest with { BytesAdded = manifest.BytesAdded + data.Length });
+        }
+        catch (Exception e)
+        {
+            await pipeline.SalvageAsync().ConfigureAwait(false);
+            if (e is OperationCanceledException && !ct.IsCancellationRequested && pipeline.Failure is { } failure)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            throw;
+        }
+    }
+
+    /// <summary>Packs in data/ that no index lists (an interrupted backup's last packs): read, check, and index them again.</summary>
+    private async Task<List<PackRecord>> AdoptOrphanPacksAsync(CancellationToken ct)
+    {
+        var adopted = new List<PackRecord>();
+        await foreach (BlobInfo info in state.Store.ListAsync(FormatConstants.DataPrefix, ct).ConfigureAwait(false))
+        {
+            string hex = info.Name[(info.Name.LastIndexOf('/') + 1)..];
+            if (!BlobId.TryParseHex(hex, out BlobId id) || state.Index.ContainsPack(id)) continue;
+            byte[] data;
+            try { data = await state.Store.GetAsync(info.Name, ct).ConfigureAwait(false); }
+            catch (BlobNotFoundException) { continue; }
+            if (!Convert.ToHexStringLower(SHA256.HashData(data)).Equals(hex, StringComparison.Ordinal)) continue;
+            try
+            {
+                adopted.Add(new PackRecord(id, data.Length, PackReader.ReadHeader(state.Keys, data)));
+            }
+            catch (CorruptDataException)
+            {
+                // Not a pack of ours, or damaged: it is never referenced, and prune removes it.
+            }
+        }
+        foreach (PackRecord pack in adopted) state.Index.Add(pack, null);
+        return adopted;
+    }
+
+    private async Task<BlobId[]> ProduceDatabaseAsync(BlobPipeline pipeline, SqliteSnapshot db, int blockSize)
+    {
+        long count = (db.Length + blockSize - 1) / blockSize;
+        var ids = new BlobId[count];
+        using var stream = new FileStream(db.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        for (int i = 0; i < count; i++)
+        {
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(blockSize);
+            int n = await stream.ReadAtLeastAsync(buffer.AsMemory(0, blockSize), blockSize, throwOnEndOfStream: false, pipeline.Token).ConfigureAwait(false);
+            await pipeline.SubmitAsync(buffer, n, ids, i, compress: true).ConfigureAwait(false);
+            Advance(n);
+        }
+        return ids;
+    }
+
+    private async Task<MediaEntry> ProduceMediaAsync(BlobPipeline pipeline, MediaFile file, Dictionary<string, MediaEntry> previous)
+    {
+        if (previous.TryGetValue(file.RelativePath, out MediaEntry? old) && old.Size == file.Size && old.ModifiedTicks == file.ModifiedTicks
+            && old.Pieces.All(state.Index.ContainsBlob))
+        {
+            Advance(file.Size);
+            return old;
+        }
+        int pieceSize = state.Config.MediaPieceSize;
+        var ids = new BlobId[(file.Size + pieceSize - 1) / pieceSize];
+        using IncrementalHash fileHash = state.Keys.CreateFileHash();
+        try
+        {
+            using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+            for (int i = 0; i < ids.Length; i++)
+            {
+                int want = (int)Math.Min(pieceSize, file.Size - (long)i * pieceSize);
+                byte[] buffer = ArrayPool<byte>.Shared.Rent(want);
+                int n = await stream.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: false, pipeline.Token).ConfigureAwait(false);
+                if (n != want)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw new SourceException($"media file {file.FullPath} shrank while it was being backed up");
+                }
+                fileHash.AppendData(buffer, 0, n);
+                await pipeline.SubmitAsync(buffer, n, ids, i, compress: false).ConfigureAwait(false);
+                Advance(n);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SourceException($"cannot read media file {file.FullPath}: {e.Message}", e);
+        }
+        return new MediaEntry(file.RelativePath, file.Size, file.ModifiedTicks, BlobId.Read(fileHash.GetHashAndReset()), ids);
+    }
+
+    private static async Task<BlobId[]> StoreListAsync(BlobPipeline pipeline, byte[] raw, int pieceSize)
+    {
+        var ids = new List<BlobId>();
+        for (int offset = 0; offset < raw.Length; offset += pieceSize)
+            ids.Add(await pipeline.StoreDirectAsync(raw.AsMemory(offset, Math.Min(pieceSize, raw.Length - offset)), compress: true).ConfigureAwait(false));
+        return [.. ids];
+    }
+
+    private static byte[] IdsToBytes(BlobId[] ids)
+    {
+        byte[] raw = new byte[ids.Length * BlobId.Size];
+        for (int i = 0; i < ids.Length; i++) ids[i].CopyTo(raw.AsSpan(i * BlobId.Size));
+        return raw;
+    }
+
+    private void Advance(long n)
+    {
+        _done += n;
+        if (progress is not null && _done - _lastReport >= 16 << 20)
+        {
+            _lastReport = _done;
+            progress.Report(new BackupProgress("backup", _done, _total));
+        }
+    }
+}

@@ -1,0 +1,247 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Lockbox.Repository.Format;
+using Lockbox.Repository.Format.Index;
+using Lockbox.Repository.Format.Pack;
+using Lockbox.Repository.Storage;
+
+namespace Lockbox.Repository.Engine;
+
+/// <summary>
+/// The backup's write path, across cores with bounded buffers:
+/// producer → workers (keyed hash, dedup, zstd) → packer (AEAD into an 8 MiB pack) → uploader (pack, then index objects).
+/// Write ordering (FORMAT.md): a pack is stored before any index object lists it; the caller writes
+/// the snapshot only after <see cref="CompleteAsync"/>, so every blob a snapshot names is in a stored pack and index.
+/// A failure in any stage cancels the others; the pipeline is unusable afterwards.
+/// </summary>
+internal sealed class BlobPipeline : IAsyncDisposable
+{
+    private readonly RepositoryState _state;
+    private readonly Channel<WorkItem> _work;
+    private readonly Channel<SealItem> _seal;
+    private readonly Channel<FinishedPack> _upload;
+    private readonly ConcurrentDictionary<BlobId, byte> _claimed = new();
+    private readonly CancellationTokenSource _cts;
+    private readonly Task[] _workers;
+    private readonly Task _packer, _uploader;
+    private readonly List<PackRecord> _unindexed = [];
+    private readonly List<PackRecord> _written = [];
+    private long _bytesAdded;
+
+    public BlobPipeline(RepositoryState state, IEnumerable<PackRecord> adoptedUnindexed, CancellationToken ct)
+    {
+        _state = state;
+        _unindexed.AddRange(adoptedUnindexed);
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        int workers = Math.Max(1, Environment.ProcessorCount);
+        _work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(workers * 4) { SingleWriter = true });
+        _seal = Channel.CreateBounded<SealItem>(new BoundedChannelOptions(256) { SingleReader = true });
+        _upload = Channel.CreateBounded<FinishedPack>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        _workers = Enumerable.Range(0, workers).Select(_ => Task.Run(() => Guard(WorkAsync))).ToArray();
+        _packer = Task.Run(() => Guard(PackAsync));
+        _uploader = Task.Run(() => Guard(UploadAsync));
+    }
+
+    public long BytesAdded => Interlocked.Read(ref _bytesAdded);
+
+    /// <summary>The first real failure of a stage (not the cancellation it caused elsewhere), if any.</summary>
+    public Exception? Failure => _workers.Append(_packer).Append(_uploader)
+        .Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!)
+        .FirstOrDefault(e => e is not OperationCanceledException);
+    public IReadOnlyList<PackRecord> WrittenPacks => _written;
+    public CancellationToken Token => _cts.Token;
+
+    /// <summary>Queues a blob whose id the workers compute into <paramref name="ids"/>[<paramref name="slot"/>]; takes ownership of the rented buffer.</summary>
+    public async ValueTask SubmitAsync(byte[] rented, int length, BlobId[] ids, int slot, bool compress)
+    {
+        try
+        {
+            await _work.Writer.WriteAsync(new WorkItem(rented, length, ids, slot, compress), _cts.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            throw;
+        }
+    }
+
+    /// <summary>Waits until every submitted blob has its id (the packer and uploader keep running).</summary>
+    public async Task DrainWorkersAsync()
+    {
+        _work.Writer.TryComplete();
+        await Task.WhenAll(_workers).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores one blob hashed by the caller (list blobs, after <see cref="DrainWorkersAsync"/>); returns its id.</summary>
+    public async ValueTask<BlobId> StoreDirectAsync(ReadOnlyMemory<byte> raw, bool compress)
+    {
+        BlobId id = _state.Keys.ComputeId(raw.Span);
+        if (_state.Index.ContainsBlob(id) || !_claimed.TryAdd(id, 0)) return id;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(raw.Length);
+        raw.Span.CopyTo(buffer);
+        await _seal.Writer.WriteAsync(Prepare(id, buffer, raw.Length, compress), _cts.Token).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>Flushes the last pack and the remaining index entries; returns the packs this run wrote.</summary>
+    public async Task CompleteAsync()
+    {
+        _work.Writer.TryComplete();
+        await Task.WhenAll(_workers).ConfigureAwait(false);
+        _seal.Writer.TryComplete();
+        await _packer.ConfigureAwait(false);
+        await _uploader.ConfigureAwait(false);
+        await FlushIndexAsync(_cts.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After a failure or cancellation: record the packs already stored in an index object, so a rerun
+    /// does not upload them again (best effort; a rerun also adopts packs missing from the index).
+    /// </summary>
+    public async Task SalvageAsync()
+    {
+        await _cts.CancelAsync().ConfigureAwait(false);
+        try { await Task.WhenAll([.. _workers, _packer, _uploader]).ConfigureAwait(false); }
+        catch (Exception) { /* the original failure is what the caller reports */ }
+        try { await FlushIndexAsync(CancellationToken.None).ConfigureAwait(false); }
+        catch (BlobStoreException) { }
+    }
+
+    private async Task Guard(Func<Task> stage)
+    {
+        try
+        {
+            await stage().ConfigureAwait(false);
+        }
+        catch
+        {
+            await _cts.CancelAsync().ConfigureAwait(false);
+            _work.Writer.TryComplete();
+            _seal.Writer.TryComplete();
+            _upload.Writer.TryComplete();
+            throw;
+        }
+    }
+
+    private async Task WorkAsync()
+    {
+        CancellationToken ct = _cts.Token;
+        await foreach (WorkItem item in _work.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            BlobId id = _state.Keys.ComputeId(item.Buffer.AsSpan(0, item.Length));
+            item.Ids[item.Slot] = id;
+            if (_state.Index.ContainsBlob(id) || !_claimed.TryAdd(id, 0))
+            {
+                ArrayPool<byte>.Shared.Return(item.Buffer);
+                continue;
+            }
+            await _seal.Writer.WriteAsync(Prepare(id, item.Buffer, item.Length, item.Compress), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Compresses when asked and when it saves bytes; owns <paramref name="buffer"/> from here on.</summary>
+    private static SealItem Prepare(BlobId id, byte[] buffer, int length, bool compress)
+    {
+        if (compress && length > 0)
+        {
+            byte[] packed = ArrayPool<byte>.Shared.Rent(Compression.Bound(length));
+            int n = Compression.Compress(buffer.AsSpan(0, length), packed);
+            if (n < length)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                return new SealItem(id, packed, n, FormatConstants.CompressionZstd, length);
+            }
+            ArrayPool<byte>.Shared.Return(packed);
+        }
+        return new SealItem(id, buffer, length, FormatConstants.CompressionNone, length);
+    }
+
+    private async Task PackAsync()
+    {
+        CancellationToken ct = _cts.Token;
+        int target = _state.Config.PackSize;
+        PackWriter? writer = null;
+        try
+        {
+            await foreach (SealItem item in _seal.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    writer ??= new PackWriter(_state.Keys, target);
+                    writer.Add(item.Id, item.Buffer.AsSpan(0, item.Length), item.Compression, item.RawLength);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(item.Buffer);
+                }
+                if (writer.Length >= target)
+                {
+                    FinishedPack pack = writer.Finish();
+                    writer.Dispose();
+                    writer = null;
+                    await _upload.Writer.WriteAsync(pack, ct).ConfigureAwait(false);
+                }
+            }
+            if (writer is { Count: > 0 })
+                await _upload.Writer.WriteAsync(writer.Finish(), ct).ConfigureAwait(false);
+            _upload.Writer.TryComplete();
+        }
+        finally
+        {
+            writer?.Dispose();
+        }
+    }
+
+    private async Task UploadAsync()
+    {
+        CancellationToken ct = _cts.Token;
+        await foreach (FinishedPack pack in _upload.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            await _state.Store.PutIfAbsentAsync(pack.Name, pack.Bytes, ct).ConfigureAwait(false);
+            Interlocked.Add(ref _bytesAdded, pack.Bytes.Length);
+            var record = new PackRecord(pack.Id, pack.Bytes.Length, pack.Entries);
+            lock (_unindexed)
+            {
+                _written.Add(record);
+                _unindexed.Add(record);
+            }
+            if (_unindexed.Count >= FormatConstants.PacksPerIndex) await FlushIndexAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task FlushIndexAsync(CancellationToken ct)
+    {
+        PackRecord[] batch;
+        lock (_unindexed)
+        {
+            batch = [.. _unindexed];
+        }
+        if (batch.Length == 0) return;
+        byte[] data = IndexFile.Encode(_state.Keys, batch);
+        string name = FormatConstants.IndexPrefix + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data));
+        await _state.Store.PutIfAbsentAsync(name, data, ct).ConfigureAwait(false);
+        Interlocked.Add(ref _bytesAdded, data.Length);
+        lock (_unindexed)
+        {
+            _unindexed.RemoveRange(0, batch.Length);
+            IndexWritten.Add((name, batch, data.Length));
+        }
+    }
+
+    /// <summary>Index objects this run wrote, with the packs each lists.</summary>
+    public List<(string Name, PackRecord[] Packs, long Bytes)> IndexWritten { get; } = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_cts.IsCancellationRequested) await _cts.CancelAsync().ConfigureAwait(false);
+        try { await Task.WhenAll([.. _workers, _packer, _uploader]).ConfigureAwait(false); }
+        catch (Exception) { /* reported by CompleteAsync or the producer */ }
+        while (_work.Reader.TryRead(out WorkItem w)) ArrayPool<byte>.Shared.Return(w.Buffer);
+        while (_seal.Reader.TryRead(out SealItem s)) ArrayPool<byte>.Shared.Return(s.Buffer);
+        _cts.Dispose();
+    }
+
+    private readonly record struct WorkItem(byte[] Buffer, int Length, BlobId[] Ids, int Slot, bool Compress);
+    private readonly record struct SealItem(BlobId Id, byte[] Buffer, int Length, byte Compression, int RawLength);
+}

@@ -1,0 +1,208 @@
+using System.Security.Cryptography;
+using Lockbox.Repository.Format;
+using Lockbox.Repository.Format.Config;
+using Lockbox.Repository.Format.Index;
+using Lockbox.Repository.Format.Pack;
+using Lockbox.Repository.Format.Snapshot;
+using Lockbox.Repository.Storage;
+
+namespace Lockbox.Repository.Engine;
+
+/// <summary>
+/// An open repository: its store, keys and config, the loaded index, and the loaded snapshots.
+/// Every object read is authenticated before use; damage surfaces as <see cref="RepositoryDamagedException"/>.
+/// </summary>
+internal sealed class RepositoryState : IDisposable
+{
+    private readonly Dictionary<BlobId, byte[]> _salts = [];
+
+    public RepositoryState(IBlobStore store, RepositoryKeys keys, RepositoryConfig config)
+    {
+        Store = store;
+        Keys = keys;
+        Config = config;
+    }
+
+    public IBlobStore Store { get; }
+    public RepositoryKeys Keys { get; }
+    public RepositoryConfig Config { get; }
+    public MasterIndex Index { get; private set; } = new();
+    public long IndexBytes { get; private set; }
+
+    public static RepositoryDamagedException Damaged(string name, string problem) => new(name, problem);
+
+    /// <summary>Reads an object, turning "missing" into damage.</summary>
+    public async Task<byte[]> GetAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            return await Store.GetAsync(name, ct).ConfigureAwait(false);
+        }
+        catch (BlobNotFoundException)
+        {
+            throw Damaged(name, "missing");
+        }
+    }
+
+    /// <summary>Checks that a content-addressed object's bytes hash to its name.</summary>
+    public static void CheckName(string name, string prefix, ReadOnlySpan<byte> data)
+    {
+        string expected = Convert.ToHexStringLower(SHA256.HashData(data));
+        string hex = name[prefix.Length..];
+        int slash = hex.LastIndexOf('/');
+        if (slash >= 0) hex = hex[(slash + 1)..];
+        if (!string.Equals(hex, expected, StringComparison.Ordinal))
+            throw Damaged(name, "content does not match its name (tampered, truncated or swapped)");
+    }
+
+    /// <summary>(Re)loads every index object into a fresh <see cref="MasterIndex"/>.</summary>
+    public async Task LoadIndexAsync(CancellationToken ct, List<string>? problems = null)
+    {
+        var index = new MasterIndex();
+        long bytes = 0;
+        await foreach (BlobInfo info in Store.ListAsync(FormatConstants.IndexPrefix, ct).ConfigureAwait(false))
+        {
+            List<PackRecord> packs;
+            byte[] data;
+            try
+            {
+                data = await GetAsync(info.Name, ct).ConfigureAwait(false);
+                CheckName(info.Name, FormatConstants.IndexPrefix, data);
+                try
+                {
+                    packs = IndexFile.Decode(Keys, data);
+                }
+                catch (CorruptDataException e)
+                {
+                    throw Damaged(info.Name, e.Message);
+                }
+            }
+            catch (RepositoryDamagedException e) when (problems is not null)
+            {
+                problems.Add(e.Message["repository damaged: ".Length..]);
+                continue;
+            }
+            index.AddIndexObject(info.Name);
+            foreach (PackRecord p in packs) index.Add(p, info.Name);
+            bytes += data.Length;
+        }
+        Index = index;
+        IndexBytes = bytes;
+    }
+
+    /// <summary>Loads every snapshot manifest, keyed by id.</summary>
+    public async Task<Dictionary<BlobId, SnapshotManifest>> LoadSnapshotsAsync(CancellationToken ct, List<string>? problems = null)
+    {
+        var result = new Dictionary<BlobId, SnapshotManifest>();
+        await foreach (BlobInfo info in Store.ListAsync(FormatConstants.SnapshotPrefix, ct).ConfigureAwait(false))
+        {
+            try
+            {
+                string hex = info.Name[FormatConstants.SnapshotPrefix.Length..];
+                if (!BlobId.TryParseHex(hex, out BlobId id)) throw Damaged(info.Name, "unexpected object name");
+                byte[] data = await GetAsync(info.Name, ct).ConfigureAwait(false);
+                CheckName(info.Name, FormatConstants.SnapshotPrefix, data);
+                try
+                {
+                    result[id] = SnapshotManifest.Decode(Keys, data);
+                }
+                catch (CorruptDataException e)
+                {
+                    throw Damaged(info.Name, e.Message);
+                }
+            }
+            catch (RepositoryDamagedException e) when (problems is not null)
+            {
+                problems.Add(e.Message["repository damaged: ".Length..]);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Reads, decrypts and checks one blob by id.</summary>
+    public async Task<byte[]> ReadBlobAsync(BlobId id, CancellationToken ct)
+    {
+        if (!Index.TryGet(id, out PackRecord pack, out PackEntry entry))
+            throw Damaged($"blob {id.ToHex()[..16]}", "not in the index (missing data)");
+        byte[] salt = await SaltAsync(pack, ct).ConfigureAwait(false);
+        byte[] sealedBlob = await RangeAsync(pack.Name, entry.Offset, (int)entry.SealedLength, ct).ConfigureAwait(false);
+        byte[] raw = new byte[entry.RawLength];
+        using var cipher = new PackCipher(Keys, salt);
+        try
+        {
+            PackReader.OpenBlob(Keys, cipher, entry, sealedBlob, raw);
+        }
+        catch (CorruptDataException e)
+        {
+            throw Damaged(pack.Name, e.Message);
+        }
+        return raw;
+    }
+
+    private async Task<byte[]> SaltAsync(PackRecord pack, CancellationToken ct)
+    {
+        lock (_salts)
+        {
+            if (_salts.TryGetValue(pack.Id, out byte[]? cached)) return cached;
+        }
+        byte[] salt = await RangeAsync(pack.Name, 0, FormatConstants.PackSaltSize, ct).ConfigureAwait(false);
+        lock (_salts) _salts[pack.Id] = salt;
+        return salt;
+    }
+
+    private async Task<byte[]> RangeAsync(string name, long offset, int length, CancellationToken ct)
+    {
+        byte[] data;
+        try
+        {
+            data = await Store.GetRangeAsync(name, offset, length, ct).ConfigureAwait(false);
+        }
+        catch (BlobNotFoundException)
+        {
+            throw Damaged(name, "missing");
+        }
+        if (data.Length != length) throw Damaged(name, "truncated");
+        return data;
+    }
+
+    /// <summary>Concatenates list blobs (database block list, media list).</summary>
+    public async Task<byte[]> ReadListAsync(BlobId[] ids, long expectedLength, CancellationToken ct)
+    {
+        var output = new byte[expectedLength];
+        long position = 0;
+        foreach (BlobId id in ids)
+        {
+            byte[] part = await ReadBlobAsync(id, ct).ConfigureAwait(false);
+            if (position + part.Length > expectedLength) throw Damaged($"list blob {id.ToHex()[..16]}", "longer than recorded");
+            part.CopyTo(output, position);
+            position += part.Length;
+        }
+        if (position != expectedLength) throw Damaged("snapshot list", "shorter than recorded");
+        return output;
+    }
+
+    public async Task<BlobId[]> ReadBlockListAsync(SnapshotManifest s, CancellationToken ct)
+    {
+        byte[] raw = await ReadListAsync(s.DatabaseList, s.BlockCount * BlobId.Size, ct).ConfigureAwait(false);
+        var ids = new BlobId[s.BlockCount];
+        for (int i = 0; i < ids.Length; i++) ids[i] = BlobId.Read(raw.AsSpan(i * BlobId.Size));
+        return ids;
+    }
+
+    public async Task<List<MediaEntry>> ReadMediaListAsync(SnapshotManifest s, BlobId snapshotId, CancellationToken ct)
+    {
+        byte[] raw = await ReadListAsync(s.MediaList, s.MediaListBytes, ct).ConfigureAwait(false);
+        try
+        {
+            List<MediaEntry> list = MediaList.Decode(raw, Config.MediaPieceSize);
+            if (list.Count != s.MediaFiles) throw new CorruptDataException("media count differs from the snapshot");
+            return list;
+        }
+        catch (CorruptDataException e)
+        {
+            throw Damaged(FormatConstants.SnapshotPrefix + snapshotId.ToHex(), e.Message);
+        }
+    }
+
+    public void Dispose() => Keys.Dispose();
+}

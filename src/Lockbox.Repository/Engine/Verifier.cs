@@ -1,0 +1,93 @@
+using Lockbox.Repository.Format;
+using Lockbox.Repository.Format.Index;
+using Lockbox.Repository.Format.Pack;
+using Lockbox.Repository.Storage;
+
+namespace Lockbox.Repository.Engine;
+
+/// <summary>
+/// Checks a repository without trusting it: every index and snapshot object authenticates and matches its
+/// name, the snapshot chain is whole, every blob a snapshot needs is indexed in a pack that exists with the
+/// indexed size; with readData, every pack's hash, header and every blob are checked too. Collects problems
+/// instead of stopping at the first.
+/// </summary>
+internal sealed class Verifier(RepositoryState state, long knownSequence, IProgress<VerifyProgress>? progress)
+{
+    private const int MaxProblemsPerKind = 20;
+
+    public async Task<VerifyReport> RunAsync(bool readData, CancellationToken ct)
+    {
+        var problems = new List<string>();
+        progress?.Report(new VerifyProgress("structure", 0, 0));
+        await state.LoadIndexAsync(ct, problems).ConfigureAwait(false);
+        var snapshots = await state.LoadSnapshotsAsync(ct, problems).ConfigureAwait(false);
+        var chain = SnapshotChain.Order(snapshots, knownSequence, problems);
+
+        var stored = new Dictionary<string, long>(StringComparer.Ordinal);
+        await foreach (BlobInfo info in state.Store.ListAsync(FormatConstants.DataPrefix, ct).ConfigureAwait(false))
+            stored[info.Name] = info.Size;
+        var badPacks = new HashSet<BlobId>();
+        foreach (PackRecord pack in state.Index.Packs)
+        {
+            if (!stored.TryGetValue(pack.Name, out long size)) { problems.Add($"{pack.Name}: missing"); badPacks.Add(pack.Id); }
+            else if (size != pack.Length) { problems.Add($"{pack.Name}: size {size} differs from the indexed {pack.Length} (truncated or replaced)"); badPacks.Add(pack.Id); }
+        }
+
+        foreach (var (id, manifest) in chain)
+        {
+            string name = FormatConstants.SnapshotPrefix + id.ToHex();
+            try
+            {
+                var needed = new List<BlobId>(manifest.DatabaseList);
+                needed.AddRange(manifest.MediaList);
+                needed.AddRange(await state.ReadBlockListAsync(manifest, ct).ConfigureAwait(false));
+                foreach (var m in await state.ReadMediaListAsync(manifest, id, ct).ConfigureAwait(false)) needed.AddRange(m.Pieces);
+                int missing = 0;
+                int inBadPacks = 0;
+                foreach (BlobId blob in needed)
+                {
+                    if (!state.Index.TryGet(blob, out PackRecord pack, out _)) missing++;
+                    else if (badPacks.Contains(pack.Id)) inBadPacks++;
+                }
+                if (missing > 0) problems.Add($"{name}: {missing} blob(s) it needs are not in the index (missing data)");
+                if (inBadPacks > 0) problems.Add($"{name}: {inBadPacks} blob(s) it needs are in missing or damaged packs");
+            }
+            catch (RepositoryDamagedException e)
+            {
+                problems.Add($"{name}: cannot read its lists: {e.Message}");
+            }
+        }
+
+        long blobs = 0, bytesRead = 0;
+        if (readData)
+        {
+            long total = state.Index.TotalPackBytes;
+            int dataProblems = 0;
+            foreach (PackRecord pack in state.Index.Packs)
+            {
+                if (badPacks.Contains(pack.Id)) continue;
+                string? problem = null;
+                try
+                {
+                    byte[] data = await state.GetAsync(pack.Name, ct).ConfigureAwait(false);
+                    bytesRead += data.Length;
+                    RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);
+                    PackEntry[] header = PackReader.ReadHeader(state.Keys, data);
+                    if (!header.AsSpan().SequenceEqual(pack.Entries)) throw new CorruptDataException("header differs from the index");
+                    using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
+                    foreach (PackEntry e in header)
+                    {
+                        byte[] raw = new byte[e.RawLength];
+                        PackReader.OpenBlob(state.Keys, cipher, e, data.AsSpan((int)e.Offset, (int)e.SealedLength), raw);
+                        blobs++;
+                    }
+                }
+                catch (CorruptDataException e) { problem = $"{pack.Name}: {e.Message}"; }
+                catch (RepositoryDamagedException e) { problem = e.Message["repository damaged: ".Length..]; }
+                if (problem is not null && dataProblems++ < MaxProblemsPerKind) problems.Add(problem);
+                progress?.Report(new VerifyProgress("data", bytesRead, total));
+            }
+        }
+        return new VerifyReport(problems, chain.Count, state.Index.PackCount, blobs, bytesRead);
+    }
+}

@@ -1,0 +1,30 @@
+using Lockbox.Cryptography;
+
+namespace Lockbox.Repository.Format;
+
+/// <summary>
+/// The envelope of index, snapshot and lock objects (FORMAT.md "Metadata objects"):
+/// object = version (1) || type (1) || AEAD(metadata key, zstd(payload), ad = version || type).
+/// </summary>
+internal static class MetadataEnvelope
+{
+    public static byte[] Seal(RepositoryKeys keys, byte type, ReadOnlySpan<byte> payload)
+    {
+        byte[] compressed = Compression.Compress(payload);
+        byte[] output = new byte[2 + compressed.Length + Aead.Overhead];
+        output[0] = FormatConstants.Version;
+        output[1] = type;
+        Aead.Seal(keys.MetadataKey, compressed, output.AsSpan(0, 2), output.AsSpan(2));
+        return output;
+    }
+
+    public static byte[] Open(RepositoryKeys keys, byte expectedType, ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 2 + Aead.Overhead) throw new CorruptDataException("truncated");
+        if (data[0] != FormatConstants.Version) throw new CorruptDataException($"unsupported format version {data[0]}");
+        if (data[1] != expectedType) throw new CorruptDataException("wrong object type");
+        byte[]? compressed = Aead.Open(keys.MetadataKey, data[2..], data[..2]);
+        if (compressed is null) throw new CorruptDataException("authentication failed (tampered, or not written with this key)");
+        return Compression.DecompressFrame(compressed, maxSize: 1 << 30);
+    }
+}

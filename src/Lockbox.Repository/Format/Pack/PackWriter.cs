@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using Lockbox.Cryptography;
+
+namespace Lockbox.Repository.Format.Pack;
+
+/// <summary>
+/// Builds one pack in memory (FORMAT.md "Pack"): salt (32) || blob_1 || … || blob_n || sealed header || u32 header length.
+/// No I/O; the engine uploads <see cref="Finish"/>'s bytes under the name derived from their SHA-256.
+/// </summary>
+internal sealed class PackWriter : IDisposable
+{
+    private readonly RepositoryKeys _keys;
+    private readonly byte[] _salt = RandomNumberGenerator.GetBytes(FormatConstants.PackSaltSize);
+    private readonly PackCipher _cipher;
+    private readonly List<PackEntry> _entries = [];
+    private byte[] _buffer;
+    private int _length;
+
+    public PackWriter(RepositoryKeys keys, int capacity)
+    {
+        _keys = keys;
+        _cipher = new PackCipher(keys, _salt);
+        _buffer = new byte[capacity + (1 << 16)];
+        _salt.CopyTo(_buffer, 0);
+        _length = _salt.Length;
+    }
+
+    public int Length => _length;
+    public int Count => _entries.Count;
+
+    /// <summary>Adds a blob: its payload (raw, or zstd of raw) is zero-padded by Padmé, then sealed with ad = blob id.</summary>
+    public void Add(BlobId id, ReadOnlySpan<byte> payload, byte compression, int rawLength)
+    {
+        int frameLength = Chunking.Padme.PaddedLength(payload.Length);
+        int sealedLength = frameLength + Aead.Overhead;
+        Ensure(sealedLength);
+        byte[] frame = System.Buffers.ArrayPool<byte>.Shared.Rent(frameLength);
+        try
+        {
+            payload.CopyTo(frame);
+            frame.AsSpan(payload.Length, frameLength - payload.Length).Clear();
+            Span<byte> ad = stackalloc byte[BlobId.Size];
+            id.CopyTo(ad);
+            _cipher.Seal(frame.AsSpan(0, frameLength), ad, _buffer.AsSpan(_length, sealedLength));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(frame.AsSpan(0, frameLength));
+            System.Buffers.ArrayPool<byte>.Shared.Return(frame);
+        }
+        _entries.Add(new PackEntry(id, (uint)_length, (uint)sealedLength, (uint)payload.Length, (uint)rawLength, compression));
+        _length += sealedLength;
+    }
+
+    /// <summary>Seals the header, appends it, re-reads it as a reader would, and returns the finished pack.</summary>
+    public FinishedPack Finish()
+    {
+        var w = new ByteWriter(5 + _entries.Count * PackEntry.EncodedSize);
+        w.U8(FormatConstants.Version);
+        w.U32((uint)_entries.Count);
+        foreach (PackEntry e in _entries) e.Write(w);
+        int sealedLength = w.Length + Aead.Overhead;
+        Ensure(sealedLength + 4);
+        _cipher.Seal(w.Written, FormatConstants.PackHeaderAd, _buffer.AsSpan(_length, sealedLength));
+        _length += sealedLength;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_length), (uint)sealedLength);
+        _length += 4;
+        byte[] bytes = _buffer.AsSpan(0, _length).ToArray();
+        PackEntry[] check = PackReader.ReadHeader(_keys, bytes);
+        if (!check.AsSpan().SequenceEqual(_entries.ToArray()))
+            throw new InvalidOperationException("pack header did not read back as written");
+        BlobId packId = BlobId.Read(SHA256.HashData(bytes));
+        return new FinishedPack(packId, bytes, check);
+    }
+
+    private void Ensure(int more)
+    {
+        if (_length + more > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + more));
+    }
+
+    public void Dispose() => _cipher.Dispose();
+}
+
+/// <summary>A finished pack: its id (SHA-256 of its bytes), bytes and entries.</summary>
+internal sealed record FinishedPack(BlobId Id, byte[] Bytes, PackEntry[] Entries)
+{
+    public string Name => FormatConstants.PackName(Id);
+}

@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using Lockbox.Cryptography;
+
+namespace Lockbox.Repository.Format;
+
+/// <summary>The keys derived from K for one repository (FORMAT.md "Keys"); wiped on dispose.</summary>
+internal sealed class RepositoryKeys : IDisposable
+{
+    private readonly BackupKey _key;
+    private readonly byte[] _blobIdKey;
+
+    public RepositoryKeys(BackupKey key)
+    {
+        Span<byte> raw = stackalloc byte[BackupKey.Size];
+        try
+        {
+            key.CopyTo(raw);
+            _key = BackupKey.Import(raw);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(raw);
+        }
+        _blobIdKey = _key.Derive(Labels.BlobId);
+        MetadataKey = _key.Derive(Labels.MetadataEncryption);
+        ConfigKey = _key.Derive(Labels.ConfigEncryption);
+    }
+
+    public byte[] MetadataKey { get; }
+    public byte[] ConfigKey { get; }
+
+    /// <summary>key-check = HKDF(K, KeyCheck, context = repository id), 32 bytes.</summary>
+    public byte[] KeyCheck(ReadOnlySpan<byte> repositoryId)
+    {
+        byte[] check = new byte[32];
+        _key.Derive(Labels.KeyCheck, repositoryId, check);
+        return check;
+    }
+
+    /// <summary>Blob id = HMAC-SHA256(blob-id key, raw blob bytes).</summary>
+    public BlobId ComputeId(ReadOnlySpan<byte> raw)
+    {
+        Span<byte> mac = stackalloc byte[BlobId.Size];
+        HMACSHA256.HashData(_blobIdKey, raw, mac);
+        return BlobId.Read(mac);
+    }
+
+    /// <summary>An incremental keyed hash with the blob-id key (whole-file ids of media).</summary>
+    public IncrementalHash CreateFileHash() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _blobIdKey);
+
+    /// <summary>pack key = HKDF(K, PackEncryption, context = pack salt).</summary>
+    public void PackKey(ReadOnlySpan<byte> salt, Span<byte> key) => _key.Derive(Labels.PackEncryption, salt, key);
+
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(_blobIdKey);
+        CryptographicOperations.ZeroMemory(MetadataKey);
+        CryptographicOperations.ZeroMemory(ConfigKey);
+        _key.Dispose();
+    }
+}

@@ -1,0 +1,86 @@
+namespace Lockbox.Repository.Format.Snapshot;
+
+/// <summary>
+/// A snapshot manifest (FORMAT.md "Snapshot"), the commit point of a backup. The database's block list and
+/// the media list are stored as blobs (in packs) and referenced here by id, so the manifest stays small.
+/// </summary>
+internal sealed record SnapshotManifest(
+    long Sequence,
+    BlobId Previous,
+    long TimeUnixMs,
+    string Device,
+    string DatabaseName,
+    long DatabaseBytes,
+    int PageSize,
+    int BlockSize,
+    long BlockCount,
+    BlobId[] DatabaseList,
+    int MediaFiles,
+    long MediaBytes,
+    long MediaListBytes,
+    BlobId[] MediaList,
+    long BytesAdded,
+    long BytesStored)
+{
+    public byte[] Encode(RepositoryKeys keys)
+    {
+        var w = new ByteWriter(256 + (DatabaseList.Length + MediaList.Length) * BlobId.Size);
+        w.U64((ulong)Sequence);
+        w.Id(Previous);
+        w.I64(TimeUnixMs);
+        w.Str(Device);
+        w.Str(DatabaseName);
+        w.U64((ulong)DatabaseBytes);
+        w.U32((uint)PageSize);
+        w.U32((uint)BlockSize);
+        w.U64((ulong)BlockCount);
+        w.U32((uint)DatabaseList.Length);
+        foreach (BlobId id in DatabaseList) w.Id(id);
+        w.U32((uint)MediaFiles);
+        w.U64((ulong)MediaBytes);
+        w.U64((ulong)MediaListBytes);
+        w.U32((uint)MediaList.Length);
+        foreach (BlobId id in MediaList) w.Id(id);
+        w.U64((ulong)BytesAdded);
+        w.U64((ulong)BytesStored);
+        return MetadataEnvelope.Seal(keys, FormatConstants.TypeSnapshot, w.Written);
+    }
+
+    public static SnapshotManifest Decode(RepositoryKeys keys, ReadOnlySpan<byte> data)
+    {
+        byte[] payload = MetadataEnvelope.Open(keys, FormatConstants.TypeSnapshot, data);
+        var r = new ByteReader(payload);
+        long sequence = (long)r.U64();
+        BlobId previous = r.Id();
+        long time = r.I64();
+        string device = r.Str();
+        string dbName = r.Str();
+        long dbBytes = (long)r.U64();
+        int pageSize = (int)r.U32();
+        int blockSize = (int)r.U32();
+        long blockCount = (long)r.U64();
+        BlobId[] dbList = ReadIds(ref r);
+        int mediaFiles = (int)r.U32();
+        long mediaBytes = (long)r.U64();
+        long mediaListBytes = (long)r.U64();
+        BlobId[] mediaList = ReadIds(ref r);
+        long added = (long)r.U64();
+        long stored = (long)r.U64();
+        r.End();
+        if (sequence < 1 || blockSize < 512 || blockSize > 1 << 16 || dbBytes < 0 || blockCount != (dbBytes + blockSize - 1) / blockSize
+            || dbList.Length != (blockCount + FormatConstants.ListBlobIds - 1) / FormatConstants.ListBlobIds
+            || mediaFiles < 0 || mediaListBytes < 0 || dbName.Length == 0 || dbName.Contains('/') || dbName is "." or ".."
+            || (sequence == 1) != previous.IsZero)
+            throw new CorruptDataException("snapshot fields are inconsistent");
+        return new SnapshotManifest(sequence, previous, time, device, dbName, dbBytes, pageSize, blockSize, blockCount, dbList,
+            mediaFiles, mediaBytes, mediaListBytes, mediaList, added, stored);
+    }
+
+    private static BlobId[] ReadIds(ref ByteReader r)
+    {
+        int n = r.Count(BlobId.Size);
+        var ids = new BlobId[n];
+        for (int i = 0; i < n; i++) ids[i] = r.Id();
+        return ids;
+    }
+}
