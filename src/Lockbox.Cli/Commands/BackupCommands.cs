@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Lockbox.Cli.Output;
+using Lockbox.Repository;
+
+namespace Lockbox.Cli.Commands;
+
+/// <summary><c>lockbox backup</c>: snapshot the chat database and media into the repository.</summary>
+internal static class BackupCommands
+{
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        Option<string> repo = CommonOptions.Repository();
+        var db = new Option<string>("--db") { Description = "The chat's SQLite database (may be in use by the app)", Required = true };
+        var media = new Option<string?>("--media") { Description = "The folder of photos, videos and voice notes to back up" };
+        var device = new Option<string?>("--device") { Description = "Name recorded in the snapshot (default: this machine's name)" };
+        Option<bool> json = CommonOptions.Json();
+        var backup = new Command("backup", "Back up a chat database and its media as a new snapshot") { repo, db, media, device, json };
+        backup.SetAction(async (parse, ct) =>
+        {
+            string database = parse.GetRequiredValue(db);
+            string? mediaDirectory = parse.GetValue(media);
+            CheckSource(database, mediaDirectory);
+            var source = new BackupSource(Path.GetFullPath(database), mediaDirectory is null ? null : Path.GetFullPath(mediaDirectory),
+                parse.GetValue(device) ?? Environment.MachineName);
+
+            var clock = Stopwatch.StartNew();
+            SnapshotSummary summary = await ProgressDisplay.RunAsync(context, "backup", sink =>
+                context.CreateClient().BackupAsync(parse.GetRequiredValue(repo), source,
+                    new ProgressAdapter<BackupProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct)).ConfigureAwait(false);
+
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(context.Out, w => SnapshotJson.Write(w, summary));
+            }
+            else
+            {
+                await context.Out.WriteLineAsync(
+                    $"Snapshot {Short(summary.Id)} (#{summary.Sequence}) saved in {Units.Duration(clock.Elapsed)}: " +
+                    $"database {summary.DatabaseName} {Units.Bytes(summary.DatabaseBytes)}, {summary.MediaFiles} media files {Units.Bytes(summary.MediaBytes)}; " +
+                    $"{Units.Bytes(summary.BytesAdded)} new data, {Units.Bytes(summary.BytesStored)} written to the repository.").ConfigureAwait(false);
+            }
+            return ExitCodes.Success;
+        });
+        yield return backup;
+    }
+
+    internal static string Short(string id) => id.Length > 8 ? id[..8] : id;
+
+    private static void CheckSource(string database, string? media)
+    {
+        if (Directory.Exists(database))
+            throw new CliException(ExitCodes.BadSource, $"--db {database} is a folder, not an SQLite database file.");
+        if (!File.Exists(database))
+            throw new CliException(ExitCodes.BadSource, $"The database {database} does not exist.");
+        if (media is not null && !Directory.Exists(media))
+            throw new CliException(ExitCodes.BadSource, $"The media folder {media} does not exist.");
+    }
+}

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Lockbox.Cli.Demo;
+using Lockbox.Cli.Output;
+
+namespace Lockbox.Cli.Commands;
+
+/// <summary>
+/// <c>lockbox demo</c> (the whole backup-and-restore story), plus <c>demo generate</c> and
+/// <c>demo next-day</c>, the chat generator that benchmarks/compare.sh uses.
+/// </summary>
+internal static class DemoCommands
+{
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        var messages = new Option<long>("--messages") { Description = "Messages to generate", DefaultValueFactory = _ => ChatSpec.Demo.Messages };
+        var mediaMib = new Option<int>("--media-mib") { Description = "MiB of media to generate", DefaultValueFactory = _ => (int)(ChatSpec.Demo.MediaBytes >> 20) };
+        var seed = new Option<ulong>("--seed") { Description = "Seed for the generated chat", DefaultValueFactory = _ => ChatSpec.Demo.Seed };
+        var keep = new Option<string?>("--keep") { Description = "Work in this (empty or new) folder and keep it, instead of a temporary folder" };
+        var demo = new Command("demo", "Generate a chat, back it up with the 64-digit key, restore it on a \"new device\" and check it matches")
+        {
+            messages, mediaMib, seed, keep, Generate(context), NextDayCommand(context),
+        };
+        demo.SetAction(async (parse, ct) =>
+        {
+            ChatSpec spec = ChatSpec.Demo with
+            {
+                Messages = Math.Max(1, parse.GetValue(messages)),
+                MediaBytes = (long)Math.Max(0, parse.GetValue(mediaMib)) << 20,
+                Seed = parse.GetValue(seed),
+            };
+            return await new DemoRunner(context, spec, DemoKeyMode.Digits, parse.GetValue(keep)).RunAsync(ct).ConfigureAwait(false);
+        });
+        yield return demo;
+    }
+
+    private static Command Generate(CliContext context)
+    {
+        var to = new Option<string>("--to") { Description = "Empty folder to write msgstore.db and Media/ into", Required = true };
+        var size = new Option<string?>("--size") { Description = "Total size, half database and half media (e.g. 200MB, 1GiB); default: the demo's chat" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed for the generated chat", DefaultValueFactory = _ => ChatSpec.Demo.Seed };
+        var generate = new Command("generate", "Write a realistic chat (database + media) without backing it up") { to, size, seed };
+        generate.SetAction((parse, ct) =>
+        {
+            ChatSpec spec = ChatSpec.Demo with { Seed = parse.GetValue(seed) };
+            string? sizeText = parse.GetValue(size);
+            if (sizeText is not null)
+            {
+                if (!SizeParser.TryParse(sizeText, out long bytes) || bytes <= 0)
+                    throw new CliException(ExitCodes.Usage, $"--size '{sizeText}' is not a size such as 200MB or 1GiB.");
+                spec = ChatSpec.OfSize(bytes, parse.GetValue(seed));
+            }
+            var clock = Stopwatch.StartNew();
+            GeneratedChat chat = ChatGenerator.Generate(Path.GetFullPath(parse.GetRequiredValue(to)), spec, ct);
+            context.Out.WriteLine($"Generated {chat.DatabasePath} ({chat.Messages:N0} messages, {Units.Bytes(chat.DatabaseBytes)}) and {chat.MediaDirectory} " +
+                $"({chat.MediaFiles} files, {chat.DistinctMedia} distinct, {Units.Bytes(chat.MediaBytes)}) in {Units.Duration(clock.Elapsed)}.");
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return generate;
+    }
+
+    private static Command NextDayCommand(CliContext context)
+    {
+        var db = new Option<string>("--db") { Description = "A database written by 'demo generate'", Required = true };
+        var seed = new Option<ulong>("--seed") { Description = "Seed for the day's messages", DefaultValueFactory = _ => ChatSpec.Demo.Seed + 1 };
+        var edits = new Option<int>("--edits") { Description = "Scattered rows to edit", DefaultValueFactory = _ => 300 };
+        var nextDay = new Command("next-day", "Apply a day of chatting: ~1% new messages and a few hundred scattered edits") { db, seed, edits };
+        nextDay.SetAction(parse =>
+        {
+            (long added, int edited) = NextDay.Apply(Path.GetFullPath(parse.GetRequiredValue(db)), parse.GetValue(seed), 0.01, parse.GetValue(edits));
+            context.Out.WriteLine($"Added {added:N0} messages and edited {edited} rows.");
+            return ExitCodes.Success;
+        });
+        return nextDay;
+    }
+}

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Lockbox.Cli.Output;
+using Lockbox.Client;
+
+namespace Lockbox.Cli.Commands;
+
+/// <summary><c>lockbox init</c>: create a repository and show the 64-digit key that protects it.</summary>
+internal static class InitCommands
+{
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        Option<string> repo = CommonOptions.Repository();
+        Option<bool> json = CommonOptions.Json();
+        var init = new Command("init", "Create a repository protected by this device's backup key, and print the 64-digit key") { repo, json };
+        init.SetAction(async (parse, ct) =>
+        {
+            LockboxClient client = context.CreateClient();
+            InitResult result = await client.InitAsync(parse.GetRequiredValue(repo), cancellationToken: ct).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(context.Out, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("key", result.KeyDigits.Replace(" ", "", StringComparison.Ordinal));
+                    w.WriteString("repository", result.Address);
+                    w.WriteString("keySource", Describe(result.KeyOrigin));
+                    w.WriteString("deviceState", client.State.Directory);
+                    w.WriteEndObject();
+                });
+                return ExitCodes.Success;
+            }
+
+            TextWriter o = context.Out;
+            await o.WriteLineAsync($"Created an encrypted repository at {result.Address}.").ConfigureAwait(false);
+            await o.WriteLineAsync(result.KeyOrigin == KeyOrigin.Generated
+                ? "Your new 64-digit backup key. Write it down: without it (or this device) nobody can restore the backup."
+                : $"It is protected by the backup key from {Describe(result.KeyOrigin)}:").ConfigureAwait(false);
+            await o.WriteLineAsync().ConfigureAwait(false);
+            await o.WriteLineAsync($"    {result.KeyDigits}").ConfigureAwait(false);
+            await o.WriteLineAsync().ConfigureAwait(false);
+            await o.WriteLineAsync($"This device keeps the key in {client.State.Directory}; 'lockbox key show' prints it again.").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        yield return init;
+    }
+
+    internal static string Describe(KeyOrigin origin) => origin switch
+    {
+        KeyOrigin.Generated => "generated",
+        KeyOrigin.DeviceState => "device",
+        KeyOrigin.Environment => "LOCKBOX_KEY",
+        KeyOrigin.Prompt => "prompt",
+        _ => origin.ToString(),
+    };
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Lockbox.Cli.Output;
+using Lockbox.Repository;
+
+namespace Lockbox.Cli.Commands;
+
+/// <summary><c>lockbox restore</c>: bring a snapshot back into a folder (the database and media/).</summary>
+internal static class RestoreCommands
+{
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        Option<string> repo = CommonOptions.Repository();
+        var to = new Option<string>("--to") { Description = "Folder to restore into: OUT/<database file> and OUT/media/...", Required = true };
+        var snapshot = new Option<string>("--snapshot") { Description = "Snapshot id, id prefix, or 'latest'", DefaultValueFactory = _ => "latest" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace files that already exist in the target folder" };
+        Option<bool> json = CommonOptions.Json();
+        var restore = new Command("restore", "Restore a snapshot into a folder; on a new device the key comes from LOCKBOX_KEY or a prompt") { repo, to, snapshot, overwrite, json };
+        restore.SetAction(async (parse, ct) =>
+        {
+            string target = Path.GetFullPath(parse.GetRequiredValue(to));
+            var clock = Stopwatch.StartNew();
+            RestoreResult result = await ProgressDisplay.RunAsync(context, "restore", sink =>
+                context.CreateClient().RestoreAsync(parse.GetRequiredValue(repo), parse.GetRequiredValue(snapshot), target, parse.GetValue(overwrite),
+                    new ProgressAdapter<RestoreProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct)).ConfigureAwait(false);
+
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(context.Out, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("snapshot", result.SnapshotId);
+                    w.WriteString("target", target);
+                    w.WriteString("database", result.DatabasePath);
+                    w.WriteNumber("mediaFiles", result.MediaFiles);
+                    w.WriteNumber("bytesWritten", result.BytesWritten);
+                    w.WriteEndObject();
+                });
+            }
+            else
+            {
+                await context.Out.WriteLineAsync(
+                    $"Restored snapshot {BackupCommands.Short(result.SnapshotId)} into {target} in {Units.Duration(clock.Elapsed)}: " +
+                    $"{result.DatabasePath} and {result.MediaFiles} media files ({Units.Bytes(result.BytesWritten)}).").ConfigureAwait(false);
+            }
+            return ExitCodes.Success;
+        });
+        yield return restore;
+    }
+}

@@ -1,0 +1,58 @@
+using Lockbox.Client;
+using Lockbox.Repository;
+using Lockbox.Repository.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Lockbox.Cli;
+
+/// <summary>
+/// The one place an exception becomes an exit code and a one-line message. Every command's failure
+/// passes through here, so no stack trace ever reaches the user and a new exception type needs one
+/// line here to get its own code.
+/// </summary>
+internal static class ErrorReporter
+{
+    /// <summary>The exit code and message for <paramref name="error"/>.</summary>
+    public static (int ExitCode, string Message) Describe(Exception error)
+    {
+        if (error is AggregateException { InnerExceptions.Count: 1 } aggregate)
+            return Describe(aggregate.InnerExceptions[0]);
+
+        (int code, string message) = error switch
+        {
+            CliException e => (e.ExitCode, e.Message),
+            OperationCanceledException => (ExitCodes.Cancelled, "Cancelled. Nothing half-written is visible: the repository still verifies, and the next backup resumes where this one stopped."),
+            KeyUnavailableException e => (ExitCodes.Usage, e.Message),
+            DeviceStateException e => (ExitCodes.DeviceState, e.Message),
+            RollbackDetectedException e => (ExitCodes.Damaged, e.Message),
+            WrongKeyException => (ExitCodes.WrongKey, "Wrong key: this key does not open the repository. Check the 64-digit key (LOCKBOX_KEY) and try again."),
+            NotARepositoryException e => (ExitCodes.NotARepository, e.Message),
+            RepositoryExistsException e => (ExitCodes.NotARepository, e.Message),
+            RepositoryDamagedException e => (ExitCodes.Damaged, e.Message),
+            RepositoryLockedException e => (ExitCodes.Locked, e.Message),
+            RestoreTargetExistsException e => (ExitCodes.WouldOverwrite, $"{e.Message} (use --overwrite to replace it)"),
+            SourceException e => (ExitCodes.BadSource, e.Message),
+            RepositoryException e => (ExitCodes.Damaged, e.Message),
+            BlobStoreException e => (ExitCodes.StoreFailed, e.Message),
+            SqliteException e => (ExitCodes.BadSource, $"SQLite: {e.Message}"),
+            IOException e => (ExitCodes.StoreFailed, e.Message),
+            UnauthorizedAccessException e => (ExitCodes.StoreFailed, e.Message),
+            _ => (ExitCodes.Failure, $"Unexpected error ({error.GetType().Name}): {error.Message}"),
+        };
+        return (code, OneLine(message));
+    }
+
+    /// <summary>Writes the message for <paramref name="error"/> and returns its exit code.</summary>
+    public static int Report(Exception error, TextWriter writer)
+    {
+        (int code, string message) = Describe(error);
+        writer.WriteLine($"lockbox: {message}");
+        return code;
+    }
+
+    private static string OneLine(string message)
+    {
+        string line = message.ReplaceLineEndings(" ").Trim();
+        return line.Length == 0 ? "failed without a message." : line;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace Lockbox.Cli.Output;
+
+/// <summary>
+/// Shows a long operation's progress on the error stream: Spectre progress bars when a person watches
+/// a terminal, plain lines (at each new phase and every 10%) when output is redirected, since
+/// Spectre prints nothing then.
+/// </summary>
+internal static class ProgressDisplay
+{
+    public static async Task<T> RunAsync<T>(CliContext context, string verb, Func<IProgressSink, Task<T>> work)
+    {
+        if (!context.Interactive)
+        {
+            var lines = new LineSink(context.Error, verb);
+            return await work(lines).ConfigureAwait(false);
+        }
+
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Error) });
+        T result = default!;
+        await console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+            .StartAsync(async progress =>
+            {
+                var bars = new BarSink(progress, verb);
+                result = await work(bars).ConfigureAwait(false);
+                bars.Complete();
+            }).ConfigureAwait(false);
+        return result;
+    }
+
+    private sealed class BarSink(ProgressContext progress, string verb) : IProgressSink
+    {
+        private readonly Dictionary<string, ProgressTask> _tasks = [];
+        private readonly Lock _lock = new();
+
+        public void Report(string phase, long done, long total)
+        {
+            lock (_lock)
+            {
+                if (!_tasks.TryGetValue(phase, out ProgressTask? task))
+                {
+                    task = progress.AddTask($"{verb} {Markup.Escape(phase)}", maxValue: Math.Max(total, 1));
+                    _tasks.Add(phase, task);
+                }
+                task.MaxValue = Math.Max(total, 1);
+                task.Value = Math.Min(done, task.MaxValue);
+            }
+        }
+
+        public void Complete()
+        {
+            lock (_lock)
+            {
+                foreach (ProgressTask task in _tasks.Values)
+                {
+                    task.Value = task.MaxValue;
+                    task.StopTask();
+                }
+            }
+        }
+    }
+
+    private sealed class LineSink(TextWriter writer, string verb) : IProgressSink
+    {
+        private readonly Lock _lock = new();
+        private string? _phase;
+        private int _decile = -1;
+
+        public void Report(string phase, long done, long total)
+        {
+            lock (_lock)
+            {
+                int decile = total <= 0 ? 10 : (int)Math.Clamp(done * 10 / total, 0, 10);
+                if (phase == _phase && decile <= _decile) return;
+                _phase = phase;
+                _decile = decile;
+                int percent = total <= 0 ? 100 : (int)Math.Clamp(done * 100 / total, 0, 100);
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{verb} {phase}: {Units.Bytes(done)} of {Units.Bytes(total)} ({percent}%)"));
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace Lockbox.Cli.Output;
+
+/// <summary>
+/// Receives progress as (phase, done, total) bytes. Synchronous, unlike <see cref="Progress{T}"/>:
+/// a report is shown before the engine moves on, and none arrives after the command ends.
+/// </summary>
+internal interface IProgressSink
+{
+    void Report(string phase, long done, long total);
+}
+
+/// <summary>Adapts an engine progress type to an <see cref="IProgressSink"/>.</summary>
+internal sealed class ProgressAdapter<T>(IProgressSink sink, Func<T, (string Phase, long Done, long Total)> read) : IProgress<T>
+{
+    public void Report(T value)
+    {
+        (string phase, long done, long total) = read(value);
+        sink.Report(phase, done, total);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Lockbox.Cli;
+
+/// <summary>The process entry point: binds the real console, Ctrl-C and SIGTERM, then runs the command line.</summary>
+internal static class Program
+{
+    private static volatile bool s_prompting;
+
+    public static async Task<int> Main(string[] args)
+    {
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // The first Ctrl-C stops the command cleanly; a second one (or one at a prompt) ends the process.
+            if (stop.IsCancellationRequested || s_prompting) return;
+            e.Cancel = true;
+            Console.Error.WriteLine("lockbox: stopping... (Ctrl-C again to quit at once)");
+            stop.Cancel();
+        };
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        });
+
+        var context = new CliContext
+        {
+            Out = Console.Out,
+            Error = Console.Error,
+            Environment = Environment.GetEnvironmentVariable,
+            Interactive = !Console.IsErrorRedirected && !Console.IsOutputRedirected,
+            ReadSecret = Console.IsInputRedirected ? null : ReadHidden,
+        };
+        return await LockboxCli.RunAsync(args, context, stop.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a line from the terminal without echoing it.</summary>
+    private static string? ReadHidden(string prompt, CancellationToken cancellationToken)
+    {
+        s_prompting = true;
+        try
+        {
+            Console.Error.Write(prompt);
+            var text = new StringBuilder();
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+                if (key.Key == ConsoleKey.Enter) break;
+                if (key.Key == ConsoleKey.Backspace)
+                {
+                    if (text.Length > 0) text.Length--;
+                    continue;
+                }
+                if (!char.IsControl(key.KeyChar)) text.Append(key.KeyChar);
+            }
+            Console.Error.WriteLine();
+            return text.ToString();
+        }
+        finally
+        {
+            s_prompting = false;
+        }
+    }
+}

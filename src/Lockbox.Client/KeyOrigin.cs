@@ -1,0 +1,17 @@
+namespace Lockbox.Client;
+
+/// <summary>Where the backup key used for an operation came from.</summary>
+public enum KeyOrigin
+{
+    /// <summary>This device's state (the original device).</summary>
+    DeviceState,
+
+    /// <summary>The <c>LOCKBOX_KEY</c> environment variable (64 hex digits).</summary>
+    Environment,
+
+    /// <summary>Typed by the user at a hidden prompt.</summary>
+    Prompt,
+
+    /// <summary>Made fresh from the CSPRNG by <see cref="LockboxClient.InitAsync"/>.</summary>
+    Generated,
+}

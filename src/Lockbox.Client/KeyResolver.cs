@@ -1,0 +1,42 @@
+using Lockbox.Cryptography;
+
+namespace Lockbox.Client;
+
+/// <summary>
+/// Finds the backup key for an operation: <c>LOCKBOX_KEY</c> first (an explicit choice), then this
+/// device's state, then a hidden prompt. A malformed key is reported with what is wrong with it.
+/// </summary>
+internal sealed class KeyResolver(LockboxClientOptions options)
+{
+    /// <summary>The key and its origin, or null when no source has one (and <paramref name="allowPrompt"/> found no one to ask).</summary>
+    public (BackupKey Key, KeyOrigin Origin)? TryResolve(bool allowPrompt, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(options.KeyFromEnvironment))
+            return (Parse(options.KeyFromEnvironment, "LOCKBOX_KEY"), KeyOrigin.Environment);
+
+        BackupKey? stored = options.State.TryLoadKey();
+        if (stored is not null)
+            return (stored, KeyOrigin.DeviceState);
+
+        if (allowPrompt && options.PromptForKey is not null)
+        {
+            string? typed = options.PromptForKey(cancellationToken);
+            if (typed is not null)
+                return (Parse(typed, "the key you typed"), KeyOrigin.Prompt);
+        }
+        return null;
+    }
+
+    /// <summary>Like <see cref="TryResolve"/>, but a missing key is an error saying how to supply one.</summary>
+    public (BackupKey Key, KeyOrigin Origin) Resolve(CancellationToken cancellationToken)
+        => TryResolve(allowPrompt: true, cancellationToken)
+           ?? throw new KeyUnavailableException(
+               $"This device has no backup key (device state {options.State.Directory}): set LOCKBOX_KEY to your 64-digit key, or run in a terminal to type it.");
+
+    private static BackupKey Parse(string text, string source)
+    {
+        if (!BackupKey.TryParse(text, out BackupKey? key, out string? error))
+            throw new KeyUnavailableException($"Malformed key in {source}: {error}");
+        return key!;
+    }
+}
