@@ -1,0 +1,34 @@
+using Lockbox.Vault.Server.Auth;
+using Microsoft.Extensions.Logging;
+
+namespace Lockbox.Vault.Server.Hosting;
+
+/// <summary>How to run a vault node (<c>lockbox vault serve</c>). Everything has a working default.</summary>
+public sealed record VaultServerOptions
+{
+    /// <summary>The PKCS#11 user PIN; defaults to the LOCKBOX_HSM_PIN environment variable.</summary>
+    public string? Pin { get; init; }
+
+    /// <summary>Replaces the default HMAC token check with the app's own account credential check.</summary>
+    public IAccountCredentialValidator? CredentialValidator { get; init; }
+
+    /// <summary>Requests per minute one account may make (all endpoints).</summary>
+    public int AccountRequestsPerMinute { get; init; } = 60;
+
+    /// <summary>Requests per minute one client address may make.</summary>
+    public int AddressRequestsPerMinute { get; init; } = 1200;
+
+    /// <summary>How long a KE2 waits for its KE3.</summary>
+    public TimeSpan LoginTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Clock (tests pass a fake one); the state machine sees only the times written into its commands.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Logging setup; the default writes JSON lines to the console at Information.</summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
+
+    /// <summary>Log entries between snapshots.</summary>
+    public int CompactEvery { get; init; } = 4096;
+
+    public override string ToString() => "VaultServerOptions(pin ***)";
+}

@@ -1,0 +1,79 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Lockbox.Vault.Server.Http;
+
+/// <summary>Reads untrusted request bodies: JSON only, size-capped, byte fields base64url of an exact length.</summary>
+internal static class RequestBody
+{
+    public const int MaxBytes = 16 * 1024;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowTrailingCommas = false };
+
+    /// <summary>The parsed body, or an error result (415 not JSON, 413 too large, 400 malformed).</summary>
+    public static async Task<(T? Body, IResult? Error)> ReadAsync<T>(HttpContext context) where T : class
+    {
+        HttpRequest request = context.Request;
+        if (!request.HasJsonContentType())
+            return (null, ApiErrors.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Request body must be JSON (Content-Type: application/json)."));
+        if (request.ContentLength > MaxBytes)
+            return (null, TooLarge());
+        try
+        {
+            using var buffer = new MemoryStream();
+            byte[] chunk = new byte[4096];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > MaxBytes) return (null, TooLarge());
+                buffer.Write(chunk, 0, read);
+            }
+            T? body = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json);
+            return body is null ? (null, ApiErrors.BadRequest("malformed_json", "Request body must be a JSON object.")) : (body, null);
+        }
+        catch (JsonException)
+        {
+            return (null, ApiErrors.BadRequest("malformed_json", "Request body is not valid JSON for this endpoint."));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge());
+        }
+    }
+
+    private static IResult TooLarge() =>
+        ApiErrors.Of(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"Request body exceeds {MaxBytes} bytes.");
+
+    /// <summary>Decodes a required base64url (no padding) field of exactly <paramref name="length"/> bytes.</summary>
+    public static bool TryField(string? value, string name, int length, out byte[] bytes, out IResult? error)
+    {
+        bytes = [];
+        error = null;
+        if (value is null)
+        {
+            error = ApiErrors.BadRequest("missing_field", $"Field '{name}' is required.");
+            return false;
+        }
+        if (value.Length > MaxBytes || value.Contains('=', StringComparison.Ordinal) || Base64Url.GetMaxDecodedLength(value.Length) < length)
+        {
+            error = ApiErrors.BadRequest("invalid_field", $"Field '{name}' must be base64url without padding of {length} bytes.");
+            return false;
+        }
+        byte[] buffer = new byte[Base64Url.GetMaxDecodedLength(value.Length)];
+        if (!Base64Url.TryDecodeFromChars(value, buffer, out int written))
+        {
+            error = ApiErrors.BadRequest("invalid_base64url", $"Field '{name}' is not valid base64url (alphabet A-Z a-z 0-9 - _, no padding).");
+            return false;
+        }
+        if (written != length)
+        {
+            error = ApiErrors.BadRequest("invalid_length", $"Field '{name}' must decode to {length} bytes, not {written}.");
+            return false;
+        }
+        bytes = buffer.AsSpan(0, written).ToArray();
+        return true;
+    }
+
+    public static string Encode(ReadOnlySpan<byte> bytes) => Base64Url.EncodeToString(bytes);
+}

@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+using Lockbox.Vault.Core.Commands;
+using Lockbox.Vault.Core.Opaque;
+using Lockbox.Vault.Core.State;
+using Lockbox.Vault.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Lockbox.Vault.Server.Http;
+
+/// <summary>The HTTP API of docs/VAULT-API.md. Handlers only validate, build commands and map outcomes.</summary>
+internal static class VaultEndpoints
+{
+    /// <summary>nonce (12) || AES-256-GCM(K, 32 bytes) || tag (16), as the device wraps it.</summary>
+    public const int WrappedKeySize = 12 + 32 + 16;
+    public const int ManagementCredentialSize = 32;
+    public const string ApiVersion = "1";
+
+    public static void Map(IEndpointRouteBuilder app, VaultNode node)
+    {
+        app.MapGet("/health", () => Results.Json(new { status = "ok" }));
+        app.MapGet("/v1/server", () => Results.Json(new ServerInfoResponse(
+            RequestBody.Encode(node.Opaque.ServerPublicKey), "OPAQUE-3DH ristretto255-SHA512", "", node.Policy.DefaultGuessLimit, ApiVersion)));
+
+        RouteGroupBuilder account = app.MapGroup("/v1/accounts/{accountId}");
+        account.MapPost("/registration/start", (HttpContext c, string accountId) => RegistrationStart(c, accountId, node));
+        account.MapPost("/enrol", (HttpContext c, string accountId) => Enrol(c, accountId, node));
+        account.MapPost("/login/start", (HttpContext c, string accountId) => LoginStart(c, accountId, node));
+        account.MapPost("/login/finish", (HttpContext c, string accountId) => LoginFinish(c, accountId, node));
+        account.MapPost("/password/change", (HttpContext c, string accountId) => Password(c, accountId, node, reset: false));
+        account.MapPost("/password/reset", (HttpContext c, string accountId) => Password(c, accountId, node, reset: true));
+        account.MapPost("/delete", (HttpContext c, string accountId) => Delete(c, accountId, node));
+        account.MapGet("/status", (string accountId) => Status(accountId, node));
+    }
+
+    private static async Task<IResult> RegistrationStart(HttpContext context, string accountId, VaultNode node)
+    {
+        (RegistrationStartRequest? body, IResult? error) = await RequestBody.ReadAsync<RegistrationStartRequest>(context).ConfigureAwait(false);
+        if (body is null) return error!;
+        if (!RequestBody.TryField(body.RegistrationRequest, "registrationRequest", OpaqueSizes.RegistrationRequest, out byte[] request, out error)) return error!;
+        byte[]? response = node.RegistrationResponse(accountId, request);
+        return response is null
+            ? ApiErrors.BadRequest("invalid_message", "registrationRequest is not a valid OPAQUE RegistrationRequest.")
+            : Results.Json(new RegistrationStartResponse(RequestBody.Encode(response)));
+    }
+
+    private static async Task<IResult> Enrol(HttpContext context, string accountId, VaultNode node)
+    {
+        (EnrolRequest? body, IResult? error) = await RequestBody.ReadAsync<EnrolRequest>(context).ConfigureAwait(false);
+        if (body is null) return error!;
+        if (!RequestBody.TryField(body.RegistrationRecord, "registrationRecord", OpaqueSizes.RegistrationRecord, out byte[] record, out error)
+            || !RequestBody.TryField(body.WrappedKey, "wrappedKey", WrappedKeySize, out byte[] wrapped, out error)
+            || !RequestBody.TryField(body.ManagementCredential, "managementCredential", ManagementCredentialSize, out byte[] credential, out error))
+            return error!;
+        if (!node.Opaque.IsValidRecord(record)) return ApiErrors.BadRequest("invalid_message", "registrationRecord is not a valid OPAQUE RegistrationRecord.");
+        int limit = body.GuessLimit ?? node.Policy.DefaultGuessLimit;
+        if (limit is < 1 or > VaultPolicy.MaxGuessLimit)
+            return ApiErrors.BadRequest("invalid_field", $"Field 'guessLimit' must be between 1 and {VaultPolicy.MaxGuessLimit}.");
+        byte[] hash = HashCredential(credential);
+        VaultResult result = await node.SubmitAsync(now => new EnrolCommand(accountId, now, record, wrapped, hash, limit)).ConfigureAwait(false);
+        return result.Outcome == VaultOutcome.Ok
+            ? Results.Json(new AccountResponse(result.Version!.Value, result.GuessLimit!.Value, result.GuessesLeft!.Value), statusCode: StatusCodes.Status201Created)
+            : Map(result);
+    }
+
+    private static async Task<IResult> LoginStart(HttpContext context, string accountId, VaultNode node)
+    {
+        (LoginStartRequest? body, IResult? error) = await RequestBody.ReadAsync<LoginStartRequest>(context).ConfigureAwait(false);
+        if (body is null) return error!;
+        if (!RequestBody.TryField(body.Ke1, "ke1", OpaqueSizes.KE1, out byte[] ke1, out error)) return error!;
+        byte[] session = RandomNumberGenerator.GetBytes(VaultStateMachine.SessionIdSize);
+        byte[] randomness = RandomNumberGenerator.GetBytes(node.Opaque.KE2RandomnessLength);
+        VaultResult result = await node.SubmitAsync(now => new StartLoginCommand(accountId, now, ke1, session, randomness)).ConfigureAwait(false);
+        CryptographicOperations.ZeroMemory(randomness);
+        return result.Outcome == VaultOutcome.Ok
+            ? Results.Json(new LoginStartResponse(RequestBody.Encode(result.SessionId!), RequestBody.Encode(result.KE2!), result.GuessesLeft!.Value))
+            : Map(result);
+    }
+
+    private static async Task<IResult> LoginFinish(HttpContext context, string accountId, VaultNode node)
+    {
+        (LoginFinishRequest? body, IResult? error) = await RequestBody.ReadAsync<LoginFinishRequest>(context).ConfigureAwait(false);
+        if (body is null) return error!;
+        if (!RequestBody.TryField(body.SessionId, "sessionId", VaultStateMachine.SessionIdSize, out byte[] session, out error)
+            || !RequestBody.TryField(body.Ke3, "ke3", OpaqueSizes.KE3, out byte[] ke3, out error))
+            return error!;
+        byte[] nonce = RandomNumberGenerator.GetBytes(VaultStateMachine.TransportNonceSize);
+        VaultResult result = await node.SubmitAsync(now => new FinishLoginCommand(accountId, now, session, ke3, nonce)).ConfigureAwait(false);
+        return result.Outcome == VaultOutcome.Ok
+            ? Results.Json(new LoginFinishResponse(RequestBody.Encode(result.SealedKey!), result.GuessesLeft!.Value))
+            : Map(result);
+    }
+
+    private static async Task<IResult> Password(HttpContext context, string accountId, VaultNode node, bool reset)
+    {
+        (PasswordRequest? body, IResult? error) = await RequestBody.ReadAsync<PasswordRequest>(context).ConfigureAwait(false);
+        if (body is null) return error!;
+        if (!RequestBody.TryField(body.ManagementCredential, "managementCredential", ManagementCredentialSize, out byte[] credential, out error)
+            || !RequestBody.TryField(body.RegistrationRecord, "registrationRecord", OpaqueSizes.RegistrationRecord, out byte[] record, out error)
+            || !RequestBody.TryField(body.WrappedKey, "wrappedKey", WrappedKeySize, out byte[] wrapped, out error))
+            return error!;
+        if (!node.Opaque.IsValidRecord(record)) return ApiErrors.BadRequest("invalid_message", "registrationRecord is not a valid OPAQUE RegistrationRecord.");
+        byte[] hash = HashCredential(credential);
+        VaultResult result = await node.SubmitAsync(now => reset
+            ? new ResetPasswordCommand(accountId, now, hash, record, wrapped)
+            : new ChangePasswordCommand(accountId, now, hash, record, wrapped)).ConfigureAwait(false);
+        return result.Outcome == VaultOutcome.Ok
+            ? Results.Json(new AccountResponse(result.Version!.Value, result.GuessLimit!.Value, result.GuessesLeft!.Value))
+            : Map(result);
+    }
+
+    private static async Task<IResult> Delete(HttpContext context, string accountId, VaultNode node)
+    {
+        (DeleteRequest? body, IResult? error) = await RequestBody.ReadAsync<DeleteRequest>(context).ConfigureAwait(false);
+        if (body is null) return error!;
+        if (!RequestBody.TryField(body.ManagementCredential, "managementCredential", ManagementCredentialSize, out byte[] credential, out error)) return error!;
+        byte[] hash = HashCredential(credential);
+        VaultResult result = await node.SubmitAsync(now => new DeleteCommand(accountId, now, hash)).ConfigureAwait(false);
+        return result.Outcome == VaultOutcome.Ok ? Results.Json(new { deleted = true }) : Map(result);
+    }
+
+    private static async Task<IResult> Status(string accountId, VaultNode node)
+    {
+        VaultResult result = await node.StatusAsync(accountId).ConfigureAwait(false);
+        return result.Outcome == VaultOutcome.Ok
+            ? Results.Json(new StatusResponse(true, result.Locked, result.GuessesLeft!.Value, result.GuessLimit!.Value, result.Version!.Value))
+            : Map(result);
+    }
+
+    private static byte[] HashCredential(byte[] credential)
+    {
+        byte[] hash = SHA256.HashData(credential);
+        CryptographicOperations.ZeroMemory(credential);
+        return hash;
+    }
+
+    private static IResult Map(VaultResult result) => result.Outcome switch
+    {
+        VaultOutcome.AlreadyEnrolled => ApiErrors.Of(StatusCodes.Status409Conflict, "already_enrolled",
+            "This account already has an escrowed key; change or reset the password, or delete the escrow first."),
+        VaultOutcome.NotEnrolled => ApiErrors.Of(StatusCodes.Status404NotFound, "not_enrolled", "This account has no escrowed key."),
+        VaultOutcome.Locked => ApiErrors.Of(StatusCodes.Status423Locked, "locked",
+            "Too many wrong passwords: the escrowed backup key was erased and is gone for good.", 0, true),
+        VaultOutcome.LoginFailed => ApiErrors.Of(StatusCodes.Status403Forbidden, "login_failed",
+            result.Locked ? "Wrong password. That was the last guess: the escrowed backup key was erased and is gone for good."
+                          : $"Wrong password ({result.GuessesLeft} guesses left).",
+            result.GuessesLeft ?? 0, result.Locked),
+        VaultOutcome.UnknownSession => ApiErrors.Of(StatusCodes.Status409Conflict, "unknown_session",
+            "No pending login with this session id: never started, already finished, or expired. Start a new login."),
+        VaultOutcome.Forbidden => ApiErrors.Of(StatusCodes.Status403Forbidden, "management_credential_invalid",
+            "The management credential does not match: only a holder of the backup key can do this."),
+        VaultOutcome.InvalidMessage => ApiErrors.BadRequest("invalid_message", "An OPAQUE message in the request is not valid."),
+        _ => ApiErrors.Of(StatusCodes.Status500InternalServerError, "internal", "Unexpected vault outcome."),
+    };
+}
