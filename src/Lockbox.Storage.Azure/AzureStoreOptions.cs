@@ -8,7 +8,7 @@ namespace Lockbox.Storage.Azure;
 /// the storage connection string (by convention in <c>AZURE_STORAGE_CONNECTION_STRING</c>). The
 /// connection string holds the account key: it never appears in <see cref="ToString"/> or in any message.
 /// </summary>
-public sealed class AzureStoreOptions
+public sealed record AzureStoreOptions
 {
     /// <summary>Objects up to this size go up in one Put Blob; larger ones as staged blocks.</summary>
     public const int DefaultSingleUploadThreshold = 16 * 1024 * 1024;

@@ -10,7 +10,7 @@ namespace Lockbox.Storage.S3;
 /// <c>AWS_ENDPOINT_URL_S3</c> / <c>AWS_ENDPOINT_URL</c> for an S3-compatible server, which switches
 /// to path-style addressing. The secret never appears in <see cref="ToString"/> or in any message.
 /// </summary>
-public sealed class S3StoreOptions
+public sealed record S3StoreOptions
 {
     /// <summary>Objects up to this size go up in one PUT; larger ones in parts.</summary>
     public const int DefaultMultipartThreshold = 16 * 1024 * 1024;
