@@ -14,4 +14,7 @@ public enum KeyOrigin
 
     /// <summary>Made fresh from the CSPRNG by <see cref="LockboxClient.InitAsync"/>.</summary>
     Generated,
+
+    /// <summary>Recovered from the key vault with the password (password mode).</summary>
+    Vault,
 }

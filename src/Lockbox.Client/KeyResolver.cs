@@ -11,6 +11,9 @@ internal sealed class KeyResolver(LockboxClientOptions options)
     /// <summary>The key and its origin, or null when no source has one (and <paramref name="allowPrompt"/> found no one to ask).</summary>
     public (BackupKey Key, KeyOrigin Origin)? TryResolve(bool allowPrompt, CancellationToken cancellationToken)
     {
+        if (options.RecoveredKey is not null)
+            return (Copy(options.RecoveredKey), KeyOrigin.Vault);
+
         if (!string.IsNullOrWhiteSpace(options.KeyFromEnvironment))
             return (Parse(options.KeyFromEnvironment, "LOCKBOX_KEY"), KeyOrigin.Environment);
 
@@ -32,6 +35,20 @@ internal sealed class KeyResolver(LockboxClientOptions options)
         => TryResolve(allowPrompt: true, cancellationToken)
            ?? throw new KeyUnavailableException(
                $"This device has no backup key (device state {options.State.Directory}): set LOCKBOX_KEY to your 64-digit key, or run in a terminal to type it.");
+
+    private static BackupKey Copy(BackupKey key)
+    {
+        Span<byte> raw = stackalloc byte[BackupKey.Size];
+        try
+        {
+            key.CopyTo(raw);
+            return BackupKey.Import(raw);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(raw);
+        }
+    }
 
     private static BackupKey Parse(string text, string source)
     {

@@ -1,3 +1,5 @@
+using Lockbox.Cryptography;
+
 namespace Lockbox.Client;
 
 /// <summary>How a <see cref="LockboxClient"/> finds its device state and, on a new device, the backup key.</summary>
@@ -14,4 +16,10 @@ public sealed class LockboxClientOptions
     /// (no terminal). Called only when neither the environment nor device state has a key.
     /// </summary>
     public Func<CancellationToken, string?>? PromptForKey { get; init; }
+
+    /// <summary>
+    /// A key already recovered by the caller (password mode: unwrapped from the vault). It wins over every
+    /// other source; the client uses a copy, the caller keeps and disposes this one.
+    /// </summary>
+    public BackupKey? RecoveredKey { get; init; }
 }
