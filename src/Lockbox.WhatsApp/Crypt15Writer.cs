@@ -33,14 +33,15 @@ public static class Crypt15Writer
         ArgumentNullException.ThrowIfNull(template);
 
         byte[] header = Crypt15HeaderCodec.Write(template, iv);
-        byte[] compressed = Compress(database);
-        byte[] ciphertext = new byte[compressed.Length];
+        using MemoryStream compressed = Compress(database);
+        // Encrypt in place: the zlib buffer becomes the ciphertext (no second copy of a large database).
+        Span<byte> body = compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
         byte[] tag = new byte[LongIvAesGcm.TagSize];
         Span<byte> bodyKey = stackalloc byte[LongIvAesGcm.KeySize];
         try
         {
             key.DeriveEncryptionKey(bodyKey);
-            LongIvAesGcm.Encrypt(bodyKey, iv, compressed, ciphertext, tag);
+            LongIvAesGcm.Encrypt(bodyKey, iv, body, body, tag);
         }
         finally
         {
@@ -49,10 +50,10 @@ public static class Crypt15Writer
 
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         md5.AppendData(header);
-        md5.AppendData(ciphertext);
+        md5.AppendData(body);
         md5.AppendData(tag);
         destination.Write(header);
-        destination.Write(ciphertext);
+        destination.Write(body);
         destination.Write(tag);
         destination.Write(md5.GetHashAndReset());
 
@@ -67,11 +68,13 @@ public static class Crypt15Writer
         };
     }
 
-    private static byte[] Compress(Stream database)
+    // WhatsApp's own files use zlib's fastest level (header 78 01); so does Lockbox: the body is
+    // dominated by compression time, and the size gain of higher levels is small (docs/WHATSAPP.md).
+    private static MemoryStream Compress(Stream database)
     {
-        using var buffer = new MemoryStream();
-        using (var zlib = new ZLibStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        var buffer = new MemoryStream();
+        using (var zlib = new ZLibStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
             database.CopyTo(zlib);
-        return buffer.ToArray();
+        return buffer;
     }
 }

@@ -106,6 +106,7 @@ public sealed class RoundTripTests
         byte[] ciphertext = file[bodyOffset..^32];
         byte[] zlib = new byte[ciphertext.Length];
         Assert.True(Crypto.LongIvAesGcm.TryDecrypt(bodyKey, iv, ciphertext, file[^32..^16], zlib));
+        Assert.Equal(new byte[] { 0x78, 0x01 }, zlib[..2]); // zlib at its fastest level, as in WhatsApp's own file
         using var inflate = new System.IO.Compression.ZLibStream(new MemoryStream(zlib), System.IO.Compression.CompressionMode.Decompress);
         using var inflated = new MemoryStream();
         inflate.CopyTo(inflated);

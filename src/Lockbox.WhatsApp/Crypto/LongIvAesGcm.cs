@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Security.Cryptography;
 
 namespace Lockbox.WhatsApp.Crypto;
@@ -23,7 +24,10 @@ internal static class LongIvAesGcm
     public const int TagSize = 16;
     private const int Block = 16;
 
-    /// <summary>Encrypts <paramref name="plaintext"/> into <paramref name="ciphertext"/> (same length) and writes the tag.</summary>
+    /// <summary>
+    /// Encrypts <paramref name="plaintext"/> into <paramref name="ciphertext"/> (same length; may be the
+    /// same memory, for in-place encryption) and writes the tag.
+    /// </summary>
     public static void Encrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag)
     {
         CheckArguments(key, iv, plaintext.Length, ciphertext.Length, tag.Length);
@@ -148,11 +152,19 @@ internal static class LongIvAesGcm
                 BinaryPrimitives.WriteUInt32BigEndian(block[12..], unchecked(++counter));
             }
             aes.EncryptEcb(counters.AsSpan(0, blocks * Block), stream.AsSpan(0, blocks * Block), PaddingMode.None);
-            ReadOnlySpan<byte> src = input.Slice(offset, bytes);
-            Span<byte> dst = output.Slice(offset, bytes);
-            for (int i = 0; i < bytes; i++)
-                dst[i] = (byte)(src[i] ^ stream[i]);
+            Xor(input.Slice(offset, bytes), stream.AsSpan(0, bytes), output.Slice(offset, bytes));
         }
         CryptographicOperations.ZeroMemory(stream);
+    }
+
+    // dst = src ^ keystream; dst may be src itself (in-place encryption).
+    private static void Xor(ReadOnlySpan<byte> src, ReadOnlySpan<byte> keystream, Span<byte> dst)
+    {
+        int i = 0;
+        int width = Vector<byte>.Count;
+        for (; i <= src.Length - width; i += width)
+            (new Vector<byte>(src[i..]) ^ new Vector<byte>(keystream[i..])).CopyTo(dst[i..]);
+        for (; i < src.Length; i++)
+            dst[i] = (byte)(src[i] ^ keystream[i]);
     }
 }
