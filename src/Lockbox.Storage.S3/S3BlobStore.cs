@@ -229,8 +229,10 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     private sealed class HandlerClientFactory(Func<HttpMessageHandler> handler) : HttpClientFactory
     {
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(handler(), disposeHandler: true);
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(handler(), disposeHandler: false);
 
-        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
+        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => true;
+
+        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
     }
 }
