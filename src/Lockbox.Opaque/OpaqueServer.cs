@@ -194,10 +194,9 @@ public sealed class OpaqueServer
     {
         Wire.RequireLength(oprfKeySeed, OpaqueSizes.Nok, nameof(oprfKeySeed));
         Span<byte> oprfKey = stackalloc byte[OpaqueSizes.Nsk];
-        Span<byte> oprfPublicKey = stackalloc byte[OpaqueSizes.Npk];
         try
         {
-            Oprf.DeriveKeyPair(oprfKeySeed, OpaqueLabels.OpaqueDeriveKeyPair, oprfKey, oprfPublicKey);
+            Oprf.DerivePrivateKey(oprfKeySeed, OpaqueLabels.OpaqueDeriveKeyPair, oprfKey);
             Trace?.Invoke("oprf_key", oprfKey);
             Oprf.BlindEvaluate(oprfKey, blindedMessage, evaluated);
         }

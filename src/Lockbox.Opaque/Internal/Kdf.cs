@@ -17,7 +17,8 @@ internal static class Kdf
     /// <summary>Expand(prk, a || b, L): the RFC's Expand(key, concat(nonce, label), L).</summary>
     public static void Expand(ReadOnlySpan<byte> prk, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> output)
     {
-        Span<byte> info = stackalloc byte[a.Length + b.Length];
+        int length = a.Length + b.Length;
+        Span<byte> info = length <= 256 ? stackalloc byte[length] : new byte[length];
         a.CopyTo(info);
         b.CopyTo(info[a.Length..]);
         Expand(prk, info, output);

@@ -28,26 +28,31 @@ public static class Oprf
     /// </summary>
     public static void DeriveKeyPair(ReadOnlySpan<byte> seed, ReadOnlySpan<byte> info, Span<byte> privateKey, Span<byte> publicKey)
     {
-        Wire.RequireLength(privateKey, ScalarSize, nameof(privateKey));
         Wire.RequireLength(publicKey, ElementSize, nameof(publicKey));
+        DerivePrivateKey(seed, info, privateKey);
+        _ = Ristretto255.TryScalarMultBase(privateKey, publicKey);
+    }
+
+    /// <summary>DeriveKeyPair's private key alone (the server's OPRF evaluation needs no public key).</summary>
+    internal static void DerivePrivateKey(ReadOnlySpan<byte> seed, ReadOnlySpan<byte> info, Span<byte> privateKey)
+    {
+        Wire.RequireLength(privateKey, ScalarSize, nameof(privateKey));
         if (info.Length > ushort.MaxValue)
             throw new ArgumentException("info longer than 65535 bytes.", nameof(info));
 
-        byte[] deriveInput = new byte[seed.Length + 2 + info.Length + 1];
+        int length = seed.Length + 2 + info.Length + 1;
+        Span<byte> deriveInput = length <= 256 ? stackalloc byte[length] : new byte[length];
         try
         {
             seed.CopyTo(deriveInput);
-            BinaryPrimitives.WriteUInt16BigEndian(deriveInput.AsSpan(seed.Length), (ushort)info.Length);
-            info.CopyTo(deriveInput.AsSpan(seed.Length + 2));
+            BinaryPrimitives.WriteUInt16BigEndian(deriveInput[seed.Length..], (ushort)info.Length);
+            info.CopyTo(deriveInput[(seed.Length + 2)..]);
             for (int counter = 0; counter <= 255; counter++)
             {
                 deriveInput[^1] = (byte)counter;
                 HashToScalar(deriveInput, OpaqueLabels.DeriveKeyPairDst, privateKey);
                 if (!Ristretto255.IsZeroScalar(privateKey))
-                {
-                    _ = Ristretto255.TryScalarMultBase(privateKey, publicKey);
                     return;
-                }
             }
         }
         finally
