@@ -1,6 +1,8 @@
 using Lockbox.Client;
+using Lockbox.Client.Vault;
 using Lockbox.Repository;
 using Lockbox.Repository.Storage;
+using Lockbox.Vault.Core;
 using Microsoft.Data.Sqlite;
 
 namespace Lockbox.Cli;
@@ -23,6 +25,8 @@ internal static class ErrorReporter
             CliException e => (e.ExitCode, e.Message),
             OperationCanceledException => (ExitCodes.Cancelled, "Cancelled. Nothing half-written is visible: the repository still verifies, and the next backup resumes where this one stopped."),
             KeyUnavailableException e => (ExitCodes.Usage, e.Message),
+            VaultException e => (VaultExitCode(e.Failure), e.Message),
+            VaultConfigurationException e => (ExitCodes.Usage, e.Message),
             DeviceStateException e => (ExitCodes.DeviceState, e.Message),
             RollbackDetectedException e => (ExitCodes.Damaged, e.Message),
             WrongKeyException => (ExitCodes.WrongKey, "Wrong key: this key does not open the repository. Check the 64-digit key (LOCKBOX_KEY) and try again."),
@@ -41,6 +45,15 @@ internal static class ErrorReporter
         };
         return (code, OneLine(message));
     }
+
+    private static int VaultExitCode(VaultFailure failure) => failure switch
+    {
+        VaultFailure.WrongPassword => ExitCodes.WrongPassword,
+        VaultFailure.Locked => ExitCodes.EscrowErased,
+        VaultFailure.NotAuthentic or VaultFailure.Tampered => ExitCodes.VaultNotAuthentic,
+        VaultFailure.KeyMismatch => ExitCodes.WrongKey,
+        _ => ExitCodes.VaultFailed,
+    };
 
     /// <summary>Writes the message for <paramref name="error"/> and returns its exit code.</summary>
     public static int Report(Exception error, TextWriter writer)

@@ -39,6 +39,18 @@ internal static class ExitCodes
     /// <summary>The device state directory is unreadable or damaged.</summary>
     public const int DeviceState = 10;
 
+    /// <summary>Password mode: wrong password (the message says how many guesses are left).</summary>
+    public const int WrongPassword = 11;
+
+    /// <summary>Password mode: too many wrong passwords; the vault erased the escrowed key for good.</summary>
+    public const int EscrowErased = 12;
+
+    /// <summary>Password mode: the vault is not the pinned one, or its answer was tampered with.</summary>
+    public const int VaultNotAuthentic = 13;
+
+    /// <summary>Password mode: the vault is unreachable or refused (account credential, no escrow, rate limit).</summary>
+    public const int VaultFailed = 14;
+
     /// <summary>Stopped by Ctrl-C (or SIGTERM) before finishing; the repository is left consistent.</summary>
     public const int Cancelled = 130;
 }

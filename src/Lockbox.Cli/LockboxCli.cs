@@ -19,6 +19,9 @@ internal static class LockboxCli
         MaintenanceCommands.Create,
         KeyCommands.Create,
         WhatsAppCommands.Create,
+        PasswordCommands.Create,
+        DisableCommands.Create,
+        VaultCommands.Create,
         DemoCommands.Create,
     ];
 

@@ -11,9 +11,16 @@ internal static class InitCommands
     {
         Option<string> repo = CommonOptions.Repository();
         Option<bool> json = CommonOptions.Json();
-        var init = new Command("init", "Create a repository protected by this device's backup key, and print the 64-digit key") { repo, json };
+        var password = new Option<bool>("--password") { Description = "Password mode: escrow the key in a key vault behind a password (LOCKBOX_PASSWORD or a prompt) instead of printing it" };
+        var vault = new VaultOptions();
+        var init = new Command("init", "Create a repository protected by this device's backup key, and print the 64-digit key") { repo, json, password };
+        vault.AddTo(init);
         init.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(password))
+                return await PasswordMode.InitAsync(context, parse, vault, parse.GetRequiredValue(repo), parse.GetValue(json), ct).ConfigureAwait(false);
+            if (vault.Given(parse))
+                throw new CliException(ExitCodes.Usage, "--vault and --account enable password mode only together with --password.");
             LockboxClient client = context.CreateClient();
             InitResult result = await client.InitAsync(parse.GetRequiredValue(repo), cancellationToken: ct).ConfigureAwait(false);
             if (parse.GetValue(json))
@@ -50,6 +57,7 @@ internal static class InitCommands
         KeyOrigin.DeviceState => "device",
         KeyOrigin.Environment => "LOCKBOX_KEY",
         KeyOrigin.Prompt => "prompt",
+        KeyOrigin.Vault => "vault",
         _ => origin.ToString(),
     };
 }

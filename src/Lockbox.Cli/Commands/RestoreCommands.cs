@@ -15,13 +15,16 @@ internal static class RestoreCommands
         var snapshot = new Option<string>("--snapshot") { Description = "Snapshot id, id prefix, or 'latest'", DefaultValueFactory = _ => "latest" };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace files that already exist in the target folder" };
         Option<bool> json = CommonOptions.Json();
-        var restore = new Command("restore", "Restore a snapshot into a folder; on a new device the key comes from LOCKBOX_KEY or a prompt") { repo, to, snapshot, overwrite, json };
+        var vault = new VaultOptions();
+        var restore = new Command("restore", "Restore a snapshot into a folder; on a new device the key comes from LOCKBOX_KEY or a prompt, or from the key vault with the password") { repo, to, snapshot, overwrite, json };
+        vault.AddTo(restore);
         restore.SetAction(async (parse, ct) =>
         {
             string target = Path.GetFullPath(parse.GetRequiredValue(to));
             var clock = Stopwatch.StartNew();
+            using PasswordMode.KeyScope keys = await PasswordMode.ClientForRestoreAsync(context, parse, vault, parse.GetRequiredValue(repo), ct).ConfigureAwait(false);
             RestoreResult result = await ProgressDisplay.RunAsync(context, "restore", sink =>
-                context.CreateClient().RestoreAsync(parse.GetRequiredValue(repo), parse.GetRequiredValue(snapshot), target, parse.GetValue(overwrite),
+                keys.Client.RestoreAsync(parse.GetRequiredValue(repo), parse.GetRequiredValue(snapshot), target, parse.GetValue(overwrite),
                     new ProgressAdapter<RestoreProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct)).ConfigureAwait(false);
 
             if (parse.GetValue(json))

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Lockbox.Client;
+using Lockbox.Client.Vault;
+using Lockbox.Cryptography;
+
+namespace Lockbox.Cli.Commands;
+
+/// <summary><c>lockbox disable</c>: delete the escrowed key from the vault (password mode off); needs the backup key.</summary>
+internal static class DisableCommands
+{
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        var vault = new VaultOptions();
+        Option<string?> repo = PasswordCommands.HintsRepository();
+        var disable = new Command("disable", "Delete the escrowed backup key from the vault; from then on only the 64-digit key (or this device) restores") { repo };
+        vault.AddTo(disable);
+        disable.SetAction(async (parse, ct) =>
+        {
+            VaultClientOptions options = await PasswordCommands.ResolveAsync(context, parse, vault, repo, ct).ConfigureAwait(false);
+            using BackupKey key = PasswordMode.RequireLocalKey(context, DeviceState.FromEnvironment(context.Environment), "Disabling the password escrow");
+            using var client = new VaultClient(options);
+            await client.DisableAsync(key, ct).ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"Deleted the escrowed key for '{client.AccountId}' at {client.VaultUrl}. Keep the 64-digit key ('lockbox key show'): it is now the only way to restore on a new device.").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        yield return disable;
+    }
+}

@@ -1,0 +1,128 @@
+using System.CommandLine;
+using Lockbox.Client;
+using Lockbox.Client.Vault;
+using Lockbox.Cryptography;
+using Lockbox.Repository;
+
+namespace Lockbox.Cli.Commands;
+
+/// <summary>
+/// <c>lockbox password change|reset|status</c>: manage the password that escrows the backup key in the vault.
+/// Passwords come from LOCKBOX_PASSWORD / LOCKBOX_NEW_PASSWORD or a hidden prompt, never from argv.
+/// </summary>
+internal static class PasswordCommands
+{
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        var password = new Command("password", "The password that escrows the backup key in the key vault")
+        {
+            Change(context), Reset(context), Status(context),
+        };
+        yield return password;
+    }
+
+    /// <summary>An optional --repo whose hints name the vault and account.</summary>
+    internal static Option<string?> HintsRepository() => new("--repo", "-r")
+    {
+        Description = "A repository whose remembered vault address and account to use",
+    };
+
+    /// <summary>The vault client options from the command line, the environment and the repository's hints.</summary>
+    internal static async Task<VaultClientOptions> ResolveAsync(CliContext context, ParseResult parse, VaultOptions vault, Option<string?> repo, CancellationToken ct)
+    {
+        RepositoryHints? hints = parse.GetValue(repo) is { } address && !(parse.GetValue(vault.Vault) is not null && parse.GetValue(vault.Account) is not null)
+            ? await VaultHints.ReadAsync(address, ct).ConfigureAwait(false)
+            : null;
+        return vault.Resolve(parse, context, hints);
+    }
+
+    private static Command Change(CliContext context)
+    {
+        var vault = new VaultOptions();
+        Option<string?> repo = HintsRepository();
+        var withOld = new Option<bool>("--old-password")
+        {
+            Description = $"Prove the old password ({Passwords.Variable} or a prompt) instead of this device's backup key",
+        };
+        var change = new Command("change", $"Change the password: on the original device with its key, or anywhere with the old password; the new one from {Passwords.NewVariable} or a prompt") { repo, withOld };
+        vault.AddTo(change);
+        change.SetAction(async (parse, ct) =>
+        {
+            VaultClientOptions options = await ResolveAsync(context, parse, vault, repo, ct).ConfigureAwait(false);
+            DeviceState state = DeviceState.FromEnvironment(context.Environment);
+            using var client = new VaultClient(options);
+            VaultAccountStatus status;
+            if (parse.GetValue(withOld) || PasswordMode.LocalKey(context, state) is not { } key)
+            {
+                string old = Passwords.Read(context, Passwords.Variable, "Current password", confirm: false, ct);
+                string fresh = Passwords.Read(context, Passwords.NewVariable, "New password", confirm: true, ct);
+                status = await client.ChangePasswordAsync(old, fresh, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                using (key)
+                {
+                    string fresh = Passwords.Read(context, Passwords.NewVariable, "New password", confirm: true, ct);
+                    status = await client.ChangePasswordAsync(key, fresh, ct).ConfigureAwait(false);
+                }
+            }
+            await context.Out.WriteLineAsync($"Password changed for '{client.AccountId}' at {client.VaultUrl}; the old one no longer opens the escrow ({status.GuessesLeft} guesses allowed).").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return change;
+    }
+
+    private static Command Reset(CliContext context)
+    {
+        var vault = new VaultOptions();
+        Option<string?> repo = HintsRepository();
+        var reset = new Command("reset", $"Forgot the password? Set a new one from the original device, whose backup key proves itself (new one from {Passwords.NewVariable} or a prompt)") { repo };
+        vault.AddTo(reset);
+        reset.SetAction(async (parse, ct) =>
+        {
+            VaultClientOptions options = await ResolveAsync(context, parse, vault, repo, ct).ConfigureAwait(false);
+            using BackupKey key = PasswordMode.RequireLocalKey(context, DeviceState.FromEnvironment(context.Environment), "Resetting the password");
+            string fresh = Passwords.Read(context, Passwords.NewVariable, "New password", confirm: true, ct);
+            using var client = new VaultClient(options);
+            VaultAccountStatus status = await client.ResetPasswordAsync(key, fresh, ct).ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"Password reset for '{client.AccountId}' at {client.VaultUrl}: the backup key is escrowed under the new password ({status.GuessesLeft} guesses allowed).").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return reset;
+    }
+
+    private static Command Status(CliContext context)
+    {
+        var vault = new VaultOptions();
+        Option<string?> repo = HintsRepository();
+        Option<bool> json = CommonOptions.Json();
+        var status = new Command("status", "Show whether the escrow is intact and how many wrong guesses are left") { repo, json };
+        vault.AddTo(status);
+        status.SetAction(async (parse, ct) =>
+        {
+            VaultClientOptions options = await ResolveAsync(context, parse, vault, repo, ct).ConfigureAwait(false);
+            using var client = new VaultClient(options);
+            VaultAccountStatus s = await client.GetStatusAsync(ct).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                Output.JsonOutput.Write(context.Out, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteBoolean("locked", s.Locked);
+                    w.WriteNumber("guessesLeft", s.GuessesLeft);
+                    w.WriteNumber("guessLimit", s.GuessLimit);
+                    w.WriteNumber("version", s.Version);
+                    w.WriteEndObject();
+                });
+            }
+            else
+            {
+                await context.Out.WriteLineAsync(s.Locked
+                    ? $"'{client.AccountId}': locked — the escrowed key was erased after {s.GuessLimit} wrong passwords."
+                    : $"'{client.AccountId}': escrow intact, {s.GuessesLeft} of {s.GuessLimit} guesses left.").ConfigureAwait(false);
+            }
+            return ExitCodes.Success;
+        });
+        return status;
+    }
+}

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using Lockbox.Vault.Server.Hosting;
+
+namespace Lockbox.Cli.Commands;
+
+/// <summary>
+/// <c>lockbox vault init|serve|token</c>: run a key vault node. The key ceremony prints the fleet public key
+/// that devices pin; the HSM PIN comes from LOCKBOX_HSM_PIN, never argv.
+/// </summary>
+internal static class VaultCommands
+{
+    public static IEnumerable<Command> Create(CliContext context)
+    {
+        var vault = new Command("vault", "Run a backup key vault node (OPAQUE password escrow with a guess limit)")
+        {
+            Init(context), Serve(context), Token(context),
+        };
+        yield return vault;
+    }
+
+    private static Option<string> Dir() => new("--dir") { Description = "The vault directory", Required = true };
+
+    private static Command Init(CliContext context)
+    {
+        Option<string> dir = Dir();
+        var hsm = new Option<string>("--hsm") { Description = "Where the vault's secrets live: software (a key file in DIR) or pkcs11", DefaultValueFactory = _ => "software" };
+        hsm.AcceptOnlyFromAmong("software", "pkcs11");
+        var library = new Option<string?>("--pkcs11-library") { Description = "The PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so" };
+        var label = new Option<string?>("--token-label") { Description = "The PKCS#11 token's label" };
+        var guessLimit = new Option<int>("--guess-limit") { Description = "Wrong passwords before an escrowed key is erased", DefaultValueFactory = _ => 10 };
+        var init = new Command("init", $"Key ceremony: create the vault's secrets in a new directory and print the fleet public key (PIN from {VaultHost.PinVariable})")
+        {
+            dir, hsm, library, label, guessLimit,
+        };
+        init.SetAction(async (parse, ct) =>
+        {
+            VaultInitResult result = await VaultHost.InitAsync(new VaultInitOptions
+            {
+                Directory = parse.GetRequiredValue(dir),
+                Hsm = parse.GetRequiredValue(hsm),
+                Pkcs11Library = parse.GetValue(library),
+                TokenLabel = parse.GetValue(label),
+                Pin = context.Environment(VaultHost.PinVariable),
+                GuessLimit = parse.GetValue(guessLimit),
+            }).ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"lockbox: created the vault in {result.Directory} ({result.Hsm} HSM). Its fleet public key follows; devices pin it with --fleet-key.").ConfigureAwait(false);
+            await context.Out.WriteLineAsync(result.FleetPublicKey).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return init;
+    }
+
+    private static Command Serve(CliContext context)
+    {
+        Option<string> dir = Dir();
+        var urls = new Option<string>("--urls") { Description = "Where to listen, e.g. http://127.0.0.1:8443", DefaultValueFactory = _ => "http://127.0.0.1:8443" };
+        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM") { dir, urls };
+        serve.SetAction(async (parse, ct) =>
+        {
+            await using RunningVault running = await VaultHost.StartAsync(parse.GetRequiredValue(dir), parse.GetRequiredValue(urls),
+                new VaultServerOptions { Pin = context.Environment(VaultHost.PinVariable) }).ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"lockbox: vault serving on {running.BaseAddress} (fleet key {running.FleetPublicKey}); Ctrl-C stops it.").ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C or SIGTERM: a normal stop.
+            }
+            await context.Error.WriteLineAsync("lockbox: vault stopped.").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return serve;
+    }
+
+    private static Command Token(CliContext context)
+    {
+        Option<string> dir = Dir();
+        var account = new Option<string>("--account") { Description = "The account id the token is for", Required = true };
+        var days = new Option<int>("--days") { Description = "How long the token is valid", DefaultValueFactory = _ => 30 };
+        var token = new Command("token", "Mint a development account credential (HMAC-signed by the vault) and print only the token") { dir, account, days };
+        token.SetAction(parse =>
+        {
+            int lifetime = parse.GetValue(days);
+            if (lifetime is < 1 or > 3650) throw new CliException(ExitCodes.Usage, "--days must be between 1 and 3650.");
+            context.Out.WriteLine(VaultHost.MintToken(parse.GetRequiredValue(dir), parse.GetRequiredValue(account), TimeSpan.FromDays(lifetime)));
+            return ExitCodes.Success;
+        });
+        return token;
+    }
+}
