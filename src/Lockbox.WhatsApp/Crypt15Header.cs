@@ -9,10 +9,13 @@ namespace Lockbox.WhatsApp;
 /// </summary>
 public sealed class Crypt15Header
 {
+    /// <summary>crypt15, or the older crypt14 (header field 2 instead of 3); only crypt15 is written.</summary>
+    public WhatsAppFormat Format { get; init; } = WhatsAppFormat.Crypt15;
+
     /// <summary>Header field 1.</summary>
     public WhatsAppKeyType KeyType { get; init; } = WhatsAppKeyType.EndToEndLegacy;
 
-    /// <summary>Header field 3.1: the 16-byte AES-GCM IV.</summary>
+    /// <summary>Header field 3.1 (crypt14: 2.5): the 16-byte AES-GCM IV.</summary>
     public ReadOnlyMemory<byte> Iv { get; init; }
 
     /// <summary>Header field 4.1: the WhatsApp version that wrote the backup, e.g. "2.22.5.13".</summary>
@@ -26,6 +29,9 @@ public sealed class Crypt15Header
     /// Empty for non-database backups.
     /// </summary>
     public IReadOnlyDictionary<int, bool> Features { get; init; } = new SortedDictionary<int, bool>();
+
+    /// <summary>crypt14 only (header field 2.3): the server salt, which the matching key file repeats.</summary>
+    internal ReadOnlyMemory<byte> Crypt14ServerSalt { get; init; }
 
     /// <summary>True when the length byte is followed by the 0x01 "feature table" byte.</summary>
     public bool HasFeatureTable { get; init; } = true;

@@ -19,6 +19,9 @@ internal static class Crypt15HeaderCodec
     private const int InfoField = 4;
     // C15_IV message
     private const int IvField = 1;
+    // C14_cipher message
+    private const int C14ServerSaltField = 3;
+    private const int C14IvField = 5;
     // info message
     private const int AppVersionField = 1;
     private const int JidSuffixField = 3;
@@ -42,9 +45,7 @@ internal static class Crypt15HeaderCodec
             return Fail(Crypt15Failure.Truncated, WhatsAppErrors.Truncated);
         try
         {
-            Crypt15Header? header = ReadPrefix(file.Slice(start, length), featureTable, out bool crypt14);
-            if (crypt14)
-                return Fail(Crypt15Failure.Unsupported, WhatsAppErrors.Crypt14);
+            Crypt15Header header = ReadPrefix(file.Slice(start, length), featureTable);
             return new Parsed(header, start + length, Crypt15Failure.None, null);
         }
         catch (FormatException e)
@@ -57,9 +58,11 @@ internal static class Crypt15HeaderCodec
         }
     }
 
-    /// <summary>Serializes a header with <paramref name="iv"/> in place of the template's IV.</summary>
+    /// <summary>Serializes a crypt15 header with <paramref name="iv"/> in place of the template's IV.</summary>
     public static byte[] Write(Crypt15Header header, ReadOnlySpan<byte> iv)
     {
+        if (header.Format != WhatsAppFormat.Crypt15)
+            throw new ArgumentException("Lockbox writes only crypt15 backups.", nameof(header));
         if (iv.Length != IvSize)
             throw new ArgumentException($"The crypt15 IV is {IvSize} bytes.", nameof(iv));
         var info = new ProtoWriter();
@@ -93,9 +96,10 @@ internal static class Crypt15HeaderCodec
         return output;
     }
 
-    private static Crypt15Header? ReadPrefix(ReadOnlySpan<byte> prefix, bool featureTable, out bool crypt14)
+    private static Crypt15Header ReadPrefix(ReadOnlySpan<byte> prefix, bool featureTable)
     {
-        crypt14 = false;
+        bool crypt14 = false;
+        byte[]? serverSalt = null;
         var keyType = WhatsAppKeyType.ServerProvided;
         byte[]? iv = null;
         Crypt15Header? info = null;
@@ -113,8 +117,9 @@ internal static class Crypt15HeaderCodec
                     keyType = (WhatsAppKeyType)(int)value;
                     break;
                 case C14CipherField:
+                    Expect(wireType, WireType.LengthDelimited, "crypt14 cipher");
                     crypt14 = true;
-                    reader.Skip(wireType);
+                    (iv, serverSalt) = ReadC14Cipher(reader.ReadLengthDelimited());
                     break;
                 case C15IvField:
                     Expect(wireType, WireType.LengthDelimited, "IV");
@@ -129,12 +134,12 @@ internal static class Crypt15HeaderCodec
                     break;
             }
         }
-        if (crypt14)
-            return null;
         if (iv is null)
             throw new FormatException("no IV");
         return new Crypt15Header
         {
+            Format = crypt14 ? WhatsAppFormat.Crypt14 : WhatsAppFormat.Crypt15,
+            Crypt14ServerSalt = serverSalt,
             KeyType = keyType,
             Iv = iv,
             AppVersion = info?.AppVersion ?? "",
@@ -166,6 +171,28 @@ internal static class Crypt15HeaderCodec
         if (iv.Length != IvSize)
             throw new FormatException($"the IV is {iv.Length} bytes, not {IvSize}");
         return iv;
+    }
+
+    private static (byte[] Iv, byte[] ServerSalt) ReadC14Cipher(ReadOnlySpan<byte> message)
+    {
+        byte[]? iv = null;
+        byte[]? serverSalt = null;
+        var reader = new ProtoReader(message);
+        while (!reader.AtEnd)
+        {
+            reader.ReadTag(out int field, out WireType wireType);
+            if (field == C14IvField && wireType == WireType.LengthDelimited)
+                iv = reader.ReadLengthDelimited().ToArray();
+            else if (field == C14ServerSaltField && wireType == WireType.LengthDelimited)
+                serverSalt = reader.ReadLengthDelimited().ToArray();
+            else
+                reader.Skip(wireType);
+        }
+        if (iv is null || iv.Length != IvSize)
+            throw new FormatException("the crypt14 cipher has no 16-byte IV");
+        if (serverSalt is null || serverSalt.Length != 32)
+            throw new FormatException("the crypt14 cipher has no 32-byte server salt");
+        return (iv, serverSalt);
     }
 
     private static Crypt15Header ReadInfo(ReadOnlySpan<byte> message)

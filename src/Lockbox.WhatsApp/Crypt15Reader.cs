@@ -5,7 +5,7 @@ using Lockbox.WhatsApp.Crypto;
 namespace Lockbox.WhatsApp;
 
 /// <summary>
-/// Decrypts a WhatsApp crypt15 backup held in memory (docs/WHATSAPP.md). No file I/O: the caller
+/// Decrypts a WhatsApp crypt15 (or older crypt14) backup held in memory (docs/WHATSAPP.md). No file I/O: the caller
 /// passes the file's bytes and a destination stream.
 /// Read order: header; MD5 trailer; GCM tag over the whole ciphertext; only then decrypt and write.
 /// Nothing reaches the destination unless the tag verified.
@@ -42,12 +42,23 @@ public static class Crypt15Reader
         if (body.Length < LongIvAesGcm.TagSize + Md5Size)
             return Crypt15Result.Fail(Crypt15Failure.Truncated, WhatsAppErrors.Truncated, header);
 
+        if (header.Format == WhatsAppFormat.Crypt14 && !key.IsCrypt14)
+            return Crypt15Result.Fail(Crypt15Failure.WrongKey, WhatsAppErrors.Crypt14NeedsKeyFile, header);
+        if (header.Format == WhatsAppFormat.Crypt15 && key.IsCrypt14)
+            return Crypt15Result.Fail(Crypt15Failure.WrongKey, WhatsAppErrors.Crypt15NeedsRootKey, header);
+        if (key.IsCrypt14 && !CryptographicOperations.FixedTimeEquals(key.Crypt14Field(Crypt14KeyLayout.ServerSalt), header.Crypt14ServerSalt.Span))
+            return Crypt15Result.Fail(Crypt15Failure.WrongKey, WhatsAppErrors.Crypt14OtherKeyFile, header);
+
         byte[] compressed;
         bool hasChecksum;
         Span<byte> bodyKey = stackalloc byte[LongIvAesGcm.KeySize];
         try
         {
-            key.DeriveEncryptionKey(bodyKey);
+            // crypt15: HKDF of the root key; crypt14: the key file's AES key as is.
+            if (key.IsCrypt14)
+                key.Crypt14Field(Crypt14KeyLayout.AesKey).CopyTo(bodyKey);
+            else
+                key.DeriveEncryptionKey(bodyKey);
             if (ChecksumMatches(file))
             {
                 // ciphertext || tag || md5

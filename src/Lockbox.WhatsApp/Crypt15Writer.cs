@@ -32,7 +32,19 @@ public static class Crypt15Writer
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(template);
 
-        byte[] header = Crypt15HeaderCodec.Write(template, iv);
+        if (key.IsCrypt14)
+            throw new ArgumentException("Lockbox writes only crypt15 backups: a crypt14 key file cannot encrypt.", nameof(key));
+        var written = new Crypt15Header
+        {
+            Format = WhatsAppFormat.Crypt15,
+            KeyType = template.KeyType,
+            Iv = iv.ToArray(),
+            AppVersion = template.AppVersion,
+            JidSuffix = template.JidSuffix,
+            Features = new SortedDictionary<int, bool>(template.Features.ToDictionary()),
+            HasFeatureTable = template.HasFeatureTable,
+        };
+        byte[] header = Crypt15HeaderCodec.Write(written, iv);
         using MemoryStream compressed = Compress(database);
         // Encrypt in place: the zlib buffer becomes the ciphertext (no second copy of a large database).
         Span<byte> body = compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
@@ -57,15 +69,7 @@ public static class Crypt15Writer
         destination.Write(tag);
         destination.Write(md5.GetHashAndReset());
 
-        return new Crypt15Header
-        {
-            KeyType = template.KeyType,
-            Iv = iv.ToArray(),
-            AppVersion = template.AppVersion,
-            JidSuffix = template.JidSuffix,
-            Features = new SortedDictionary<int, bool>(template.Features.ToDictionary()),
-            HasFeatureTable = template.HasFeatureTable,
-        };
+        return written;
     }
 
     // WhatsApp's own files use zlib's fastest level (header 78 01); so does Lockbox: the body is

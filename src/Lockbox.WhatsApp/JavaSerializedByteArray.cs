@@ -38,11 +38,51 @@ internal static class JavaSerializedByteArray
     /// <summary>Length of a serialized byte[] of <paramref name="length"/> bytes.</summary>
     public static int SerializedLength(int length) => Prefix.Length + 4 + length;
 
+    /// <summary>Checks the stream up to the array length and returns that length (the bytes may still be missing).</summary>
+    public static bool TryReadLength(ReadOnlySpan<byte> stream, out int length, out string? error)
+    {
+        length = 0;
+        if (!TryCheckPrefix(stream, out error))
+            return false;
+        length = BinaryPrimitives.ReadInt32BigEndian(stream[Prefix.Length..]);
+        if (length < 0)
+        {
+            error = WhatsAppErrors.KeyFileNotByteArray(Prefix.Length);
+            return false;
+        }
+        return true;
+    }
+
     /// <summary>
     /// Reads the array into <paramref name="value"/>, which must be exactly as long as the array
     /// (so a wrong-size key is reported with the size found). Returns false with a one-line error.
     /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> stream, Span<byte> value, out string? error)
+    {
+        if (!TryCheckPrefix(stream, out error))
+            return false;
+        int length = BinaryPrimitives.ReadInt32BigEndian(stream[Prefix.Length..]);
+        ReadOnlySpan<byte> rest = stream[(Prefix.Length + 4)..];
+        if (length < 0 || length > rest.Length)
+        {
+            error = WhatsAppErrors.KeyFileTruncated;
+            return false;
+        }
+        if (length != value.Length)
+        {
+            error = WhatsAppErrors.KeyFileWrongSize(length);
+            return false;
+        }
+        if (rest.Length != length)
+        {
+            error = WhatsAppErrors.KeyFileTrailingBytes(rest.Length - length);
+            return false;
+        }
+        rest.CopyTo(value);
+        return true;
+    }
+
+    private static bool TryCheckPrefix(ReadOnlySpan<byte> stream, out string? error)
     {
         error = null;
         if (stream.Length < 2 || stream[0] != 0xAC || stream[1] != 0xED)
@@ -58,28 +98,9 @@ internal static class JavaSerializedByteArray
         ReadOnlySpan<byte> prefix = stream[..Prefix.Length];
         if (!prefix.SequenceEqual(Prefix))
         {
-            int at = prefix.CommonPrefixLength(Prefix);
-            error = WhatsAppErrors.KeyFileNotByteArray(at);
+            error = WhatsAppErrors.KeyFileNotByteArray(prefix.CommonPrefixLength(Prefix));
             return false;
         }
-        int length = BinaryPrimitives.ReadInt32BigEndian(stream[Prefix.Length..]);
-        ReadOnlySpan<byte> rest = stream[(Prefix.Length + 4)..];
-        if (length < 0 || length > rest.Length)
-        {
-            error = WhatsAppErrors.KeyFileTruncated;
-            return false;
-        }
-        if (length != value.Length)
-        {
-            error = WhatsAppErrors.KeyFileWrongSize(length, value.Length);
-            return false;
-        }
-        if (rest.Length != length)
-        {
-            error = WhatsAppErrors.KeyFileTrailingBytes(rest.Length - length);
-            return false;
-        }
-        rest.CopyTo(value);
         return true;
     }
 

@@ -12,8 +12,11 @@ internal static class WhatsAppErrors
     public static string KeyFileNotByteArray(int offset) =>
         $"The key file is a Java-serialized object but not a byte array (unexpected byte at offset {offset}).";
 
-    public static string KeyFileWrongSize(int found, int expected) =>
-        $"The key file holds a {found}-byte key, not {expected} bytes: it is not a crypt15 encrypted_backup.key (a crypt14 'key' file holds 131).";
+    public static string KeyFileWrongSize(int found) =>
+        $"The key file holds a {found}-byte key: neither a crypt15 encrypted_backup.key (32 bytes) nor a crypt14 'key' file (131 bytes).";
+
+    public const string KeyFileCipherVersion =
+        "The crypt14 key file has an unknown cipher version (expected 00 01).";
 
     public static string KeyFileTrailingBytes(int extra) =>
         $"The key file has {extra} unexpected bytes after the key.";
@@ -24,8 +27,14 @@ internal static class WhatsAppErrors
     public static string Malformed(string detail) =>
         $"Not a crypt15 backup: the header is malformed ({detail}).";
 
-    public const string Crypt14 =
-        "This is a crypt14 (or older) backup, not crypt15: Lockbox reads only end-to-end encrypted crypt15 files.";
+    public const string Crypt14NeedsKeyFile =
+        "This is a crypt14 backup: it opens only with the phone's crypt14 'key' file (158 bytes), not a 64-digit key or encrypted_backup.key.";
+
+    public const string Crypt15NeedsRootKey =
+        "This is a crypt15 backup: it opens with its 64-digit key or encrypted_backup.key, not a crypt14 'key' file.";
+
+    public const string Crypt14OtherKeyFile =
+        "Wrong key: this crypt14 key file belongs to another backup (its server salt differs from the backup's).";
 
     public const string ChecksumMismatch =
         "The file is damaged, truncated or altered: its MD5 checksum does not match.";

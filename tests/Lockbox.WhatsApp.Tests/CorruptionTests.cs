@@ -127,14 +127,6 @@ public sealed class CorruptionTests
     }
 
     [Fact]
-    public void Crypt14FileIsReportedAsUnsupported()
-    {
-        byte[] file = Fixtures.Read("msgstore.db.crypt14");
-        AssertFails(file, Fixtures.Key(), Crypt15Failure.Unsupported,
-            "This is a crypt14 (or older) backup, not crypt15: Lockbox reads only end-to-end encrypted crypt15 files.");
-    }
-
-    [Fact]
     public void PlainSqliteDatabaseIsNotACrypt15File()
     {
         byte[] file = RoundTripTests.FixtureDatabase();

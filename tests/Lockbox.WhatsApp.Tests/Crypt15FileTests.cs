@@ -79,9 +79,12 @@ public sealed class Crypt15FileTests : IDisposable
     [Fact]
     public void KeyFileOfWrongSizeIsRejected()
     {
-        Assert.False(Crypt15File.TryReadKeyFile(Fixtures.PathOf("key"), out WhatsAppKey? key, out string? error));
+        byte[] shortKey = Fixtures.Read("encrypted_backup.key")[..^2];
+        shortKey[26] = 30;
+        File.WriteAllBytes(PathOf("short.key"), shortKey);
+        Assert.False(Crypt15File.TryReadKeyFile(PathOf("short.key"), out WhatsAppKey? key, out string? error));
         Assert.Null(key);
-        Assert.Contains("131-byte key, not 32", error, StringComparison.Ordinal);
+        Assert.Contains("30-byte key", error, StringComparison.Ordinal);
 
         File.WriteAllBytes(PathOf("big.key"), new byte[10_000]);
         Assert.False(Crypt15File.TryReadKeyFile(PathOf("big.key"), out _, out error));

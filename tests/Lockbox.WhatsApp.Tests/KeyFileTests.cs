@@ -19,11 +19,31 @@ public sealed class KeyFileTests
     }
 
     [Fact]
-    public void Crypt14KeyFileIsRejectedAsWrongSize()
+    public void Crypt14KeyFileIsReadAsACrypt14KeyWithoutDigits()
     {
-        Assert.False(WhatsAppKey.TryReadKeyFile(Fixtures.Read("key"), out WhatsAppKey? key, out string? error));
-        Assert.Null(key);
-        Assert.Equal("The key file holds a 131-byte key, not 32 bytes: it is not a crypt15 encrypted_backup.key (a crypt14 'key' file holds 131).", error);
+        Assert.True(WhatsAppKey.TryReadKeyFile(Fixtures.Read("key"), out WhatsAppKey? key, out string? error), error);
+        using (key)
+        {
+            Assert.True(key!.IsCrypt14);
+            Assert.Throws<InvalidOperationException>(() => key.ToDigits());
+            Assert.Equal(Fixtures.Read("key"), key.ToKeyFile());
+        }
+    }
+
+    [Fact]
+    public void Crypt15KeyIsNotCrypt14()
+    {
+        using WhatsAppKey key = Fixtures.Key();
+        Assert.False(key.IsCrypt14);
+    }
+
+    [Fact]
+    public void Crypt14KeyFileWithUnknownCipherVersionIsRejected()
+    {
+        byte[] file = Fixtures.Read("key");
+        file[27 + 1] = 0x02;
+        Assert.False(WhatsAppKey.TryReadKeyFile(file, out _, out string? error));
+        Assert.Equal("The crypt14 key file has an unknown cipher version (expected 00 01).", error);
     }
 
     [Fact]
@@ -33,7 +53,7 @@ public sealed class KeyFileTests
         byte[] shorter = file[..^1];
         shorter[26] = 31; // announce 31 bytes, and hold 31
         Assert.False(WhatsAppKey.TryReadKeyFile(shorter, out _, out string? error));
-        Assert.Contains("31-byte key, not 32", error, StringComparison.Ordinal);
+        Assert.Equal("The key file holds a 31-byte key: neither a crypt15 encrypted_backup.key (32 bytes) nor a crypt14 'key' file (131 bytes).", error);
     }
 
     [Fact]

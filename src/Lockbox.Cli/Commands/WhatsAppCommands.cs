@@ -30,7 +30,7 @@ internal static class WhatsAppCommands
         (Option<string?> key, Option<string?> keyFile) = KeyOptions();
         var output = new Option<string>("--out", "-o") { Description = "Where to write the decrypted database", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace the output file if it exists" };
-        var command = new Command("decrypt", "Decrypt a WhatsApp crypt15 backup into its SQLite database") { file, key, keyFile, output, force };
+        var command = new Command("decrypt", "Decrypt a WhatsApp crypt15 backup (or a crypt14 one, with its 'key' file) into its SQLite database") { file, key, keyFile, output, force };
         command.SetAction((parse, ct) =>
         {
             string input = ExistingInput(parse.GetRequiredValue(file));
@@ -44,7 +44,7 @@ internal static class WhatsAppCommands
             ThrowIfFailed(result, input);
             string kind = result.Payload == Crypt15Payload.Zip ? "a zip archive (multi-file backup)" : "the database";
             context.Out.WriteLine(
-                $"Decrypted {input} (WhatsApp {Version(result.Header!)}) into {target}: {kind}, {Units.Bytes(result.PayloadLength)}, " +
+                $"Decrypted {input} ({(result.Header!.Format == WhatsAppFormat.Crypt14 ? "crypt14" : "crypt15")}, WhatsApp {Version(result.Header)}) into {target}: {kind}, {Units.Bytes(result.PayloadLength)}, " +
                 $"authenticated{(result.HasChecksum ? " and checksum verified" : "")}, in {Units.Duration(clock.Elapsed)}.");
             return Task.FromResult(ExitCodes.Success);
         });
@@ -67,6 +67,8 @@ internal static class WhatsAppCommands
             CheckTarget(target, overwrite);
             Crypt15Header? template = parse.GetValue(headerFrom) is { } like ? ReadTemplate(like) : null;
             using WhatsAppKey whatsAppKey = ResolveKey(context, parse.GetValue(key), parse.GetValue(keyFile), ct);
+            if (whatsAppKey.IsCrypt14)
+                throw new CliException(ExitCodes.Usage, "That is a crypt14 'key' file: Lockbox writes only crypt15 backups, which take a 64-digit key or encrypted_backup.key.");
 
             var clock = Stopwatch.StartNew();
             Crypt15Header header = Crypt15File.Encrypt(input, whatsAppKey, target, overwrite, template);
@@ -136,7 +138,7 @@ internal static class WhatsAppCommands
     private static (Option<string?> Key, Option<string?> KeyFile) KeyOptions() =>
     (
         new Option<string?>("--key") { Description = "The backup's 64-digit key (hex; spaces and dashes allowed). Without --key or --key-file you are asked for it" },
-        new Option<string?>("--key-file") { Description = "Android's encrypted_backup.key file" }
+        new Option<string?>("--key-file") { Description = "Android's encrypted_backup.key file (or, for crypt14 backups, the phone's 'key' file)" }
     );
 
     private static WhatsAppKey ResolveKey(CliContext context, string? digits, string? keyFile, CancellationToken cancellationToken)
@@ -168,7 +170,7 @@ internal static class WhatsAppCommands
         {
             Crypt15Failure.None => ExitCodes.Success,
             Crypt15Failure.WrongKey => ExitCodes.WrongKey,
-            Crypt15Failure.Malformed or Crypt15Failure.Unsupported => ExitCodes.BadSource,
+            Crypt15Failure.Malformed => ExitCodes.BadSource,
             _ => ExitCodes.Damaged, // truncated, checksum mismatch, unreadable payload
         };
         if (code != ExitCodes.Success)
