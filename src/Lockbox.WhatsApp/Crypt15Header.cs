@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace Lockbox.WhatsApp;
 
 /// <summary>
@@ -45,7 +47,7 @@ public sealed class Crypt15Header
     {
         KeyType = WhatsAppKeyType.EndToEndLegacy,
         AppVersion = "2.22.5.13",
-        Features = DefaultFeatures(),
+        Features = new ReadOnlyDictionary<int, bool>(DefaultFeatures()),
         HasFeatureTable = true,
     };
 

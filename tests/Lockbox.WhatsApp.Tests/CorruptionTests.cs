@@ -76,6 +76,38 @@ public sealed class CorruptionTests
     }
 
     [Fact]
+    public void EveryHeaderBitFlipIsRefusedWithoutAnExceptionOrOutput()
+    {
+        byte[] original = Fixtures.Crypt15;
+        using WhatsAppKey key = Fixtures.Key();
+        for (int offset = 0; offset < 131; offset++)
+        {
+            foreach (byte bit in new byte[] { 0x01, 0x80 })
+            {
+                byte[] file = (byte[])original.Clone();
+                file[offset] ^= bit;
+                Crypt15Result result = Decrypt(file, key, out long written);
+                Assert.False(result.Succeeded, $"flip {bit:x2} at {offset}");
+                Assert.Equal(0, written);
+                Assert.False(string.IsNullOrEmpty(result.Error));
+            }
+        }
+    }
+
+    [Fact]
+    public void EveryHeaderPrefixIsRefusedWithoutAnException()
+    {
+        byte[] original = Fixtures.Crypt15;
+        for (int length = 0; length < 131; length++)
+        {
+            Assert.False(Crypt15Reader.TryReadHeader(original.AsSpan(0, length), out Crypt15Header? header, out string? error));
+            Assert.Null(header);
+            Assert.False(string.IsNullOrEmpty(error));
+        }
+        Assert.True(Crypt15Reader.TryReadHeader(original.AsSpan(0, 131), out _, out _));
+    }
+
+    [Fact]
     public void FlippedBodyByteWithRecomputedMd5IsCaughtByTheGcmTag()
     {
         // MD5 is unkeyed: someone altering the body can fix it up. GCM still refuses.
