@@ -17,9 +17,12 @@ internal static class DemoCommands
         var mediaMib = new Option<int>("--media-mib") { Description = "MiB of media to generate", DefaultValueFactory = _ => (int)(ChatSpec.Demo.MediaBytes >> 20) };
         var seed = new Option<ulong>("--seed") { Description = "Seed for the generated chat", DefaultValueFactory = _ => ChatSpec.Demo.Seed };
         var keep = new Option<string?>("--keep") { Description = "Work in this (empty or new) folder and keep it, instead of a temporary folder" };
-        var demo = new Command("demo", "Generate a chat, back it up with the 64-digit key, restore it on a \"new device\" and check it matches")
+        var only = new Option<string?>("--only") { Description = "Run only one key mode: password or digits (default: password mode, then the 64-digit key)" };
+        only.AcceptOnlyFromAmong("password", "digits");
+        var argon2 = new Option<string?>("--argon2") { Description = $"Argon2id preset for password mode: {Lockbox.Client.Vault.KeyStretchingPresets.Syntax}; default demo (t=1, m=8 MiB, p=1)" };
+        var demo = new Command("demo", "Generate a chat, back it up (password mode through an embedded key vault, then the 64-digit key), restore it on a \"new device\" and check it matches")
         {
-            messages, mediaMib, seed, keep, Generate(context), NextDayCommand(context),
+            messages, mediaMib, seed, keep, only, argon2, Generate(context), NextDayCommand(context),
         };
         demo.SetAction(async (parse, ct) =>
         {
@@ -29,7 +32,23 @@ internal static class DemoCommands
                 MediaBytes = (long)Math.Max(0, parse.GetValue(mediaMib)) << 20,
                 Seed = parse.GetValue(seed),
             };
-            return await new DemoRunner(context, spec, DemoKeyMode.Digits, parse.GetValue(keep)).RunAsync(ct).ConfigureAwait(false);
+            if (!Lockbox.Client.Vault.KeyStretchingPresets.TryParse(parse.GetValue(argon2) ?? "demo", out var stretching, out string? argonError))
+                throw new CliException(ExitCodes.Usage, argonError!);
+            string? keepRoot = parse.GetValue(keep);
+            string? modeOnly = parse.GetValue(only);
+            int code = ExitCodes.Success;
+            if (modeOnly is null or "password")
+            {
+                string? keepDir = keepRoot is null ? null : modeOnly is null ? Path.Combine(keepRoot, "password") : keepRoot;
+                code = await new DemoRunner(context, spec, DemoKeyMode.Password, keepDir, stretching).RunAsync(ct).ConfigureAwait(false);
+                if (code != ExitCodes.Success) return code;
+            }
+            if (modeOnly is null or "digits")
+            {
+                string? keepDir = keepRoot is null ? null : modeOnly is null ? Path.Combine(keepRoot, "digits") : keepRoot;
+                code = await new DemoRunner(context, spec, DemoKeyMode.Digits, keepDir).RunAsync(ct).ConfigureAwait(false);
+            }
+            return code;
         });
         yield return demo;
     }

@@ -6,6 +6,6 @@ internal enum DemoKeyMode
     /// <summary>The user keeps the 64-digit key and types it on the new device.</summary>
     Digits,
 
-    // Password mode (key escrowed in the vault behind OPAQUE) is added here by the vault work:
-    // DemoRunner.ProtectKeyAsync and DemoRunner.RecoverKeyAsync are the two places it plugs in.
+    /// <summary>The key is escrowed in a key vault (embedded on loopback) behind a password (<see cref="PasswordDemo"/>).</summary>
+    Password,
 }

@@ -12,7 +12,7 @@ namespace Lockbox.Cli.Demo;
 /// against the original (database through SQL, media byte for byte). Each step prints what it did
 /// and how long it took. Runs in a temporary folder that it removes afterwards.
 /// </summary>
-internal sealed class DemoRunner(CliContext context, ChatSpec spec, DemoKeyMode mode, string? keepDirectory)
+internal sealed class DemoRunner(CliContext context, ChatSpec spec, DemoKeyMode mode, string? keepDirectory, Opaque.Argon2idKeyStretching? passwordStretching = null)
 {
     private readonly TextWriter _out = context.Out;
     private int _step;
@@ -46,7 +46,11 @@ internal sealed class DemoRunner(CliContext context, ChatSpec spec, DemoKeyMode 
         string newPhone = Path.Combine(work, "new-phone");
         var oldDevice = new DeviceState(Path.Combine(work, "phone-state"));
         var newDevice = new DeviceState(Path.Combine(work, "new-phone-state"));
-        await _out.WriteLineAsync($"Lockbox demo in {work}").ConfigureAwait(false);
+        await _out.WriteLineAsync($"Lockbox demo ({(mode == DemoKeyMode.Password ? "password mode" : "64-digit key")}) in {work}").ConfigureAwait(false);
+        await using PasswordDemo? vault = mode == DemoKeyMode.Password
+            ? await StepAsync("Start a key vault on loopback (key ceremony, software HSM in the demo folder)",
+                () => PasswordDemo.StartAsync(work, passwordStretching ?? Lockbox.Client.Vault.KeyStretchingPresets.Demo)).ConfigureAwait(false)
+            : null;
 
         GeneratedChat chat = await StepAsync("Generate a chat on the phone", () =>
         {
@@ -58,10 +62,13 @@ internal sealed class DemoRunner(CliContext context, ChatSpec spec, DemoKeyMode 
         LockboxClient phoneClient = context.CreateClient(oldDevice, key: null);
         InitResult init = await StepAsync("Enable backups: create the repository and the backup key", async () =>
         {
-            InitResult r = await phoneClient.InitAsync(repository, cancellationToken: ct).ConfigureAwait(false);
+            InitResult r = await phoneClient.InitAsync(repository, vault?.Hints, ct).ConfigureAwait(false);
             return (r, $"repository {r.Address}; the key stays on the phone in {oldDevice.Directory}");
         }).ConfigureAwait(false);
-        await ProtectKeyAsync(init.KeyDigits).ConfigureAwait(false);
+        if (vault is not null)
+            await StepAsync("Escrow the key in the vault behind a password (the vault never sees the password or the key)", () => vault.EnrolAsync(oldDevice, ct)).ConfigureAwait(false);
+        else
+            await ProtectKeyAsync(init.KeyDigits).ConfigureAwait(false);
 
         var source = new BackupSource(chat.DatabasePath, chat.MediaDirectory, "demo-phone");
         await StepAsync("Back up (first, full)", async () =>
@@ -91,9 +98,12 @@ internal sealed class DemoRunner(CliContext context, ChatSpec spec, DemoKeyMode 
             return (v, $"{v.Snapshots} snapshots, {v.Packs} packs, {v.BlobsChecked} blobs decrypted and authenticated");
         }).ConfigureAwait(false);
 
-        string typedKey = await RecoverKeyAsync(init.KeyDigits).ConfigureAwait(false);
-        LockboxClient newClient = context.CreateClient(newDevice, typedKey);
-        await StepAsync("Lose the phone; restore on a new device (empty state) with the key", async () =>
+        using Cryptography.BackupKey? recovered = vault is null ? null
+            : await StepAsync("Lose the phone; on a new device (empty state) get the key back from the vault with the password", () => vault.RecoverAsync(repository, ct)).ConfigureAwait(false);
+        LockboxClient newClient = recovered is not null
+            ? new LockboxClient(new LockboxClientOptions { State = newDevice, RecoveredKey = recovered })
+            : context.CreateClient(newDevice, await RecoverKeyAsync(init.KeyDigits).ConfigureAwait(false));
+        await StepAsync(recovered is null ? "Lose the phone; restore on a new device (empty state) with the key" : "Restore on the new device with the recovered key", async () =>
         {
             RestoreResult r = await newClient.RestoreAsync(repository, "latest", newPhone, false, null, ct).ConfigureAwait(false);
             return (r, $"restored into {newPhone}: {ChatGenerator.DatabaseFileName} and media/");
