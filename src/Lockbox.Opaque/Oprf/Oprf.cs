@@ -86,13 +86,6 @@ public static class Oprf
         }
     }
 
-    /// <summary>Blind with a fresh random blind, written to <paramref name="blind"/>.</summary>
-    public static void Blind(ReadOnlySpan<byte> input, Span<byte> blind, Span<byte> blindedElement)
-    {
-        RandomScalar(blind);
-        Blind(input, (ReadOnlySpan<byte>)blind, blindedElement);
-    }
-
     /// <summary>
     /// BlindEvaluate(skS, blindedElement) = skS · blindedElement. Throws <see cref="OpaqueProtocolException"/>
     /// when the blinded element is malformed or the identity.
@@ -174,8 +167,11 @@ public static class Oprf
         }
     }
 
-    /// <summary>A uniformly random non-zero scalar from <see cref="RandomNumberGenerator"/> (64 bytes reduced modulo L).</summary>
-    internal static void RandomScalar(Span<byte> scalar)
+    /// <summary>
+    /// RandomScalar: a uniformly random non-zero scalar from <see cref="RandomNumberGenerator"/> (64 bytes
+    /// reduced modulo L), e.g. the blind for <see cref="Blind"/>.
+    /// </summary>
+    public static void RandomScalar(Span<byte> scalar)
     {
         Wire.RequireLength(scalar, ScalarSize, nameof(scalar));
         Span<byte> wide = stackalloc byte[Ristretto255.HashSize];
