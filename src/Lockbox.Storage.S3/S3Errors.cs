@@ -40,6 +40,12 @@ internal sealed class S3Errors
         {
             return MapService(service, (int)service.StatusCode, service.ErrorCode, name);
         }
+        if (e is AmazonClientException && e.Message.StartsWith("Expected hash", StringComparison.Ordinal))
+        {
+            // The SDK checked the body against its MD5 ETag and it differed: damaged in transit, or
+            // read while a non-atomic server (s3rver) was still writing it. Reading again may succeed.
+            return new TransientBlobStoreException($"A download from {where} did not match its checksum.", e);
+        }
         if (FindNetworkCause(e) is { } network)
         {
             return new TransientBlobStoreException($"Cannot reach {where}: {FirstLine(network.Message)}", e);

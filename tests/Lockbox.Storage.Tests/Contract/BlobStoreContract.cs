@@ -20,6 +20,12 @@ public abstract class BlobStoreContract
     /// </summary>
     protected virtual bool CreatesExclusively => true;
 
+    /// <summary>
+    /// Whether the server makes an object visible only once it is whole. True for folders, S3 and
+    /// Azure; s3rver writes objects in place, so a racing reader can get a prefix of one.
+    /// </summary>
+    protected virtual bool PublishesAtomically => true;
+
     protected IBlobStore Store => store ??= CreateStore(testPrefix);
 
     [Fact]
@@ -150,8 +156,14 @@ public abstract class BlobStoreContract
             try
             {
                 var read = await Store.GetAsync("data/77/7701");
-                Assert.Equal(data.Length, read.Length);
-                Assert.Equal(data, read);
+                if (PublishesAtomically)
+                {
+                    Assert.Equal(data, read);
+                }
+                else
+                {
+                    Assert.True(data.AsSpan().StartsWith(read), "a racing reader got bytes that are not even a prefix of the object");
+                }
             }
             catch (BlobNotFoundException)
             {

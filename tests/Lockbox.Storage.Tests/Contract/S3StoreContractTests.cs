@@ -13,5 +13,8 @@ public sealed class S3StoreContractTests : BlobStoreContract, IClassFixture<S3Bu
     /// <summary>s3rver ignores If-None-Match, so racing creates may both succeed (the last one wins, whole).</summary>
     protected override bool CreatesExclusively => false;
 
+    /// <summary>s3rver writes an object's file in place and serves whatever is there (AWS S3 publishes atomically).</summary>
+    protected override bool PublishesAtomically => false;
+
     protected override IBlobStore CreateStore(string prefix) => new S3BlobStore(TestServers.S3Options(bucket.Name, prefix));
 }

@@ -63,7 +63,8 @@ public sealed class BackupOnEveryStoreTests(EveryStore stores) : IClassFixture<E
         using var chat = new ChatFolder(messages: 2000);
         using var key = BackupKey.Generate();
         var faults = new FaultInjectingBlobStore(stores.Create(kind), new FaultPlan { Seed = 10, TransientRate = 0.10 });
-        var store = new ResilientBlobStore(faults, TestServers.FastRetries);
+        // 10 attempts: a call fails for good only after ten faults in a row (one in ten billion).
+        var store = new ResilientBlobStore(faults, TestServers.FastRetries with { MaxAttempts = 10 });
 
         await using (var repository = await BackupRepository.InitAsync(store, key))
         {
