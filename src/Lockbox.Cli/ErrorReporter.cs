@@ -34,7 +34,7 @@ internal static class ErrorReporter
             RepositoryExistsException e => (ExitCodes.NotARepository, e.Message),
             RepositoryDamagedException e => (ExitCodes.Damaged, e.Message),
             RepositoryLockedException e => (ExitCodes.Locked, e.Message),
-            RestoreTargetExistsException e => (ExitCodes.WouldOverwrite, $"{e.Message} (use --overwrite to replace it)"),
+            RestoreTargetExistsException e => (ExitCodes.WouldOverwrite, $"{e.Path} already exists; refusing to overwrite it (restore to an empty folder, or pass --overwrite)."),
             SourceException e => (ExitCodes.BadSource, e.Message),
             RepositoryException e => (ExitCodes.Damaged, e.Message),
             BlobStoreException e => (ExitCodes.StoreFailed, e.Message),

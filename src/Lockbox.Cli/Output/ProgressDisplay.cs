@@ -80,7 +80,7 @@ internal static class ProgressDisplay
                 _decile = decile;
                 int percent = total <= 0 ? 100 : (int)Math.Clamp(done * 100 / total, 0, 100);
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{verb} {phase}: {Units.Bytes(done)} of {Units.Bytes(total)} ({percent}%)"));
+                    $"{verb} [{phase}] {Units.Bytes(done)} of {Units.Bytes(total)} ({percent}%)"));
             }
         }
     }

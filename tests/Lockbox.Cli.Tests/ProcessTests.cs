@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using Lockbox.Cli.Tests.Support;
+
+namespace Lockbox.Cli.Tests;
+
+/// <summary>The built <c>lockbox</c> program as a separate process: real entry point, real redirected console.</summary>
+public sealed class ProcessTests : IDisposable
+{
+    private readonly Workspace _w = new();
+
+    public void Dispose() => _w.Dispose();
+
+    private async Task<CliResult> RunProcessAsync(Dictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lockbox.dll"));
+        foreach (string a in args) start.ArgumentList.Add(a);
+        start.Environment.Remove("LOCKBOX_KEY");
+        start.Environment["LOCKBOX_HOME"] = _w.Home;
+        foreach ((string k, string v) in environment) start.Environment[k] = v;
+        using Process process = Process.Start(start)!;
+        process.StandardInput.Close();
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+
+    [Fact]
+    public async Task RealProcessInitsBacksUpAndReportsErrorsInOneLine()
+    {
+        CliResult help = await RunProcessAsync([], "--help");
+        help.AssertSuccess();
+        Assert.Contains("backup", help.Out, StringComparison.Ordinal);
+
+        CliResult init = await RunProcessAsync([], "init", "--repo", _w.Repository, "--json");
+        init.AssertSuccess();
+        Assert.Matches("\"key\": \"[0-9a-f]{64}\"", init.Out);
+
+        CliResult missing = await RunProcessAsync([], "backup", "--repo", _w.Repository, "--db", _w.PathOf("missing.db"));
+        missing.AssertOneLineFailure(6, "does not exist");
+
+        // Stdin is not a terminal: no prompt, a clear message instead.
+        CliResult noKey = await RunProcessAsync(new() { ["LOCKBOX_HOME"] = _w.PathOf("other-device") }, "snapshots", "--repo", _w.Repository);
+        noKey.AssertOneLineFailure(2, "LOCKBOX_KEY");
+    }
+}

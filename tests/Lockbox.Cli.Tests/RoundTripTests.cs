@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Lockbox.Cli.Demo;
+using Lockbox.Cli.Tests.Support;
+
+namespace Lockbox.Cli.Tests;
+
+/// <summary>Backup, list and restore through the CLI, on the original device and on a new one.</summary>
+public sealed class RoundTripTests : IDisposable
+{
+    private readonly Workspace _w = new();
+
+    public void Dispose() => _w.Dispose();
+
+    private async Task<string> InitAsync()
+    {
+        CliResult init = await _w.RunAsync("init", "--repo", _w.Repository, "--json");
+        init.AssertSuccess();
+        using JsonDocument json = JsonDocument.Parse(init.Out);
+        return json.RootElement.GetProperty("key").GetString()!;
+    }
+
+    [Fact]
+    public async Task BackupThenRestoreGivesTheSameChat()
+    {
+        await InitAsync();
+        GeneratedChat chat = _w.MakeChat();
+        CliResult backup = await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--media", chat.MediaDirectory);
+        backup.AssertSuccess();
+        Assert.Contains("#1", backup.Out, StringComparison.Ordinal);
+        Assert.Contains("backup [", backup.Error, StringComparison.Ordinal); // plain progress lines when redirected
+
+        string target = _w.PathOf("restored");
+        CliResult restore = await _w.RunAsync("restore", "--repo", _w.Repository, "--to", target);
+        restore.AssertSuccess();
+
+        IReadOnlyList<string> problems = ChatComparer.Compare(chat.DatabasePath, Path.Combine(target, ChatGenerator.DatabaseFileName),
+            chat.MediaDirectory, Path.Combine(target, "media"), out long rows, out int files);
+        Assert.Empty(problems);
+        Assert.True(rows > chat.Messages);
+        Assert.Equal(chat.MediaFiles, files);
+    }
+
+    [Fact]
+    public async Task SnapshotsJsonListsEveryBackupInOrder()
+    {
+        await InitAsync();
+        GeneratedChat chat = _w.MakeChat(mediaBytes: 0);
+        (await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath)).AssertSuccess();
+        NextDay.Apply(chat.DatabasePath, 9);
+        (await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--device", "phone-2")).AssertSuccess();
+
+        CliResult list = await _w.RunAsync("snapshots", "--repo", _w.Repository, "--json");
+        list.AssertSuccess();
+        using JsonDocument json = JsonDocument.Parse(list.Out);
+        JsonElement[] snapshots = json.RootElement.EnumerateArray().ToArray();
+        Assert.Equal([1L, 2L], snapshots.Select(s => s.GetProperty("sequence").GetInt64()));
+        Assert.Equal("phone-2", snapshots[1].GetProperty("device").GetString());
+        Assert.Equal("msgstore.db", snapshots[0].GetProperty("database").GetString());
+        Assert.Matches("^[0-9a-f]+$", snapshots[0].GetProperty("id").GetString()!);
+
+        CliResult table = await _w.RunAsync("snapshots", "--repo", _w.Repository);
+        table.AssertSuccess();
+        Assert.Contains(snapshots[1].GetProperty("id").GetString()![..8], table.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NewDeviceRestoresWithLockboxKeyAndThenKeepsTheKey()
+    {
+        string key = await InitAsync();
+        GeneratedChat chat = _w.MakeChat();
+        (await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--media", chat.MediaDirectory)).AssertSuccess();
+
+        // As typed by a person: upper case, dashes between groups.
+        string typed = string.Join('-', key.ToUpperInvariant().Chunk(4).Select(c => new string(c)));
+        string newHome = _w.PathOf("new-device");
+        string target = _w.PathOf("new-phone");
+        CliResult restore = await _w.RunAsAsync(newHome, typed, "restore", "--repo", _w.Repository, "--to", target, "--snapshot", "latest");
+        restore.AssertSuccess();
+        Assert.Empty(ChatComparer.Compare(chat.DatabasePath, Path.Combine(target, "msgstore.db"), chat.MediaDirectory, Path.Combine(target, "media"), out _, out _));
+
+        CliResult show = await _w.RunAsAsync(newHome, null, "key", "show", "--json");
+        show.AssertSuccess();
+        Assert.Contains(key, show.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestoreBySnapshotIdPrefixGivesThatSnapshot()
+    {
+        await InitAsync();
+        GeneratedChat chat = _w.MakeChat(mediaBytes: 0);
+        CliResult first = await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--json");
+        first.AssertSuccess();
+        using JsonDocument json = JsonDocument.Parse(first.Out);
+        string id = json.RootElement.GetProperty("id").GetString()!;
+        string before = _w.PathOf("before.db");
+        File.Copy(chat.DatabasePath, before);
+        NextDay.Apply(chat.DatabasePath, 3);
+        (await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath)).AssertSuccess();
+
+        string target = _w.PathOf("old");
+        (await _w.RunAsync("restore", "--repo", _w.Repository, "--to", target, "--snapshot", id[..10])).AssertSuccess();
+        Assert.Empty(ChatComparer.Compare(before, Path.Combine(target, "msgstore.db"), _w.PathOf("none"), _w.PathOf("none"), out _, out _));
+    }
+
+    [Fact]
+    public async Task VerifyReadDataAndForgetPruneKeepTheNewestSnapshotRestorable()
+    {
+        await InitAsync();
+        GeneratedChat chat = _w.MakeChat();
+        for (int day = 0; day < 3; day++)
+        {
+            if (day > 0) NextDay.Apply(chat.DatabasePath, (ulong)day + 20);
+            (await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--media", chat.MediaDirectory)).AssertSuccess();
+        }
+        CliResult verify = await _w.RunAsync("verify", "--repo", _w.Repository, "--read-data", "--json");
+        verify.AssertSuccess();
+        using (JsonDocument json = JsonDocument.Parse(verify.Out))
+        {
+            Assert.True(json.RootElement.GetProperty("ok").GetBoolean());
+            Assert.Equal(3, json.RootElement.GetProperty("snapshots").GetInt32());
+        }
+
+        CliResult forget = await _w.RunAsync("forget", "--repo", _w.Repository, "--keep-last", "1", "--prune", "--json");
+        forget.AssertSuccess();
+        using (JsonDocument json = JsonDocument.Parse(forget.Out))
+            Assert.Equal(2, json.RootElement.GetProperty("snapshotsRemoved").GetInt32());
+
+        (await _w.RunAsync("verify", "--repo", _w.Repository, "--read-data")).AssertSuccess();
+        string target = _w.PathOf("restored");
+        (await _w.RunAsync("restore", "--repo", _w.Repository, "--to", target)).AssertSuccess();
+        Assert.Empty(ChatComparer.Compare(chat.DatabasePath, Path.Combine(target, "msgstore.db"), chat.MediaDirectory, Path.Combine(target, "media"), out _, out _));
+    }
+}
