@@ -16,7 +16,7 @@ internal static class PasswordCommands
     {
         var password = new Command("password", "The password that escrows the backup key in the key vault")
         {
-            Change(context), Reset(context), Status(context),
+            Change(context), Reset(context), Verify(context), Status(context),
         };
         yield return password;
     }
@@ -89,6 +89,30 @@ internal static class PasswordCommands
             return ExitCodes.Success;
         });
         return reset;
+    }
+
+    private static Command Verify(CliContext context)
+    {
+        var vault = new VaultOptions();
+        Option<string?> repo = HintsRepository();
+        var verify = new Command("verify", $"Check that you still know the password ({Passwords.Variable} or a prompt): log in, unwrap the key and, on the original device, compare it. A wrong password counts as a guess") { repo };
+        vault.AddTo(verify);
+        verify.SetAction(async (parse, ct) =>
+        {
+            VaultClientOptions options = await ResolveAsync(context, parse, vault, repo, ct).ConfigureAwait(false);
+            string password = Passwords.Read(context, Passwords.Variable, "Password", confirm: false, ct);
+            using var client = new VaultClient(options);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using BackupKey recovered = await client.RecoverAsync(password, ct).ConfigureAwait(false);
+            TimeSpan elapsed = clock.Elapsed;
+            using BackupKey? local = PasswordMode.LocalKey(context, DeviceState.FromEnvironment(context.Environment));
+            if (local is not null && !local.SameAs(recovered))
+                throw new CliException(ExitCodes.WrongKey, "The password is right, but the vault escrows another backup key than this device's: run 'lockbox password reset' here to escrow this one.");
+            await context.Out.WriteLineAsync($"Password verified for '{client.AccountId}': the vault released the backup key" +
+                (local is null ? "" : ", and it is this device's key") + $" (login and unwrap in {Output.Units.Duration(elapsed)}; {options.KeyStretching}).").ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return verify;
     }
 
     private static Command Status(CliContext context)

@@ -11,8 +11,8 @@ namespace Lockbox.Client.Vault;
 /// <c>wrapped_key = nonce (12) || AES-256-GCM(wrap_key, K, aad = account id UTF-8) || tag (16)</c> — 60 bytes.</item>
 /// <item><c>transport_key = HKDF-SHA256(ikm = session_key, salt = "", info = Labels.VaultTransport, L = 32)</c>;
 /// <c>sealed_key = nonce || AES-256-GCM(transport_key, wrapped_key, aad = account id UTF-8) || tag</c> — 88 bytes.</item>
-/// <item><c>management_credential = HKDF-SHA256(K, salt = Labels.Salt, info = Labels.VaultManagement || account id UTF-8, L = 32)</c>
-/// (<see cref="BackupKey.Derive(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>); the vault stores only its SHA-256.</item>
+/// <item><c>management_credential = HKDF-SHA256(K, salt = Labels.Salt, info = Labels.VaultManagement, L = 32)</c>
+/// (<see cref="BackupKey.Derive(ReadOnlySpan{byte}, Span{byte})"/>, as docs/VAULT-API.md fixes it); the vault stores only its SHA-256.</item>
 /// </list>
 /// </summary>
 internal static class EscrowCrypto
@@ -78,10 +78,10 @@ internal static class EscrowCrypto
     }
 
     /// <summary>The management credential: proof of K for password change, reset and delete.</summary>
-    public static byte[] ManagementCredential(BackupKey key, string accountId)
+    public static byte[] ManagementCredential(BackupKey key)
     {
         byte[] credential = new byte[ManagementCredentialSize];
-        key.Derive(Labels.VaultManagement, Encoding.UTF8.GetBytes(accountId), credential);
+        key.Derive(Labels.VaultManagement, credential);
         return credential;
     }
 }

@@ -42,7 +42,7 @@ public sealed class VaultClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         (byte[] record, byte[] wrapped) = await RegisterAsync(password, key, cancellationToken).ConfigureAwait(false);
-        byte[] credential = EscrowCrypto.ManagementCredential(key, AccountId);
+        byte[] credential = EscrowCrypto.ManagementCredential(key);
         try
         {
             var body = new EnrolBody(VaultApi.Encode(record), VaultApi.Encode(wrapped), VaultApi.Encode(credential), _options.GuessLimit);
@@ -128,7 +128,7 @@ public sealed class VaultClient : IDisposable
     public async Task DisableAsync(BackupKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        byte[] credential = EscrowCrypto.ManagementCredential(key, AccountId);
+        byte[] credential = EscrowCrypto.ManagementCredential(key);
         try
         {
             await _api.PostAsync<object>("delete", new DeleteBody(VaultApi.Encode(credential)), cancellationToken).ConfigureAwait(false);
@@ -156,7 +156,7 @@ public sealed class VaultClient : IDisposable
     private async Task<VaultAccountStatus> ReplaceAsync(string path, string newPassword, BackupKey key, CancellationToken cancellationToken)
     {
         (byte[] record, byte[] wrapped) = await RegisterAsync(newPassword, key, cancellationToken).ConfigureAwait(false);
-        byte[] credential = EscrowCrypto.ManagementCredential(key, AccountId);
+        byte[] credential = EscrowCrypto.ManagementCredential(key);
         try
         {
             var body = new PasswordBody(VaultApi.Encode(credential), VaultApi.Encode(record), VaultApi.Encode(wrapped));
