@@ -14,55 +14,111 @@ namespace Lockbox.Benchmarks.Repository;
 /// </summary>
 internal static class RepositoryThroughput
 {
+    /// <summary>
+    /// Steps, each its own process so /usr/bin/time -v gives each one's peak RSS:
+    /// <c>generate MiB DIR</c>, <c>backup DIR</c>, <c>next-day DIR</c> (edits the database, then backs up),
+    /// <c>restore DIR</c>, <c>verify DIR</c>, <c>all MiB DIR</c> (every step in one process).
+    /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        int mib = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
-        string work = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "lockbox-throughput");
+        string step = args.Length > 0 ? args[0] : "all";
+        string work = args.Length > 2 ? args[2] : args.Length > 1 && step is not ("generate" or "all") ? args[1] : Path.Combine(Path.GetTempPath(), "lockbox-throughput");
+        int mib = step is "generate" or "all" && args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
+        string source = Path.Combine(work, "source");
+        string media = Path.Combine(source, "media");
+        string db = Path.Combine(source, "msgstore.db");
+        switch (step)
+        {
+            case "generate": Generate(work, mib); return 0;
+            case "backup": await BackupAsync(work, db, media, "first backup").ConfigureAwait(false); return 0;
+            case "next-day": NextDay(db); await BackupAsync(work, db, media, "next-day backup").ConfigureAwait(false); return 0;
+            case "restore": await RestoreAsync(work).ConfigureAwait(false); return 0;
+            case "verify": return await VerifyAsync(work).ConfigureAwait(false);
+            case "all":
+                Generate(work, mib);
+                await BackupAsync(work, db, media, "first backup").ConfigureAwait(false);
+                NextDay(db);
+                await BackupAsync(work, db, media, "next-day backup").ConfigureAwait(false);
+                await RestoreAsync(work).ConfigureAwait(false);
+                return await VerifyAsync(work).ConfigureAwait(false);
+            default:
+                Console.Error.WriteLine("usage: repository-throughput generate MiB DIR | backup DIR | next-day DIR | restore DIR | verify DIR | all MiB DIR");
+                return 2;
+        }
+    }
+
+    private static void Generate(string work, int mib)
+    {
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         string source = Directory.CreateDirectory(Path.Combine(work, "source")).FullName;
         string media = Directory.CreateDirectory(Path.Combine(source, "media")).FullName;
-        string db = Path.Combine(source, "msgstore.db");
-
         var clock = Stopwatch.StartNew();
-        int messages = GenerateDatabase(db, (long)mib * 1024 * 1024 / 2);
+        int messages = GenerateDatabase(Path.Combine(source, "msgstore.db"), (long)mib * 1024 * 1024 / 2);
         long mediaBytes = GenerateMedia(media, (long)mib * 1024 * 1024 / 2);
-        long dbBytes = new FileInfo(db).Length;
-        Console.WriteLine($"data: database {dbBytes / 1048576.0:F1} MiB ({messages} messages), media {mediaBytes / 1048576.0:F1} MiB, generated in {clock.Elapsed.TotalSeconds:F1} s");
-
+        File.WriteAllText(Path.Combine(work, "messages"), messages.ToString(CultureInfo.InvariantCulture));
         using BackupKey key = BackupKey.Generate();
+        byte[] raw = new byte[BackupKey.Size];
+        key.CopyTo(raw);
+        File.WriteAllText(Path.Combine(work, "key"), Convert.ToHexString(raw));
+        Console.WriteLine($"data: database {new FileInfo(Path.Combine(source, "msgstore.db")).Length / 1048576.0:F1} MiB ({messages} messages), media {mediaBytes / 1048576.0:F1} MiB, generated in {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private static BackupKey Key(string work) => BackupKey.Import(Convert.FromHexString(File.ReadAllText(Path.Combine(work, "key"))));
+
+    private static async Task<BackupRepository> OpenAsync(string work, BackupKey key)
+    {
         var store = new FolderBlobStore(Path.Combine(work, "repo"));
-        await using BackupRepository repo = await BackupRepository.InitAsync(store, key).ConfigureAwait(false);
+        try { return await BackupRepository.OpenAsync(store, key).ConfigureAwait(false); }
+        catch (NotARepositoryException) { return await BackupRepository.InitAsync(store, key).ConfigureAwait(false); }
+    }
 
-        clock.Restart();
-        SnapshotSummary first = await repo.BackupAsync(new BackupSource(db, media, "bench")).ConfigureAwait(false);
-        Report("first backup", clock.Elapsed, dbBytes + mediaBytes, first.BytesAdded);
+    private static async Task BackupAsync(string work, string db, string media, string what)
+    {
+        using BackupKey key = Key(work);
+        await using BackupRepository repo = await OpenAsync(work, key).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        SnapshotSummary s = await repo.BackupAsync(new BackupSource(db, media, "bench")).ConfigureAwait(false);
+        Report(what, clock.Elapsed, s.DatabaseBytes + s.MediaBytes, s.BytesAdded);
+        Console.WriteLine($"  added {100.0 * s.BytesAdded / s.DatabaseBytes:F2}% of the database size ({s.DatabaseBytes / 1048576.0:F1} MiB); repository {s.BytesStored / 1048576.0:F1} MiB");
+        PrintPeak();
+    }
 
-        using (var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Pooling = false }.ToString()))
-        {
-            c.Open();
-            AddMessages(c, messages, messages / 100, seed: 99);
-            using var edit = c.CreateCommand();
-            edit.CommandText = $"UPDATE messages SET body = body || ' (edited)' WHERE id % {Math.Max(1, messages / 300)} = 0";
-            edit.ExecuteNonQuery();
-        }
-        long dbNext = new FileInfo(db).Length;
-        clock.Restart();
-        SnapshotSummary next = await repo.BackupAsync(new BackupSource(db, media, "bench")).ConfigureAwait(false);
-        Report("next-day backup", clock.Elapsed, dbNext + mediaBytes, next.BytesAdded);
-        Console.WriteLine($"  next-day added {100.0 * next.BytesAdded / next.DatabaseBytes:F2}% of the database size");
+    private static void NextDay(string db)
+    {
+        int messages = int.Parse(File.ReadAllText(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(db)!)!, "messages")), CultureInfo.InvariantCulture);
+        using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Pooling = false }.ToString());
+        c.Open();
+        AddMessages(c, messages, messages / 100, seed: 99);
+        using var edit = c.CreateCommand();
+        edit.CommandText = $"UPDATE messages SET body = body || ' (edited)' WHERE id % {Math.Max(1, messages / 300)} = 0";
+        edit.ExecuteNonQuery();
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(db)!)!, "messages"), (messages + messages / 100).ToString(CultureInfo.InvariantCulture));
+    }
 
+    private static async Task RestoreAsync(string work)
+    {
+        using BackupKey key = Key(work);
+        await using BackupRepository repo = await OpenAsync(work, key).ConfigureAwait(false);
         string target = Path.Combine(work, "restored");
-        clock.Restart();
+        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+        var clock = Stopwatch.StartNew();
         RestoreResult restored = await repo.RestoreAsync("latest", target).ConfigureAwait(false);
         Report("restore", clock.Elapsed, restored.BytesWritten, 0);
+        PrintPeak();
+    }
 
-        clock.Restart();
+    private static async Task<int> VerifyAsync(string work)
+    {
+        using BackupKey key = Key(work);
+        await using BackupRepository repo = await OpenAsync(work, key).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
         VerifyReport verify = await repo.VerifyAsync(readData: true).ConfigureAwait(false);
-        Console.WriteLine($"verify --read-data: {(verify.IsHealthy ? "healthy" : "PROBLEMS")} in {clock.Elapsed.TotalSeconds:F2} s, {verify.BlobsChecked} blobs");
-        Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");
-        Directory.Delete(work, recursive: true);
+        Console.WriteLine($"verify --read-data: {(verify.IsHealthy ? "healthy" : string.Join("; ", verify.Problems))} in {clock.Elapsed.TotalSeconds:F2} s, {verify.BlobsChecked} blobs");
+        PrintPeak();
         return verify.IsHealthy ? 0 : 1;
     }
+
+    private static void PrintPeak() => Console.WriteLine($"  peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");
 
     private static void Report(string what, TimeSpan elapsed, long bytes, long added) =>
         Console.WriteLine($"{what}: {elapsed.TotalSeconds:F2} s, {bytes / 1048576.0 / elapsed.TotalSeconds:F0} MiB/s, added {added / 1048576.0:F2} MiB");
@@ -129,12 +185,12 @@ internal static class RepositoryThroughput
             int size = i % 10 == 9 ? 8 << 20 : 100 * 1024 + (int)((uint)(i * 2654435761u) % (3 << 20));
             System.Security.Cryptography.RandomNumberGenerator.Fill(buffer.AsSpan(0, size));
             string chatDir = Directory.CreateDirectory(Path.Combine(folder, $"chat{i % 20}")).FullName;
-            File.WriteAllBytes(Path.Combine(chatDir, $"IMG-{i:D5}.jpg"), buffer[..size]);
+            File.WriteAllBytes(Path.Combine(chatDir, $"IMG-{i:D5}.jpg"), buffer.AsSpan(0, size));
             total += size;
             if (i % 7 == 0)
             {
                 string other = Directory.CreateDirectory(Path.Combine(folder, $"chat{(i + 1) % 20}")).FullName;
-                File.WriteAllBytes(Path.Combine(other, $"IMG-{i:D5}-fwd.jpg"), buffer[..size]);
+                File.WriteAllBytes(Path.Combine(other, $"IMG-{i:D5}-fwd.jpg"), buffer.AsSpan(0, size));
                 total += size;
             }
             i++;

@@ -36,7 +36,7 @@ internal sealed class BlobPipeline : IAsyncDisposable
         _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         int workers = Math.Max(1, Environment.ProcessorCount);
         _work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(workers * 4) { SingleWriter = true });
-        _seal = Channel.CreateBounded<SealItem>(new BoundedChannelOptions(256) { SingleReader = true });
+        _seal = Channel.CreateBounded<SealItem>(new BoundedChannelOptions(32) { SingleReader = true });
         _upload = Channel.CreateBounded<FinishedPack>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         _workers = Enumerable.Range(0, workers).Select(_ => Task.Run(() => Guard(WorkAsync))).ToArray();
         _packer = Task.Run(() => Guard(PackAsync));
@@ -168,7 +168,7 @@ internal sealed class BlobPipeline : IAsyncDisposable
             {
                 try
                 {
-                    writer ??= new PackWriter(_state.Keys, target);
+                    writer ??= new PackWriter(_state.Keys, target + _state.Config.MediaPieceSize + 4096);
                     writer.Add(item.Id, item.Buffer.AsSpan(0, item.Length), item.Compression, item.RawLength);
                 }
                 finally
@@ -199,8 +199,9 @@ internal sealed class BlobPipeline : IAsyncDisposable
         await foreach (FinishedPack pack in _upload.Reader.ReadAllAsync(ct).ConfigureAwait(false))
         {
             await _state.Store.PutIfAbsentAsync(pack.Name, pack.Bytes, ct).ConfigureAwait(false);
-            Interlocked.Add(ref _bytesAdded, pack.Bytes.Length);
-            var record = new PackRecord(pack.Id, pack.Bytes.Length, pack.Entries);
+            pack.Release();
+            Interlocked.Add(ref _bytesAdded, pack.Length);
+            var record = new PackRecord(pack.Id, pack.Length, pack.Entries);
             lock (_unindexed)
             {
                 _written.Add(record);

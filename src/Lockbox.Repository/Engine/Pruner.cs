@@ -105,7 +105,7 @@ internal sealed class Pruner(RepositoryState state, long knownSequence)
                     {
                         throw new RepositoryDamagedException(pack.Name, ex.Message);
                     }
-                    writer ??= new PackWriter(state.Keys, state.Config.PackSize);
+                    writer ??= new PackWriter(state.Keys, state.Config.PackSize + state.Config.MediaPieceSize + 4096);
                     if (e.Compression == FormatConstants.CompressionZstd)
                     {
                         byte[] packed = Compression.Compress(raw);
@@ -136,6 +136,7 @@ internal sealed class Pruner(RepositoryState state, long knownSequence)
     {
         FinishedPack pack = writer.Finish();
         await state.Store.PutIfAbsentAsync(pack.Name, pack.Bytes, ct).ConfigureAwait(false);
-        return new PackRecord(pack.Id, pack.Bytes.Length, pack.Entries);
+        pack.Release();
+        return new PackRecord(pack.Id, pack.Length, pack.Entries);
     }
 }

@@ -100,32 +100,32 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         if (data.Length != pack.Length) throw new RepositoryDamagedException(pack.Name, "has the wrong length (truncated or replaced)");
         RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);
         using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
-        var byTarget = new Dictionary<int, List<(long Offset, byte[] Data)>>();
-        foreach (var (id, (entry, writes)) in blobs)
+        var handles = new Dictionary<int, SafeFileHandle>();
+        try
         {
-            byte[] raw = new byte[entry.RawLength];
-            try
+            foreach (var (id, (entry, writes)) in blobs)
             {
-                PackReader.OpenBlob(state.Keys, cipher, entry, data.AsSpan((int)entry.Offset, (int)entry.SealedLength), raw);
-            }
-            catch (CorruptDataException e)
-            {
-                throw new RepositoryDamagedException(pack.Name, e.Message);
-            }
-            foreach (Write w in writes)
-            {
-                if (!byTarget.TryGetValue(w.Target, out var list)) byTarget[w.Target] = list = [];
-                list.Add((w.Offset, raw));
+                byte[] raw = new byte[entry.RawLength];
+                try
+                {
+                    PackReader.OpenBlob(state.Keys, cipher, entry, data.AsSpan((int)entry.Offset, (int)entry.SealedLength), raw);
+                }
+                catch (CorruptDataException e)
+                {
+                    throw new RepositoryDamagedException(pack.Name, e.Message);
+                }
+                foreach (Write w in writes)
+                {
+                    if (!handles.TryGetValue(w.Target, out SafeFileHandle? h))
+                        handles[w.Target] = h = File.OpenHandle(targets[w.Target].TempPath, FileMode.Open, FileAccess.Write, FileShare.Write);
+                    await RandomAccess.WriteAsync(h, raw, w.Offset, ct).ConfigureAwait(false);
+                    Advance(raw.Length);
+                }
             }
         }
-        foreach (var (target, writes) in byTarget)
+        finally
         {
-            using SafeFileHandle h = File.OpenHandle(targets[target].TempPath, FileMode.Open, FileAccess.Write, FileShare.Write);
-            foreach (var (offset, raw) in writes)
-            {
-                await RandomAccess.WriteAsync(h, raw, offset, ct).ConfigureAwait(false);
-                Advance(raw.Length);
-            }
+            foreach (SafeFileHandle h in handles.Values) h.Dispose();
         }
     }
 

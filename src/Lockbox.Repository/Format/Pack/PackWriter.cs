@@ -16,11 +16,12 @@ internal sealed class PackWriter : IDisposable
     private byte[] _buffer;
     private int _length;
 
+    /// <param name="capacity">Bytes the pack may reach (target size plus the largest blob), so the buffer never grows.</param>
     public PackWriter(RepositoryKeys keys, int capacity)
     {
         _keys = keys;
         _cipher = new PackCipher(keys, _salt);
-        _buffer = new byte[capacity + (1 << 16)];
+        _buffer = PackBufferPool.Rent(capacity + (1 << 16));
         _salt.CopyTo(_buffer, 0);
         _length = _salt.Length;
     }
@@ -65,24 +66,47 @@ internal sealed class PackWriter : IDisposable
         _length += sealedLength;
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_length), (uint)sealedLength);
         _length += 4;
-        byte[] bytes = _buffer.AsSpan(0, _length).ToArray();
+        ReadOnlySpan<byte> bytes = _buffer.AsSpan(0, _length);
         PackEntry[] check = PackReader.ReadHeader(_keys, bytes);
         if (!check.AsSpan().SequenceEqual(_entries.ToArray()))
             throw new InvalidOperationException("pack header did not read back as written");
         BlobId packId = BlobId.Read(SHA256.HashData(bytes));
-        return new FinishedPack(packId, bytes, check);
+        var finished = new FinishedPack(packId, _buffer, _length, check);
+        _buffer = [];
+        return finished;
     }
 
     private void Ensure(int more)
     {
-        if (_length + more > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + more));
+        if (_length + more <= _buffer.Length) return;
+        byte[] bigger = PackBufferPool.Rent(Math.Max(_buffer.Length * 2, _length + more));
+        _buffer.AsSpan(0, _length).CopyTo(bigger);
+        PackBufferPool.Return(_buffer);
+        _buffer = bigger;
     }
 
-    public void Dispose() => _cipher.Dispose();
+    public void Dispose()
+    {
+        _cipher.Dispose();
+        PackBufferPool.Return(_buffer);
+        _buffer = [];
+    }
 }
 
-/// <summary>A finished pack: its id (SHA-256 of its bytes), bytes and entries.</summary>
-internal sealed record FinishedPack(BlobId Id, byte[] Bytes, PackEntry[] Entries)
+/// <summary>A finished pack: its id (SHA-256 of its bytes), bytes and entries. <see cref="Release"/> gives the buffer back once stored.</summary>
+internal sealed class FinishedPack(BlobId id, byte[] buffer, int length, PackEntry[] entries)
 {
-    public string Name => FormatConstants.PackName(Id);
+    private byte[] _buffer = buffer;
+
+    public BlobId Id => id;
+    public PackEntry[] Entries => entries;
+    public int Length => length;
+    public ReadOnlyMemory<byte> Bytes => _buffer.AsMemory(0, length);
+    public string Name => FormatConstants.PackName(id);
+
+    public void Release()
+    {
+        PackBufferPool.Return(_buffer);
+        _buffer = [];
+    }
 }
