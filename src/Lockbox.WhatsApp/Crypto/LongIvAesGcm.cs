@@ -132,6 +132,8 @@ internal static class LongIvAesGcm
         for (int i = 0; i < Block; i++)
             output[i] = (byte)(output[i] ^ counter1[i] ^ correction[i]);
         CryptographicOperations.ZeroMemory(h);
+        CryptographicOperations.ZeroMemory(counter1);
+        CryptographicOperations.ZeroMemory(correction);
     }
 
     // GCTR_K(inc32(J0), input): AES-ECB over a run of counter blocks, XORed into the input.
