@@ -7,7 +7,7 @@ internal static class CommonOptions
 {
     public static Option<string> Repository() => new("--repo", "-r")
     {
-        Description = "The repository: a folder path",
+        Description = "The repository: a folder path, s3://bucket/prefix or azure://container/prefix (docs/STORAGE.md)",
         Required = true,
     };
 
