@@ -55,13 +55,13 @@ internal static class RequestBody
             error = ApiErrors.BadRequest("missing_field", $"Field '{name}' is required.");
             return false;
         }
-        if (value.Length > MaxBytes || value.Contains('=', StringComparison.Ordinal) || Base64Url.GetMaxDecodedLength(value.Length) < length)
+        if (value.Length > MaxBytes || value.Contains('=', StringComparison.Ordinal))
         {
-            error = ApiErrors.BadRequest("invalid_field", $"Field '{name}' must be base64url without padding of {length} bytes.");
+            error = ApiErrors.BadRequest("invalid_field", $"Field '{name}' must be base64url without padding ('=') of {length} bytes.");
             return false;
         }
         byte[] buffer = new byte[Base64Url.GetMaxDecodedLength(value.Length)];
-        if (!Base64Url.TryDecodeFromChars(value, buffer, out int written))
+        if (Base64Url.DecodeFromChars(value, buffer, out int consumed, out int written) != System.Buffers.OperationStatus.Done || consumed != value.Length)
         {
             error = ApiErrors.BadRequest("invalid_base64url", $"Field '{name}' is not valid base64url (alphabet A-Z a-z 0-9 - _, no padding).");
             return false;

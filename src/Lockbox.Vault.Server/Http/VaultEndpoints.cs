@@ -69,6 +69,7 @@ internal static class VaultEndpoints
         (LoginStartRequest? body, IResult? error) = await RequestBody.ReadAsync<LoginStartRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
         if (!RequestBody.TryField(body.Ke1, "ke1", OpaqueSizes.KE1, out byte[] ke1, out error)) return error!;
+        if (!node.Opaque.IsValidKE1(ke1)) return ApiErrors.BadRequest("invalid_message", "ke1 is not a valid OPAQUE KE1.");
         byte[] session = RandomNumberGenerator.GetBytes(VaultStateMachine.SessionIdSize);
         byte[] randomness = RandomNumberGenerator.GetBytes(node.Opaque.KE2RandomnessLength);
         VaultResult result = await node.SubmitAsync(now => new StartLoginCommand(accountId, now, ke1, session, randomness)).ConfigureAwait(false);
