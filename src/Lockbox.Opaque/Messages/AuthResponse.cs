@@ -37,6 +37,14 @@ public sealed class AuthResponse : OpaqueMessage
         return message is not null;
     }
 
+    /// <summary>Parses exactly <see cref="Size"/> bytes, or returns false with the reason (null on success).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> data, [NotNullWhen(true)] out AuthResponse? message, out OpaqueError? error)
+    {
+        error = Validate(data)?.Error;
+        message = error is null ? new AuthResponse(data.ToArray()) : null;
+        return message is not null;
+    }
+
     internal static OpaqueProtocolException? Validate(ReadOnlySpan<byte> data) =>
         Wire.CheckLength(data, Size, "AuthResponse")
             ?? Wire.CheckElement(data.Slice(32, 32), "AuthResponse server_public_keyshare");

@@ -31,6 +31,14 @@ public sealed class CredentialRequest : OpaqueMessage
         return message is not null;
     }
 
+    /// <summary>Parses exactly <see cref="Size"/> bytes, or returns false with the reason (null on success).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> data, [NotNullWhen(true)] out CredentialRequest? message, out OpaqueError? error)
+    {
+        error = Validate(data)?.Error;
+        message = error is null ? new CredentialRequest(data.ToArray()) : null;
+        return message is not null;
+    }
+
     internal static OpaqueProtocolException? Validate(ReadOnlySpan<byte> data) =>
         Wire.CheckLength(data, Size, "CredentialRequest")
             ?? Wire.CheckElement(data.Slice(0, 32), "CredentialRequest blinded_message");

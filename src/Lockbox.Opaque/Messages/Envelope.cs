@@ -34,6 +34,14 @@ public sealed class Envelope : OpaqueMessage
         return message is not null;
     }
 
+    /// <summary>Parses exactly <see cref="Size"/> bytes, or returns false with the reason (null on success).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> data, [NotNullWhen(true)] out Envelope? message, out OpaqueError? error)
+    {
+        error = Validate(data)?.Error;
+        message = error is null ? new Envelope(data.ToArray()) : null;
+        return message is not null;
+    }
+
     internal static OpaqueProtocolException? Validate(ReadOnlySpan<byte> data) =>
         Wire.CheckLength(data, Size, "Envelope");
 

@@ -51,6 +51,14 @@ public sealed class KE1 : OpaqueMessage
         return message is not null;
     }
 
+    /// <summary>Parses exactly <see cref="Size"/> bytes, or returns false with the reason (null on success).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> data, [NotNullWhen(true)] out KE1? message, out OpaqueError? error)
+    {
+        error = Validate(data)?.Error;
+        message = error is null ? new KE1(data.ToArray()) : null;
+        return message is not null;
+    }
+
     internal static OpaqueProtocolException? Validate(ReadOnlySpan<byte> data) =>
         Wire.CheckLength(data, Size, "KE1")
             ?? Wire.CheckElement(data.Slice(0, 32), "KE1 blinded_message")

@@ -60,6 +60,14 @@ public sealed class KE2 : OpaqueMessage
         return message is not null;
     }
 
+    /// <summary>Parses exactly <see cref="Size"/> bytes, or returns false with the reason (null on success).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> data, [NotNullWhen(true)] out KE2? message, out OpaqueError? error)
+    {
+        error = Validate(data)?.Error;
+        message = error is null ? new KE2(data.ToArray()) : null;
+        return message is not null;
+    }
+
     internal static OpaqueProtocolException? Validate(ReadOnlySpan<byte> data) =>
         Wire.CheckLength(data, Size, "KE2")
             ?? Wire.CheckElement(data.Slice(0, 32), "KE2 evaluated_message")

@@ -42,6 +42,14 @@ public sealed class RegistrationRecord : OpaqueMessage
         return message is not null;
     }
 
+    /// <summary>Parses exactly <see cref="Size"/> bytes, or returns false with the reason (null on success).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> data, [NotNullWhen(true)] out RegistrationRecord? message, out OpaqueError? error)
+    {
+        error = Validate(data)?.Error;
+        message = error is null ? new RegistrationRecord(data.ToArray()) : null;
+        return message is not null;
+    }
+
     /// <summary>
     /// RFC 9807 §6.3.2.2 (and §10.9): the fake record the server uses for an account that does not exist,
     /// so its KE2 cannot be told from a real one: a random client key pair, a random masking key and an

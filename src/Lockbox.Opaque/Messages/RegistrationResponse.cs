@@ -34,6 +34,14 @@ public sealed class RegistrationResponse : OpaqueMessage
         return message is not null;
     }
 
+    /// <summary>Parses exactly <see cref="Size"/> bytes, or returns false with the reason (null on success).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> data, [NotNullWhen(true)] out RegistrationResponse? message, out OpaqueError? error)
+    {
+        error = Validate(data)?.Error;
+        message = error is null ? new RegistrationResponse(data.ToArray()) : null;
+        return message is not null;
+    }
+
     internal static OpaqueProtocolException? Validate(ReadOnlySpan<byte> data) =>
         Wire.CheckLength(data, Size, "RegistrationResponse")
             ?? Wire.CheckElement(data.Slice(0, 32), "RegistrationResponse evaluated_message")

@@ -145,6 +145,24 @@ public sealed class MessageParsingTests
     }
 
     [Fact]
+    public void TryParseReportsTheReasonWithoutThrowing()
+    {
+        Assert.False(KE1.TryParse(new byte[95], out _, out OpaqueError? error));
+        Assert.Equal(OpaqueError.InvalidLength, error);
+        Assert.False(KE1.TryParse(new byte[KE1.Size], out _, out error));
+        Assert.Equal(OpaqueError.IdentityElement, error);
+        byte[] ke2 = Valid(KE2.Size, [0, 224]);
+        ke2[224] = 1;
+        ke2.AsSpan(225, 31).Clear();
+        Assert.False(KE2.TryParse(ke2, out _, out error));
+        Assert.Equal(OpaqueError.NonCanonicalElement, error);
+        byte[] record = Valid(RegistrationRecord.Size, [0]);
+        Assert.True(RegistrationRecord.TryParse(record, out RegistrationRecord? parsed, out error));
+        Assert.Null(error);
+        Assert.Equal(record, parsed.Serialize());
+    }
+
+    [Fact]
     public void ServerLoginStateOfWrongLengthIsInvalidLength()
     {
         Assert.Equal(OpaqueError.InvalidLength, Assert.Throws<OpaqueProtocolException>(() => ServerLoginState.Parse(new byte[127])).Error);
