@@ -19,7 +19,19 @@ public static class Argon2id
     /// <param name="memoryKiB">m in KiB, at least 8 · <paramref name="parallelism"/></param>
     /// <param name="parallelism">p, 1 to 2^24 - 1</param>
     /// <param name="output">the tag; its length is T</param>
-    public static void Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int iterations, int memoryKiB, int parallelism, Span<byte> output)
+    public static void Hash(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int iterations, int memoryKiB, int parallelism, Span<byte> output) =>
+        Hash(password, salt, [], [], iterations, memoryKiB, parallelism, output);
+
+    /// <summary>Argon2id with a secret K and associated data X as well (RFC 9106 §3.1; both may be empty).</summary>
+    public static void Hash(
+        ReadOnlySpan<byte> password,
+        ReadOnlySpan<byte> salt,
+        ReadOnlySpan<byte> secret,
+        ReadOnlySpan<byte> associatedData,
+        int iterations,
+        int memoryKiB,
+        int parallelism,
+        Span<byte> output)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
@@ -28,6 +40,7 @@ public static class Argon2id
         ArgumentOutOfRangeException.ThrowIfLessThan(output.Length, MinOutputLength, nameof(output));
 
         byte[] input = password.ToArray();
+        byte[] key = secret.ToArray();
         byte[]? tag = null;
         try
         {
@@ -37,6 +50,8 @@ public static class Argon2id
                 Iterations = iterations,
                 MemorySize = memoryKiB,
                 DegreeOfParallelism = parallelism,
+                KnownSecret = key.Length > 0 ? key : null,
+                AssociatedData = associatedData.Length > 0 ? associatedData.ToArray() : null,
             };
             tag = argon.GetBytes(output.Length);
             tag.CopyTo(output);
@@ -44,6 +59,7 @@ public static class Argon2id
         finally
         {
             CryptographicOperations.ZeroMemory(input);
+            CryptographicOperations.ZeroMemory(key);
             if (tag is not null)
                 CryptographicOperations.ZeroMemory(tag);
         }
