@@ -22,6 +22,13 @@ internal sealed class BandwidthLimiter
 
     public Task WaitAsync(long bytes, CancellationToken cancellationToken)
     {
+        var wait = Reserve(bytes);
+        return wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, time, cancellationToken);
+    }
+
+    /// <summary>Books the line for <paramref name="bytes"/> and returns how long to wait before sending them.</summary>
+    internal TimeSpan Reserve(long bytes)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         long now;
         long start;
@@ -32,7 +39,6 @@ internal sealed class BandwidthLimiter
             var cost = (long)((double)bytes * time.TimestampFrequency / bytesPerSecond);
             lineFreeAt = start + cost;
         }
-        var wait = time.GetElapsedTime(now, start);
-        return wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, time, cancellationToken);
+        return time.GetElapsedTime(now, start);
     }
 }
