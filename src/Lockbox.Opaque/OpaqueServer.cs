@@ -13,26 +13,66 @@ namespace Lockbox.Opaque;
 /// inside an HSM (<see cref="OprfSeed.KeySeedHmacInput"/>).
 /// </para>
 /// <para>
-/// Unknown accounts: pass a null record (or <see cref="RegistrationRecord.CreateFake()"/>) with the seed
-/// for the requested credential identifier; the KE2 then looks like a real one (RFC 9807 §10.9).
+/// Unknown accounts: pass a null record (or <see cref="CreateFakeRecord(ReadOnlySpan{byte})"/>) with the seed
+/// for the requested credential identifier; the KE2 then looks like a real one (RFC 9807 §10.9), and costs
+/// the same to compute (no extra scalar multiplication on the fake path).
 /// </para>
 /// </summary>
 public sealed class OpaqueServer
 {
     private readonly ServerKeyPair _keyPair;
     private readonly OpaqueConfiguration _configuration;
+    private readonly byte[] _fakeClientPublicKey = new byte[OpaqueSizes.Npk];
 
     public OpaqueServer(ServerKeyPair keyPair, OpaqueConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(keyPair);
         _keyPair = keyPair;
         _configuration = configuration ?? OpaqueConfiguration.Default;
+
+        // RFC 9807 §6.3.2.2 lets the fake client key pair be fixed per server (opaque-ke keeps one in its
+        // ServerSetup). Deriving it from the server key makes it identical on every replica and costs nothing per login.
+        Span<byte> mac = stackalloc byte[OpaqueSizes.Nh];
+        Span<byte> fakePrivateKey = stackalloc byte[OpaqueSizes.Nsk];
+        try
+        {
+            Kdf.Mac(keyPair.PrivateKey, OpaqueLabels.FakeClientKey, mac);
+            Oprf.DeriveKeyPair(mac[..OpaqueSizes.Nseed], OpaqueLabels.OpaqueDeriveDiffieHellmanKeyPair, fakePrivateKey, _fakeClientPublicKey);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(mac);
+            CryptographicOperations.ZeroMemory(fakePrivateKey);
+        }
     }
 
     /// <summary>The server's long-term public key (server_public_key).</summary>
     public ReadOnlySpan<byte> PublicKey => _keyPair.PublicKey;
 
     internal OpaqueTrace? Trace { get; set; }
+
+    /// <summary>
+    /// The fake record for an unknown account (RFC 9807 §6.3.2.2): this server's fixed fake client public key,
+    /// the given 64-byte fake masking key (fresh random per request) and an all-zero envelope. It does the same
+    /// element check as parsing a stored record, so both paths to GenerateKE2 cost the same.
+    /// </summary>
+    public RegistrationRecord CreateFakeRecord(ReadOnlySpan<byte> fakeMaskingKey) =>
+        RegistrationRecord.CreateFake(_fakeClientPublicKey, fakeMaskingKey);
+
+    /// <summary>The fake record with a fresh random masking key.</summary>
+    public RegistrationRecord CreateFakeRecord()
+    {
+        Span<byte> maskingKey = stackalloc byte[OpaqueSizes.Nh];
+        try
+        {
+            RandomNumberGenerator.Fill(maskingKey);
+            return CreateFakeRecord(maskingKey);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(maskingKey);
+        }
+    }
 
     /// <summary>CreateRegistrationResponse with the per-account OPRF key seed (32 bytes).</summary>
     public RegistrationResponse CreateRegistrationResponse(RegistrationRequest request, ReadOnlySpan<byte> oprfKeySeed)
@@ -69,7 +109,7 @@ public sealed class OpaqueServer
             RandomNumberGenerator.Fill(random);
             return GenerateKE2(
                 ke1,
-                record ?? RegistrationRecord.CreateFake(),
+                record ?? CreateFakeRecord(),
                 oprfKeySeed,
                 random[..OpaqueSizes.Nn],
                 random.Slice(OpaqueSizes.Nn, OpaqueSizes.Nn),

@@ -52,4 +52,10 @@ internal static class OpaqueLabels
     public static ReadOnlySpan<byte> ServerMac => "ServerMAC"u8;
 
     public static ReadOnlySpan<byte> ClientMac => "ClientMAC"u8;
+
+    /// <summary>
+    /// Lockbox's own label (not an RFC constant): HMAC-SHA512(server_private_key, this) seeds the fixed fake
+    /// client key pair of the unknown-account path, the same on every replica that shares the server key.
+    /// </summary>
+    public static ReadOnlySpan<byte> FakeClientKey => "lockbox/v1/opaque-fake-client-key"u8;
 }

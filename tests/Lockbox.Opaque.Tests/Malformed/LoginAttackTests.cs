@@ -160,6 +160,28 @@ public sealed class LoginAttackTests : IDisposable
     }
 
     [Fact]
+    public void FakeRecordsAreFixedPerServerKeyAndFreshPerRequest()
+    {
+        byte[] privateKey = new byte[32];
+        _keyPair.ExportPrivateKey(privateKey);
+        using ServerKeyPair replicaKey = ServerKeyPair.FromPrivateKey(privateKey);
+        var replica = new OpaqueServer(replicaKey, _configuration);
+        RegistrationRecord a = _server.CreateFakeRecord();
+        RegistrationRecord b = replica.CreateFakeRecord();
+        Assert.Equal(a.ClientPublicKey.ToArray(), b.ClientPublicKey.ToArray());
+        Assert.NotEqual(a.MaskingKey.ToArray(), b.MaskingKey.ToArray());
+        Assert.Equal(new byte[96], a.Envelope.ToArray());
+        Assert.Equal(a.Serialize(), RegistrationRecord.Parse(a.Serialize()).Serialize());
+
+        using ServerKeyPair otherKey = ServerKeyPair.Generate();
+        Assert.NotEqual(a.ClientPublicKey.ToArray(), new OpaqueServer(otherKey, _configuration).CreateFakeRecord().ClientPublicKey.ToArray());
+
+        byte[] maskingKey = new byte[64];
+        maskingKey[3] = 3;
+        Assert.Equal(_server.CreateFakeRecord(maskingKey).Serialize(), replica.CreateFakeRecord(maskingKey).Serialize());
+    }
+
+    [Fact]
     public void DisposedStatesAndResultsHoldNoSecrets()
     {
         using ClientLoginState login = _client.GenerateKE1(Password);
