@@ -43,6 +43,9 @@ public sealed class FlakyHttpHandler : DelegatingHandler
     /// <summary>"METHOD path?query" of every request seen, broken or not, in order.</summary>
     public ConcurrentQueue<string> Log { get; } = new();
 
+    /// <summary>The headers that matter for create-only, unframed uploads, of every request seen.</summary>
+    public ConcurrentQueue<SeenRequest> Requests { get; } = new();
+
     /// <summary>Requests broken so far.</summary>
     public int Broken => brokenCount;
 
@@ -54,6 +57,12 @@ public sealed class FlakyHttpHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Log.Enqueue($"{request.Method} {request.RequestUri!.PathAndQuery}");
+        Requests.Enqueue(new SeenRequest(
+            request.Method.Method,
+            request.RequestUri.PathAndQuery,
+            request.Headers.TryGetValues("If-None-Match", out var inm) ? string.Join(",", inm) : null,
+            request.Content?.Headers.ContentEncoding.Count > 0 ? string.Join(",", request.Content.Headers.ContentEncoding) : null,
+            request.Headers.TryGetValues("x-amz-content-sha256", out var sha) ? string.Join(",", sha) : null));
         if (!matches(request) || !TakeOne())
         {
             return await base.SendAsync(request, cancellationToken);
@@ -135,3 +144,6 @@ public sealed class FlakyHttpHandler : DelegatingHandler
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
+
+/// <summary>One request as the server would see it.</summary>
+public sealed record SeenRequest(string Method, string PathAndQuery, string? IfNoneMatch, string? ContentEncoding, string? ContentSha256);
