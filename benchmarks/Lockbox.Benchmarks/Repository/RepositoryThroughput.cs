@@ -77,7 +77,9 @@ internal static class RepositoryThroughput
         using BackupKey key = Key(work);
         await using BackupRepository repo = await OpenAsync(work, key).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
-        SnapshotSummary s = await repo.BackupAsync(new BackupSource(db, media, "bench")).ConfigureAwait(false);
+        var phases = new PhaseClock<BackupProgress>(p => p.Phase, clock);
+        SnapshotSummary s = await repo.BackupAsync(new BackupSource(db, media, "bench"), phases).ConfigureAwait(false);
+        Console.WriteLine($"  phases: {phases}");
         Report(what, clock.Elapsed, s.DatabaseBytes + s.MediaBytes, s.BytesAdded);
         Console.WriteLine($"  added {100.0 * s.BytesAdded / s.DatabaseBytes:F2}% of the database size ({s.DatabaseBytes / 1048576.0:F1} MiB); repository {s.BytesStored / 1048576.0:F1} MiB");
         PrintPeak();
@@ -116,6 +118,21 @@ internal static class RepositoryThroughput
         Console.WriteLine($"verify --read-data: {(verify.IsHealthy ? "healthy" : string.Join("; ", verify.Problems))} in {clock.Elapsed.TotalSeconds:F2} s, {verify.BlobsChecked} blobs");
         PrintPeak();
         return verify.IsHealthy ? 0 : 1;
+    }
+
+    /// <summary>Records when each progress phase first appears (reported inline, not via the thread pool).</summary>
+    private sealed class PhaseClock<T>(Func<T, string> phaseOf, Stopwatch clock) : IProgress<T>
+    {
+        private readonly List<string> _seen = [];
+
+        public void Report(T value)
+        {
+            string phase = phaseOf(value);
+            lock (_seen)
+                if (!_seen.Any(s => s.StartsWith(phase + " ", StringComparison.Ordinal))) _seen.Add($"{phase} at {clock.Elapsed.TotalSeconds:F2} s");
+        }
+
+        public override string ToString() => string.Join(", ", _seen);
     }
 
     private static void PrintPeak() => Console.WriteLine($"  peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576} MiB");

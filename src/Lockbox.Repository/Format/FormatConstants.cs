@@ -33,7 +33,7 @@ internal static class FormatConstants
     public const int MinimumBlockSize = 4096;
     public const int ListBlobIds = 1024;
     public const int MediaListPieceSize = 256 << 10;
-    public const int ZstdLevel = 3;
+    public const int ZstdLevel = 1;
 
     /// <summary>Pack packs are flushed into an index object every this many packs (and at the end).</summary>
     public const int PacksPerIndex = 32;
