@@ -104,7 +104,9 @@ internal static class RepositoryThroughput
         string target = Path.Combine(work, "restored");
         if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
         var clock = Stopwatch.StartNew();
-        RestoreResult restored = await repo.RestoreAsync("latest", target).ConfigureAwait(false);
+        var phases = new PhaseClock<RestoreProgress>(p => p.Phase, clock);
+        RestoreResult restored = await repo.RestoreAsync("latest", target, progress: phases).ConfigureAwait(false);
+        Console.WriteLine($"  phases: {phases}");
         Report("restore", clock.Elapsed, restored.BytesWritten, 0);
         PrintPeak();
     }
