@@ -10,5 +10,9 @@ if (args.Length > 0 && args[0] == "stores-throughput")
 {
     return await Lockbox.Benchmarks.Storage.StoreThroughput.RunAsync(args[1..]).ConfigureAwait(false);
 }
+if (args.Length > 0 && args[0] == "vault-login")
+{
+    return await Lockbox.Benchmarks.Vault.VaultLoginThroughput.RunAsync(args[1..]).ConfigureAwait(false);
+}
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
