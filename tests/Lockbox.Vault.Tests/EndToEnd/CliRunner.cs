@@ -7,6 +7,12 @@ internal sealed class CliRunner(Dictionary<string, string?> environment)
 {
     public Dictionary<string, string?> Environment { get; } = environment;
 
+    /// <summary>What a person types at hidden prompts, in order; null means no terminal (no one to ask).</summary>
+    public Queue<string>? Typed { get; set; }
+
+    /// <summary>The prompts shown so far.</summary>
+    public List<string> Prompts { get; } = [];
+
     public async Task<CliResult> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
@@ -17,7 +23,11 @@ internal sealed class CliRunner(Dictionary<string, string?> environment)
             Error = error,
             Environment = name => Environment.GetValueOrDefault(name),
             Interactive = false,
-            ReadSecret = null,
+            ReadSecret = Typed is null ? null : (prompt, _) =>
+            {
+                Prompts.Add(prompt);
+                return Typed.Count > 0 ? Typed.Dequeue() : null;
+            },
         };
         int code = await LockboxCli.RunAsync(args, context, CancellationToken.None);
         return new CliResult(code, output.ToString(), error.ToString());
