@@ -1,7 +1,7 @@
 namespace Lockbox.Cli.Demo;
 
 /// <summary>Writes one message at a time into a <see cref="ChatDatabase"/>, as a day of chatting would.</summary>
-internal sealed class MessageWriter(ChatDatabase db, FastRandom random, int chats, long startTimestamp)
+internal sealed class MessageWriter(ChatDatabase db, FastRandom random, int chats, long startTimestamp, IReadOnlyList<long>? activeChats = null)
 {
     private const int Contacts = 400;
     private long _timestamp = startTimestamp;
@@ -37,9 +37,9 @@ internal sealed class MessageWriter(ChatDatabase db, FastRandom random, int chat
 
     private (long Chat, bool FromMe, long? Sender) Pick()
     {
-        // A few chats are busy, most are quiet.
+        // A few chats are busy, most are quiet; on a given day only some chats are active at all.
         double r = random.NextDouble();
-        long chat = 1 + (long)(chats * r * r);
+        long chat = activeChats is { Count: > 0 } ? activeChats[(int)(activeChats.Count * r * r)] : 1 + (long)(chats * r * r);
         bool fromMe = random.Next(10) < 4;
         long? sender = fromMe || chat % 4 != 0 ? null : 1 + random.Next(Contacts);
         return (chat, fromMe, sender);

@@ -2,7 +2,10 @@ namespace Lockbox.Cli.Demo;
 
 /// <summary>
 /// A day of chatting applied to a generated database: about 1% new messages and a few hundred
-/// scattered edits (read receipts, stars), the change an incremental backup has to pick up.
+/// scattered edits (read receipts, stars), the change an incremental backup has to pick up. As on a
+/// real day, the new messages go to a handful of active chats (one in eight, at least three), busy
+/// ones more often; message keys stay random, so every active chat's key index still takes
+/// scattered inserts.
 /// </summary>
 internal static class NextDay
 {
@@ -16,7 +19,15 @@ internal static class NextDay
         long lastTimestamp = db.Scalar($"SELECT coalesce(max(timestamp), {ChatGenerator.FirstTimestamp}) FROM message");
         int chats = (int)Math.Max(1, db.Scalar("SELECT count(*) FROM chat"));
         var random = new FastRandom(seed ^ (ulong)count);
-        var writer = new MessageWriter(db, random, chats, lastTimestamp);
+        var active = new List<long>();
+        int activeCount = Math.Min(chats, Math.Max(3, chats / 8));
+        while (active.Count < activeCount)
+        {
+            double r = random.NextDouble();
+            long chat = 1 + (long)(chats * r * r);
+            if (!active.Contains(chat)) active.Add(chat);
+        }
+        var writer = new MessageWriter(db, random, chats, lastTimestamp, active);
 
         long added = Math.Max(1, (long)(count * newFraction));
         db.Begin();
