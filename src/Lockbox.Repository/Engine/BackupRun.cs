@@ -72,6 +72,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             byte[] data = manifest.Encode(state.Keys);
             BlobId id = BlobId.Read(SHA256.HashData(data));
             await state.Store.PutIfAbsentAsync(FormatConstants.SnapshotPrefix + id.ToHex(), data, ct).ConfigureAwait(false);
+            await IndexConsolidation.RunIfNeededAsync(state, ct).ConfigureAwait(false);
             return Summaries.From(id, manifest with { BytesAdded = manifest.BytesAdded + data.Length });
         }
         catch (Exception e)

@@ -36,7 +36,7 @@ internal sealed class BlobPipeline : IAsyncDisposable
         _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         int workers = Math.Max(1, Environment.ProcessorCount);
         _work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(workers * 4) { SingleWriter = true });
-        _seal = Channel.CreateBounded<SealItem>(new BoundedChannelOptions(32) { SingleReader = true });
+        _seal = Channel.CreateBounded<SealItem>(new BoundedChannelOptions(8) { SingleReader = true });
         _upload = Channel.CreateBounded<FinishedPack>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
         _workers = Enumerable.Range(0, workers).Select(_ => Task.Run(() => Guard(WorkAsync))).ToArray();
         _packer = Task.Run(() => Guard(PackAsync));
