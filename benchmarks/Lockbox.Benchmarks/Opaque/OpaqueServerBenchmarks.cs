@@ -8,7 +8,8 @@ namespace Lockbox.Benchmarks.Opaque;
 /// The vault's per-request OPAQUE cost on one core: a login (GenerateKE2 + ServerFinish), a registration
 /// response, and the bare libsodium ristretto255 scalar multiplication that bounds both (a login does
 /// 4 variable-base and 2 fixed-base multiplications plus the key derivations).
-/// Run: dotnet run -c Release --project benchmarks/Lockbox.Benchmarks -- --filter '*OpaqueServer*' --job short
+/// Run: dotnet run -c Release --project benchmarks/Lockbox.Benchmarks -- --filter '*OpaqueServer*' --job short --inProcess
+/// (wall clock: on a shared machine prefer benchmarks/opaque/compare-servers.sh, which counts CPU time per core).
 /// </summary>
 [MemoryDiagnoser]
 public class OpaqueServerBenchmarks : IDisposable
