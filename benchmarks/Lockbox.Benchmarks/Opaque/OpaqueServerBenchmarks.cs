@@ -7,7 +7,7 @@ namespace Lockbox.Benchmarks.Opaque;
 /// <summary>
 /// The vault's per-request OPAQUE cost on one core: a login (GenerateKE2 + ServerFinish), a registration
 /// response, and the bare libsodium ristretto255 scalar multiplication that bounds both (a login does
-/// 4 variable-base and 2 fixed-base multiplications plus the key derivations).
+/// 4 variable-base and 1 fixed-base multiplication plus the key derivations).
 /// Run: dotnet run -c Release --project benchmarks/Lockbox.Benchmarks -- --filter '*OpaqueServer*' --job short --inProcess
 /// (wall clock: on a shared machine prefer benchmarks/opaque/compare-servers.sh, which counts CPU time per core).
 /// </summary>
