@@ -105,7 +105,7 @@ measure borg "restore" "$work/restore-borg" sh -c 'cd "$1" && borg extract "$2::
 # --- the table ----------------------------------------------------------------------------------
 db_bytes=$(stat -c %s "$db")
 echo
-echo "Dataset: $(numfmt --to=iec-i --suffix=B "$dataset_bytes") ($(numfmt --to=iec-i --suffix=B "$db_bytes") database + media), $(nproc) cores; ratios are tool / restic (lower is better)."
+echo "Dataset: $(numfmt --to=iec-i --suffix=B "$dataset_bytes") (database $(numfmt --to=iec-i --suffix=B "$db_bytes"), the rest media), $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg); ratios are tool / restic (lower is better)."
 awk -F'\t' -v dbb="$db_bytes" -v total="$dataset_bytes" '
   { tool[NR]=$1; step[NR]=$2; sec[NR]=$3; add[NR]=$4; rss[NR]=$5; if ($1 == "restic") { rs[$2]=$3; ra[$2]=$4; rr[$2]=$5 } }
   function ratio(a, b) { return (b > 0) ? sprintf("%.2fx", a / b) : "-" }
