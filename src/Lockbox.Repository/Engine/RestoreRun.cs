@@ -70,7 +70,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 using SafeFileHandle h = File.OpenHandle(t.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, t.Length);
                 RandomAccess.SetLength(h, t.Length);
             }
-            await Parallel.ForEachAsync(plan.Values, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = ct },
+            await Parallel.ForEachAsync(plan.Values, new ParallelOptions { MaxDegreeOfParallelism = 3, CancellationToken = ct },
                 async (p, token) => await RestorePackAsync(p.Pack, p.Blobs, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
             progress?.Report(new RestoreProgress("finish", _total, _total));
             foreach (Target t in targets)
@@ -105,21 +105,29 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         {
             foreach (var (id, (entry, writes)) in blobs)
             {
-                byte[] raw = new byte[entry.RawLength];
+                byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent((int)entry.RawLength);
                 try
                 {
-                    PackReader.OpenBlob(state.Keys, cipher, entry, data.AsSpan((int)entry.Offset, (int)entry.SealedLength), raw);
+                    Memory<byte> raw = rented.AsMemory(0, (int)entry.RawLength);
+                    try
+                    {
+                        PackReader.OpenBlob(state.Keys, cipher, entry, data.AsSpan((int)entry.Offset, (int)entry.SealedLength), raw.Span);
+                    }
+                    catch (CorruptDataException e)
+                    {
+                        throw new RepositoryDamagedException(pack.Name, e.Message);
+                    }
+                    foreach (Write w in writes)
+                    {
+                        if (!handles.TryGetValue(w.Target, out SafeFileHandle? h))
+                            handles[w.Target] = h = File.OpenHandle(targets[w.Target].TempPath, FileMode.Open, FileAccess.Write, FileShare.Write);
+                        await RandomAccess.WriteAsync(h, raw, w.Offset, ct).ConfigureAwait(false);
+                        Advance(raw.Length);
+                    }
                 }
-                catch (CorruptDataException e)
+                finally
                 {
-                    throw new RepositoryDamagedException(pack.Name, e.Message);
-                }
-                foreach (Write w in writes)
-                {
-                    if (!handles.TryGetValue(w.Target, out SafeFileHandle? h))
-                        handles[w.Target] = h = File.OpenHandle(targets[w.Target].TempPath, FileMode.Open, FileAccess.Write, FileShare.Write);
-                    await RandomAccess.WriteAsync(h, raw, w.Offset, ct).ConfigureAwait(false);
-                    Advance(raw.Length);
+                    System.Buffers.ArrayPool<byte>.Shared.Return(rented, clearArray: true);
                 }
             }
         }
