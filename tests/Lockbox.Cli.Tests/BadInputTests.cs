@@ -164,4 +164,15 @@ public sealed class BadInputTests : IDisposable
         CliResult backup = await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath);
         backup.AssertOneLineFailure(5, "roll");
     }
+
+    [Fact]
+    public async Task ForgetMustKeepAtLeastOneSnapshot()
+    {
+        await BackedUpAsync();
+        CliResult result = await _w.RunAsync("forget", "--repo", _w.Repository, "--keep-last", "0", "--prune");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--keep-last must be at least 1", result.Error, StringComparison.Ordinal);
+        CliResult list = await _w.RunAsync("snapshots", "--repo", _w.Repository, "--json");
+        Assert.Contains("\"sequence\": 1", list.Out, StringComparison.Ordinal);
+    }
 }

@@ -130,4 +130,24 @@ public sealed class RoundTripTests : IDisposable
         (await _w.RunAsync("restore", "--repo", _w.Repository, "--to", target)).AssertSuccess();
         Assert.Empty(ChatComparer.Compare(chat.DatabasePath, Path.Combine(target, "msgstore.db"), chat.MediaDirectory, Path.Combine(target, "media"), out _, out _));
     }
+
+    [Fact]
+    public async Task NewDeviceWithoutLockboxKeyAsksAtTheHiddenPrompt()
+    {
+        string key = await InitAsync();
+        GeneratedChat chat = _w.MakeChat(mediaBytes: 0);
+        (await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath)).AssertSuccess();
+
+        var prompts = new List<string>();
+        string target = _w.PathOf("typed");
+        CliResult restore = await _w.RunWithAsync(_w.PathOf("new-device"), null, p => { prompts.Add(p); return " " + key + " "; }, TextWriter.Null, CancellationToken.None,
+            "restore", "--repo", _w.Repository, "--to", target);
+        restore.AssertSuccess();
+        Assert.Contains("64-digit", Assert.Single(prompts), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(target, "msgstore.db")));
+
+        CliResult typo = await _w.RunWithAsync(_w.PathOf("third-device"), null, _ => key[..63] + "g", TextWriter.Null, CancellationToken.None,
+            "snapshots", "--repo", _w.Repository);
+        typo.AssertOneLineFailure(2, "invalid character 'g' at position 64");
+    }
 }

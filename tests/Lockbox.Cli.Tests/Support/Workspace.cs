@@ -37,7 +37,11 @@ internal sealed class Workspace : IDisposable
     public Task<CliResult> RunAsAsync(string home, string? key, params string[] args)
         => RunWithAsync(home, key, TextWriter.Null, CancellationToken.None, args);
 
-    public async Task<CliResult> RunWithAsync(string home, string? key, TextWriter extraError, CancellationToken cancellationToken, params string[] args)
+    public Task<CliResult> RunWithAsync(string home, string? key, TextWriter extraError, CancellationToken cancellationToken, params string[] args)
+        => RunWithAsync(home, key, null, extraError, cancellationToken, args);
+
+    /// <summary>Runs with a "terminal" whose hidden prompt answers <paramref name="typed"/> (null: no terminal).</summary>
+    public async Task<CliResult> RunWithAsync(string home, string? key, Func<string, string?>? typed, TextWriter extraError, CancellationToken cancellationToken, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -48,7 +52,7 @@ internal sealed class Workspace : IDisposable
             Error = new TeeWriter(error, extraError),
             Environment = name => environment.GetValueOrDefault(name),
             Interactive = false,
-            ReadSecret = null,
+            ReadSecret = typed is null ? null : (prompt, _) => typed(prompt),
         };
         int code = await LockboxCli.RunAsync(args, context, cancellationToken);
         return new CliResult(code, output.ToString(), error.ToString());
