@@ -130,14 +130,21 @@ public sealed class FormatTests
     {
         using var key = BackupKey.Import(K);
         using var keys = new RepositoryKeys(key);
+        byte[] repositoryId = Convert.FromHexString("00112233445566778899aabbccddeeff");
+        keys.BindRepository(repositoryId);
         byte[] payload = Encoding.UTF8.GetBytes("index payload");
         byte[] sealedObject = MetadataEnvelope.Seal(keys, FormatConstants.TypeIndex, payload);
         Assert.Equal(1, sealedObject[0]);
         Assert.Equal((byte)'I', sealedObject[1]);
-        byte[] zstd = OpenGcm(Hkdf("lockbox/v1/metadata", []), sealedObject.AsSpan(2), sealedObject.AsSpan(0, 2))!;
+        byte[] zstd = OpenGcm(Hkdf("lockbox/v1/metadata", repositoryId), sealedObject.AsSpan(2), sealedObject.AsSpan(0, 2))!;
         Assert.Equal(payload, new ZstdSharp.Decompressor().Unwrap(zstd).ToArray());
 
         Assert.Throws<CorruptDataException>(() => MetadataEnvelope.Open(keys, FormatConstants.TypeSnapshot, sealedObject));
+        using (var other = new RepositoryKeys(key))
+        {
+            other.BindRepository(new byte[16]);   // same K, another repository: its objects do not open here
+            Assert.Throws<CorruptDataException>(() => MetadataEnvelope.Open(other, FormatConstants.TypeIndex, sealedObject));
+        }
         sealedObject[0] = 2;
         var e = Assert.Throws<CorruptDataException>(() => MetadataEnvelope.Open(keys, FormatConstants.TypeIndex, sealedObject));
         Assert.Contains("unsupported format version 2", e.Message, StringComparison.Ordinal);

@@ -21,6 +21,7 @@ internal sealed class RepositoryState : IDisposable
         Store = store;
         Keys = keys;
         Config = config;
+        keys.BindRepository(config.RepositoryId);
     }
 
     public IBlobStore Store { get; }

@@ -22,12 +22,24 @@ internal sealed class RepositoryKeys : IDisposable
             CryptographicOperations.ZeroMemory(raw);
         }
         _blobIdKey = _key.Derive(Labels.BlobId);
-        MetadataKey = _key.Derive(Labels.MetadataEncryption);
         ConfigKey = _key.Derive(Labels.ConfigEncryption);
     }
 
-    public byte[] MetadataKey { get; }
+    private byte[]? _metadataKey;
+
+    /// <summary>metadata key = HKDF(K, MetadataEncryption, context = repository id): index, snapshot and lock objects are bound to one repository.</summary>
+    public byte[] MetadataKey => _metadataKey ?? throw new InvalidOperationException("The repository id is not known yet.");
+
     public byte[] ConfigKey { get; }
+
+    /// <summary>Derives the keys that depend on the repository id (from the config).</summary>
+    public void BindRepository(ReadOnlySpan<byte> repositoryId)
+    {
+        byte[] key = new byte[32];
+        _key.Derive(Labels.MetadataEncryption, repositoryId, key);
+        if (_metadataKey is not null) CryptographicOperations.ZeroMemory(_metadataKey);
+        _metadataKey = key;
+    }
 
     /// <summary>key-check = HKDF(K, KeyCheck, context = repository id), 32 bytes.</summary>
     public byte[] KeyCheck(ReadOnlySpan<byte> repositoryId)
@@ -54,7 +66,7 @@ internal sealed class RepositoryKeys : IDisposable
     public void Dispose()
     {
         CryptographicOperations.ZeroMemory(_blobIdKey);
-        CryptographicOperations.ZeroMemory(MetadataKey);
+        if (_metadataKey is not null) CryptographicOperations.ZeroMemory(_metadataKey);
         CryptographicOperations.ZeroMemory(ConfigKey);
         _key.Dispose();
     }
