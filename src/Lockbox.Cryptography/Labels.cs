@@ -22,7 +22,7 @@ public static class Labels
     /// <summary>Root of per-pack blob keys; each pack key = HKDF(K, PackEncryption || pack salt).</summary>
     public static ReadOnlySpan<byte> PackEncryption => "lockbox/v1/pack"u8;
 
-    /// <summary>AEAD key for index files, snapshot manifests, pack headers and other metadata.</summary>
+    /// <summary>AEAD key for index, snapshot and lock objects; HKDF context = repository id (docs/FORMAT.md section 3). Pack headers use the pack key.</summary>
     public static ReadOnlySpan<byte> MetadataEncryption => "lockbox/v1/metadata"u8;
 
     /// <summary>HMAC key that names metadata objects without revealing their content.</summary>
