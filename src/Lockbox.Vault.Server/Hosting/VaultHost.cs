@@ -132,6 +132,8 @@ public static class VaultHost
                 .AddPrometheusExporter());
 
             WebApplication app = builder.Build();
+            app.UseExceptionHandler(e => e.Run(c => ApiErrors.WriteAsync(c, StatusCodes.Status500InternalServerError, "internal",
+                "The vault failed to handle this request; only what was already acknowledged is durable. Retry later.")));
             app.UseMiddleware<AccountAuthentication>();
             app.UseRateLimiter();
             app.MapPrometheusScrapingEndpoint("/metrics");
