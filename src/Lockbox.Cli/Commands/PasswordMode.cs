@@ -90,12 +90,34 @@ internal static class PasswordMode
         if (!vault.Given(parse) && hints?.VaultUrl is null) return new KeyScope(context.CreateClient(), null);
 
         VaultClientOptions options = vault.Resolve(parse, context, hints);
-        string password = Passwords.Read(context, Passwords.Variable, $"Password for your backup (account '{options.AccountId}')", confirm: false, ct);
         using var client = new VaultClient(options);
-        BackupKey key = await client.RecoverAsync(password, ct).ConfigureAwait(false);
+        BackupKey key = await RecoverAsync(context, client, ct).ConfigureAwait(false);
         await context.Error.WriteLineAsync($"lockbox: the vault at {client.VaultUrl} released the backup key for '{client.AccountId}'.").ConfigureAwait(false);
         return new KeyScope(new LockboxClient(new LockboxClientOptions { State = state, RecoveredKey = key }), key);
     }
+
+    /// <summary>
+    /// Recovers K with the password. A person at the prompt who mistypes is told how many guesses are left
+    /// and may try again (at most <see cref="PromptAttempts"/> times per run); a password from the environment gets one attempt.
+    /// </summary>
+    private static async Task<BackupKey> RecoverAsync(CliContext context, VaultClient client, CancellationToken ct)
+    {
+        string prompt = $"Password for your backup (account '{client.AccountId}')";
+        for (int attempt = 1; ; attempt++)
+        {
+            string password = Passwords.Read(context, Passwords.Variable, prompt, confirm: false, ct);
+            try
+            {
+                return await client.RecoverAsync(password, ct).ConfigureAwait(false);
+            }
+            catch (VaultException e) when (e.Failure == VaultFailure.WrongPassword && attempt < PromptAttempts && Passwords.Prompts(context, Passwords.Variable))
+            {
+                await context.Error.WriteLineAsync($"lockbox: {e.Message}").ConfigureAwait(false);
+            }
+        }
+    }
+
+    private const int PromptAttempts = 3;
 
     /// <summary>A client and the recovered key it borrows; disposing zeroes the key.</summary>
     internal sealed class KeyScope(LockboxClient client, BackupKey? key) : IDisposable

@@ -9,6 +9,10 @@ internal static class Passwords
     public const string Variable = "LOCKBOX_PASSWORD";
     public const string NewVariable = "LOCKBOX_NEW_PASSWORD";
 
+    /// <summary>True when the password for <paramref name="variable"/> would be typed at a prompt (so a person can retry).</summary>
+    public static bool Prompts(CliContext context, string variable) =>
+        string.IsNullOrEmpty(context.Environment(variable)) && context.ReadSecret is not null;
+
     /// <summary>The password from <paramref name="variable"/>, or typed at a hidden prompt (twice when <paramref name="confirm"/>).</summary>
     public static string Read(CliContext context, string variable, string prompt, bool confirm, CancellationToken cancellationToken)
     {

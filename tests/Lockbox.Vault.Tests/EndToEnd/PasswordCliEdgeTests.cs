@@ -34,6 +34,31 @@ public sealed class PasswordCliEdgeTests
     }
 
     [Fact]
+    public async Task APersonAtThePromptWhoMistypesIsToldTheGuessesLeftAndMayTryAgain()
+    {
+        await using VaultUnderTest vault = await VaultUnderTest.StartAsync();
+        using var world = new PasswordWorld(vault);
+        await world.EnrolAndBackUpAsync();
+
+        CliRunner newPhone = world.Device("new-phone", password: null);
+        newPhone.Typed = new Queue<string>(["typo one", "typo two", PasswordWorld.Password]);
+        CliResult restore = await newPhone.RunAsync("restore", "--repo", world.Repository, "--to", world.NewFolder("out"));
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+        Assert.Equal(3, newPhone.Prompts.Count);
+        Assert.Contains("lockbox: Wrong password: 9 guesses left", restore.Error, StringComparison.Ordinal);
+        Assert.Contains("lockbox: Wrong password: 8 guesses left", restore.Error, StringComparison.Ordinal);
+        SmallChat.AssertRestored(world.ChatDirectory, world.NewFolder("out"));
+
+        // Three attempts per run at most; the third wrong one ends the command with its exit code.
+        CliRunner thief = world.Device("thief", password: null);
+        thief.Typed = new Queue<string>(["a", "b", "c", "d"]);
+        CliResult stopped = await thief.RunAsync("restore", "--repo", world.Repository, "--to", world.NewFolder("thief"));
+        Assert.Equal(11, stopped.ExitCode);
+        Assert.Equal(3, thief.Prompts.Count);
+        Assert.EndsWith("lockbox: Wrong password: 7 guesses left before the vault erases the escrowed backup key for good.", stopped.Error.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnInitThatCannotCreateTheRepositoryTakesItsEscrowBack()
     {
         await using VaultUnderTest vault = await VaultUnderTest.StartAsync();
