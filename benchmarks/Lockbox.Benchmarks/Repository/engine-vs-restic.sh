@@ -3,6 +3,8 @@
 # its own process under /usr/bin/time -v: first backup, next-day backup (~1% new messages, ~300 scattered
 # edits), full restore. Usage: engine-vs-restic.sh [MiB=200] [work dir=/tmp/lockbox-vs-restic]
 # Needs restic (apt-get install restic). benchmarks/compare.sh is the full CLI comparison with borg too.
+# Run it as `DOTNET_TieredCompilation=0 engine-vs-restic.sh` to see the engine with full JIT up front (what an
+# app built with <TieredCompilation>false</TieredCompilation> gets): tiering costs ~0.5-1 s of CPU per run.
 set -euo pipefail
 mib=${1:-200}; work=${2:-/tmp/lockbox-vs-restic}
 here=$(cd "$(dirname "$0")/.." && pwd)
