@@ -43,7 +43,7 @@ public sealed class HmacTokenValidator : IAccountCredentialValidator, IDisposabl
         if (lastDot <= Prefix.Length) return null;
         string body = credential[..lastDot];
         byte[] mac = new byte[HMACSHA256.HashSizeInBytes];
-        if (!System.Buffers.Text.Base64Url.TryDecodeFromChars(credential.AsSpan(lastDot + 1), mac, out int macLength) || macLength != mac.Length) return null;
+        if (!TryDecode(credential.AsSpan(lastDot + 1), mac, out int macLength) || macLength != mac.Length) return null;
         byte[] expected = HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes(body));
         if (!CryptographicOperations.FixedTimeEquals(expected, mac)) return null;
 
@@ -51,17 +51,19 @@ public sealed class HmacTokenValidator : IAccountCredentialValidator, IDisposabl
         if (parts.Length != 2) return null;
         if (!long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long expiry)) return null;
         if (_time.GetUtcNow().ToUnixTimeSeconds() >= expiry) return null;
-        byte[] account;
-        try
-        {
-            account = System.Buffers.Text.Base64Url.DecodeFromChars(parts[0]);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-        string accountId = Encoding.UTF8.GetString(account);
+        byte[] account = new byte[System.Buffers.Text.Base64Url.GetMaxDecodedLength(parts[0].Length)];
+        if (!TryDecode(parts[0], account, out int accountLength)) return null;
+        string accountId = Encoding.UTF8.GetString(account, 0, accountLength);
         return AccountIds.IsValid(accountId) ? accountId : null;
+    }
+
+    /// <summary>Strict base64url decoding that reports malformed input (including non-canonical trailing bits) as false, never throws.</summary>
+    private static bool TryDecode(ReadOnlySpan<char> text, Span<byte> destination, out int written)
+    {
+        written = 0;
+        if (text.Length > MaxTokenLength || System.Buffers.Text.Base64Url.GetMaxDecodedLength(text.Length) > destination.Length) return false;
+        return System.Buffers.Text.Base64Url.DecodeFromChars(text, destination, out int consumed, out written) == System.Buffers.OperationStatus.Done
+            && consumed == text.Length;
     }
 
     private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
