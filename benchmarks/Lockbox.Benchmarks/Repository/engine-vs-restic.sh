@@ -8,7 +8,7 @@
 set -euo pipefail
 mib=${1:-200}; work=${2:-/tmp/lockbox-vs-restic}
 here=$(cd "$(dirname "$0")/.." && pwd)
-dotnet build -c Release "$here" -nologo -v q >/dev/null
+env -u DOTNET_TieredCompilation dotnet build -c Release "$here" -nologo -v q >/dev/null
 bench=(dotnet "$here/bin/Release/net10.0/Lockbox.Benchmarks.dll" repository-throughput)
 export RESTIC_PASSWORD=benchmark RESTIC_REPOSITORY="$work/restic"
 measure() { /usr/bin/time -f "$1: wall %e s, peak RSS %M KiB, user %U s, sys %S s" "${@:2}"; }
