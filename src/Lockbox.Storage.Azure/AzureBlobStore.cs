@@ -66,9 +66,17 @@ public sealed class AzureBlobStore : IBlobStore
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         var upload = new AzureUpload(container.GetBlockBlobClient(Key(name)), options, errors, Resilience, name);
-        var written = data.Length <= options.SingleUploadThreshold
-            ? await upload.PutAsync(data, cancellationToken).ConfigureAwait(false)
-            : await upload.PutInBlocksAsync(data, cancellationToken).ConfigureAwait(false);
+        bool written;
+        if (data.Length <= options.SingleUploadThreshold)
+        {
+            written = await upload.PutAsync(data, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // The commit would refuse an existing name anyway; looking first saves sending the blocks.
+            written = !await ExistsAsync(name, cancellationToken).ConfigureAwait(false)
+                && await upload.PutInBlocksAsync(data, cancellationToken).ConfigureAwait(false);
+        }
         // An attempt whose answer was lost may have written the object: then it is ours.
         return written || (upload.HadFailedAttempt
             && await ResilientBlobStore.HoldsAsync(this, name, data, cancellationToken).ConfigureAwait(false));
@@ -87,18 +95,7 @@ public sealed class AzureBlobStore : IBlobStore
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (length == 0)
         {
-            var exists = await Resilience.ExecuteAsync($"lookup of {name}", async ct =>
-            {
-                try
-                {
-                    return (await container.GetBlobClient(Key(name)).ExistsAsync(ct).ConfigureAwait(false)).Value;
-                }
-                catch (Exception e) when (e is not BlobStoreException)
-                {
-                    throw errors.Map(e, name);
-                }
-            }, cancellationToken).ConfigureAwait(false);
-            return exists ? [] : throw new BlobNotFoundException(name);
+            return await ExistsAsync(name, cancellationToken).ConfigureAwait(false) ? [] : throw new BlobNotFoundException(name);
         }
         var bytes = await ReadAsync(name, new HttpRange(offset, length), cancellationToken).ConfigureAwait(false);
         return bytes.Length <= length ? bytes : throw new BlobStoreException($"{Description} sent {bytes.Length} bytes for a {length}-byte range of '{name}'.");
@@ -158,8 +155,22 @@ public sealed class AzureBlobStore : IBlobStore
 
     public override string ToString() => Description;
 
-    private Task<byte[]> ReadAsync(string name, HttpRange range, CancellationToken cancellationToken) =>
-        Resilience.ExecuteAsync($"download of {name}", async ct =>
+    private Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>
+        Resilience.ExecuteAsync($"lookup of {name}", async ct =>
+        {
+            try
+            {
+                return (await container.GetBlobClient(Key(name)).ExistsAsync(ct).ConfigureAwait(false)).Value;
+            }
+            catch (Exception e) when (e is not BlobStoreException)
+            {
+                throw errors.Map(e, name);
+            }
+        }, cancellationToken);
+
+    private async Task<byte[]> ReadAsync(string name, HttpRange range, CancellationToken cancellationToken)
+    {
+        var received = await Resilience.ExecuteAsync($"download of {name}", async ct =>
         {
             byte[] bytes;
             try
@@ -179,9 +190,12 @@ public sealed class AzureBlobStore : IBlobStore
             {
                 throw errors.Map(e, name);
             }
-            await Resilience.ThrottleAsync(bytes.Length, ct).ConfigureAwait(false);
             return bytes;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        // Booked after the fact, outside the attempt's timeout: the size is known only now.
+        await Resilience.ThrottleAsync(received.Length, cancellationToken).ConfigureAwait(false);
+        return received;
+    }
 
     private string Key(string name) => keyPrefix + name;
 

@@ -25,10 +25,9 @@ internal sealed class AzureUpload(BlockBlobClient blob, AzureStoreOptions option
     public Task<bool> PutAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
         resilience.ExecuteAsync($"upload of {name}", async ct =>
         {
-            await resilience.ThrottleAsync(data.Length, ct).ConfigureAwait(false);
             using var content = AzureBlobStore.AsStream(data);
             return await CreateOnlyAsync(() => blob.UploadAsync(content, new BlobUploadOptions { Conditions = CreateOnly }, ct)).ConfigureAwait(false);
-        }, cancellationToken);
+        }, cancellationToken, sendBytes: data.Length);
 
     public async Task<bool> PutInBlocksAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -45,7 +44,6 @@ internal sealed class AzureUpload(BlockBlobClient blob, AzureStoreOptions option
             var id = Convert.ToBase64String(Encoding.ASCII.GetBytes($"{tag}-{index.ToString("D6", CultureInfo.InvariantCulture)}"));
             await resilience.ExecuteAsync($"upload of block {index + 1} of {name}", async attempt =>
             {
-                await resilience.ThrottleAsync(slice.Length, attempt).ConfigureAwait(false);
                 try
                 {
                     using var content = AzureBlobStore.AsStream(slice);
@@ -56,7 +54,7 @@ internal sealed class AzureUpload(BlockBlobClient blob, AzureStoreOptions option
                 {
                     throw errors.Map(e, null);
                 }
-            }, ct).ConfigureAwait(false);
+            }, ct, sendBytes: slice.Length).ConfigureAwait(false);
             ids[index] = id;
         }).ConfigureAwait(false);
 

@@ -67,13 +67,15 @@ public sealed class StoreResilience
     /// <param name="what">What the request does, for the timeout message ("upload of data/3f…").</param>
     /// <param name="attempt">One try; it maps its own transient failures to <see cref="TransientBlobStoreException"/>.</param>
     /// <param name="cancellationToken">Cancels the whole request, retries included.</param>
-    public async Task<T> ExecuteAsync<T>(string what, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    /// <param name="sendBytes">Bytes each attempt sends, booked against the bandwidth limit before the attempt's timeout starts.</param>
+    public async Task<T> ExecuteAsync<T>(string what, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken, long sendBytes = 0)
     {
         ArgumentNullException.ThrowIfNull(attempt);
+        ArgumentOutOfRangeException.ThrowIfNegative(sendBytes);
         try
         {
             return await pipeline.ExecuteAsync(
-                async ct => await OneAttemptAsync(what, attempt, ct).ConfigureAwait(false),
+                async ct => await OneAttemptAsync(what, attempt, sendBytes, ct).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (TransientBlobStoreException e)
@@ -83,15 +85,17 @@ public sealed class StoreResilience
         }
     }
 
-    /// <summary>Waits until <paramref name="bytes"/> more may be moved under the bandwidth limit (no wait without one).</summary>
+    /// <summary>Waits until <paramref name="bytes"/> more may be moved under the bandwidth limit (no wait without one); for bytes received.</summary>
     public Task ThrottleAsync(long bytes, CancellationToken cancellationToken) =>
         bandwidth is null ? Task.CompletedTask : bandwidth.WaitAsync(bytes, cancellationToken);
 
-    private async Task<T> OneAttemptAsync<T>(string what, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    private async Task<T> OneAttemptAsync<T>(string what, Func<CancellationToken, Task<T>> attempt, long sendBytes, CancellationToken cancellationToken)
     {
         await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // A slow limit must not eat into the attempt's time: wait for the line first.
+            await ThrottleAsync(sendBytes, cancellationToken).ConfigureAwait(false);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Options.AttemptTimeout);
             try

@@ -192,8 +192,9 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             }
         }, cancellationToken).ConfigureAwait(false);
 
-    private Task<byte[]> ReadAsync(string name, GetObjectRequest request, CancellationToken cancellationToken) =>
-        Resilience.ExecuteAsync($"download of {name}", async ct =>
+    private async Task<byte[]> ReadAsync(string name, GetObjectRequest request, CancellationToken cancellationToken)
+    {
+        var received = await Resilience.ExecuteAsync($"download of {name}", async ct =>
         {
             byte[] bytes;
             try
@@ -211,9 +212,12 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             {
                 throw errors.Map(e, name);
             }
-            await Resilience.ThrottleAsync(bytes.Length, ct).ConfigureAwait(false);
             return bytes;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        // Booked after the fact, outside the attempt's timeout: the size is known only now.
+        await Resilience.ThrottleAsync(received.Length, cancellationToken).ConfigureAwait(false);
+        return received;
+    }
 
     private string Key(string name) => keyPrefix + name;
 

@@ -38,9 +38,8 @@ internal sealed class S3Upload
 
     /// <summary>One PUT; false when the server says the name exists.</summary>
     public Task<bool> PutAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        resilience.ExecuteAsync($"upload of {name}", async ct =>
+        resilience.ExecuteAsync($"upload of {name}", ct =>
         {
-            await resilience.ThrottleAsync(data.Length, ct).ConfigureAwait(false);
             var request = new PutObjectRequest
             {
                 BucketName = options.Bucket,
@@ -49,8 +48,8 @@ internal sealed class S3Upload
                 UseChunkEncoding = false,
                 IfNoneMatch = "*",
             };
-            return await CreateOnlyAsync(() => client.PutObjectAsync(request, ct)).ConfigureAwait(false);
-        }, cancellationToken);
+            return CreateOnlyAsync(() => client.PutObjectAsync(request, ct));
+        }, cancellationToken, sendBytes: data.Length);
 
     /// <summary>A multipart upload; nothing is visible under the name until it completes.</summary>
     public async Task<bool> PutInPartsAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -106,7 +105,6 @@ internal sealed class S3Upload
             var number = index + 1;
             var response = await resilience.ExecuteAsync($"upload of part {number} of {name}", async attempt =>
             {
-                await resilience.ThrottleAsync(slice.Length, attempt).ConfigureAwait(false);
                 try
                 {
                     return await client.UploadPartAsync(new UploadPartRequest
@@ -124,7 +122,7 @@ internal sealed class S3Upload
                 {
                     throw errors.Map(e, null);
                 }
-            }, ct).ConfigureAwait(false);
+            }, ct, sendBytes: slice.Length).ConfigureAwait(false);
             parts[index] = new PartETag(number, response.ETag);
         }).ConfigureAwait(false);
         return [.. parts];
