@@ -27,10 +27,11 @@ internal static class VaultCommands
         hsm.AcceptOnlyFromAmong("software", "pkcs11");
         var library = new Option<string?>("--pkcs11-library") { Description = "The PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so" };
         var label = new Option<string?>("--token-label") { Description = "The PKCS#11 token's label" };
+        var prefix = new Option<string>("--key-label-prefix") { Description = "Label prefix of the vault's key objects in the PKCS#11 token (several vaults can share a token)", DefaultValueFactory = _ => "lockbox-vault" };
         var guessLimit = new Option<int>("--guess-limit") { Description = "Wrong passwords before an escrowed key is erased", DefaultValueFactory = _ => 10 };
         var init = new Command("init", $"Key ceremony: create the vault's secrets in a new directory and print the fleet public key (PIN from {VaultHost.PinVariable})")
         {
-            dir, hsm, library, label, guessLimit,
+            dir, hsm, library, label, prefix, guessLimit,
         };
         init.SetAction(async (parse, ct) =>
         {
@@ -40,6 +41,7 @@ internal static class VaultCommands
                 Hsm = parse.GetRequiredValue(hsm),
                 Pkcs11Library = parse.GetValue(library),
                 TokenLabel = parse.GetValue(label),
+                KeyLabelPrefix = parse.GetRequiredValue(prefix),
                 Pin = context.Environment(VaultHost.PinVariable),
                 GuessLimit = parse.GetValue(guessLimit),
             }).ConfigureAwait(false);

@@ -204,3 +204,48 @@ public sealed class PasswordRestoreOnSoftHsm2Tests
     private static void AssertAbsent(byte[] haystack, byte[] needle, string what) =>
         Assert.True(haystack.AsSpan().IndexOf(needle) < 0, $"found {what} in what the vault keeps");
 }
+
+/// <summary>The key ceremony on a SoftHSM2 token through <c>lockbox vault init --hsm pkcs11</c>, the PIN from the environment.</summary>
+[Collection(Pkcs11Collection.Name)]
+public sealed class VaultCeremonyOnSoftHsm2Tests
+{
+    [Fact]
+    public async Task Pkcs11CeremonyMakesAWorkingVaultAndRefusesToOverwriteItsKeys()
+    {
+        _ = SoftHsm.TokenDirectory;
+        using var dir = new TempDir();
+        string prefix = SoftHsm.NewKeyPrefix();
+        var cli = new CliRunner(new Dictionary<string, string?> { ["LOCKBOX_HSM_PIN"] = SoftHsm.UserPin });
+        string[] ceremony(string target) => ["vault", "init", "--dir", target, "--hsm", "pkcs11", "--pkcs11-library", SoftHsm.LibraryPath,
+            "--token-label", SoftHsm.TokenLabel, "--key-label-prefix", prefix];
+
+        CliResult noPin = await new CliRunner([]).RunAsync(ceremony(Path.Combine(dir.Path, "no-pin")));
+        Assert.Equal(2, noPin.ExitCode);
+        Assert.Contains("LOCKBOX_HSM_PIN", noPin.Error, StringComparison.Ordinal);
+
+        string vaultDir = Path.Combine(dir.Path, "vault");
+        CliResult init = await cli.RunAsync(ceremony(vaultDir));
+        Assert.True(init.ExitCode == 0, init.ToString());
+        Assert.True(Client.Vault.FleetKey.TryParse(init.Out.Trim(), out byte[] pinned, out _));
+
+        CliResult again = await cli.RunAsync(ceremony(Path.Combine(dir.Path, "second")));
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("refusing to overwrite", again.Error, StringComparison.Ordinal);
+
+        await using Lockbox.Vault.Server.Hosting.RunningVault running = await Lockbox.Vault.Server.Hosting.VaultHost.StartAsync(vaultDir, "http://127.0.0.1:0",
+            new Lockbox.Vault.Server.Hosting.VaultServerOptions { Pin = SoftHsm.UserPin, ConfigureLogging = _ => { } });
+        string account = DeviceClients.NewAccount();
+        using var device = new Client.Vault.VaultClient(new Client.Vault.VaultClientOptions
+        {
+            VaultUrl = running.BaseAddress,
+            AccountId = account,
+            AccountToken = (await cli.RunAsync("vault", "token", "--dir", vaultDir, "--account", account)).Out.Trim(),
+            FleetPublicKey = pinned,
+            KeyStretching = Client.Vault.KeyStretchingPresets.Test,
+        });
+        using Cryptography.BackupKey key = Cryptography.BackupKey.Generate();
+        await device.EnrolAsync("in the token", key);
+        using Cryptography.BackupKey recovered = await device.RecoverAsync("in the token");
+        Assert.True(recovered.SameAs(key));
+    }
+}
