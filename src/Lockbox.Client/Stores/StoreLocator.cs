@@ -14,14 +14,56 @@ public static class StoreLocator
 {
     private const string Forms = "use a folder path, s3://bucket/prefix or azure://container/prefix";
 
-    /// <summary>Opens the store at <paramref name="address"/> with the default retry rules.</summary>
+    /// <summary>The variable that caps a cloud store's average transfer rate, in bytes per second ("800KiB", "5MiB", "1000000").</summary>
+    public const string BandwidthVariable = "LOCKBOX_BANDWIDTH_LIMIT";
+
+    /// <summary>Opens the store at <paramref name="address"/> with the default retry rules and the bandwidth limit in <see cref="BandwidthVariable"/>, if set.</summary>
     /// <exception cref="BlobStoreException">The address or the configuration is wrong; the message is one line for the user.</exception>
-    public static IBlobStore Open(string address) => Open(address, ResilienceOptions.Default);
+    public static IBlobStore Open(string address) =>
+        Open(address, ResilienceOptions.Default with { BandwidthBytesPerSecond = BandwidthFrom(Environment.GetEnvironmentVariable) });
 
     /// <summary>Opens the store at <paramref name="address"/>; cloud stores use <paramref name="resilience"/> (retries, parallelism, bandwidth).</summary>
     /// <exception cref="BlobStoreException">The address or the configuration is wrong; the message is one line for the user.</exception>
     public static IBlobStore Open(string address, ResilienceOptions resilience) =>
         Open(address, resilience, Environment.GetEnvironmentVariable);
+
+    /// <summary>Reads <see cref="BandwidthVariable"/>: null when unset, else bytes per second.</summary>
+    internal static long? BandwidthFrom(Func<string, string?> environment)
+    {
+        var text = environment(BandwidthVariable)?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+        var (digits, unit) = SplitUnit(text);
+        long multiplier = unit.ToUpperInvariant() switch
+        {
+            "" or "B" => 1,
+            "K" or "KB" => 1000,
+            "KIB" => 1024,
+            "M" or "MB" => 1000_000,
+            "MIB" => 1024 * 1024,
+            "G" or "GB" => 1000_000_000,
+            "GIB" => 1024 * 1024 * 1024,
+            _ => 0,
+        };
+        if (multiplier == 0 || !long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || value < 1 || value > long.MaxValue / multiplier)
+        {
+            throw new BlobStoreException($"{BandwidthVariable} must be a whole number of bytes per second, optionally with KiB, MiB or GiB (e.g. 5MiB), not '{Shorten(text)}'.");
+        }
+        return value * multiplier;
+    }
+
+    private static (string Digits, string Unit) SplitUnit(string text)
+    {
+        var end = 0;
+        while (end < text.Length && char.IsAsciiDigit(text[end]))
+        {
+            end++;
+        }
+        return (text[..end], text[end..].Trim());
+    }
 
     internal static IBlobStore Open(string address, ResilienceOptions resilience, Func<string, string?> environment)
     {
