@@ -75,7 +75,11 @@ internal sealed class VaultNode : IDisposable
             if (_machine.KeysErased > erasedBefore) _metrics.KeysErased.Add(_machine.KeysErased - erasedBefore);
             if (command is DeleteCommand && result.Outcome == VaultOutcome.Ok) _metrics.KeysErased.Add(1);
             _metrics.Commands.Add(1, new KeyValuePair<string, object?>("kind", command.Kind.ToString()), new KeyValuePair<string, object?>("outcome", result.Outcome.ToString()));
-            if (_log.EntriesSinceSnapshot >= _compactEvery) _log.Compact(_machine.State.Serialize());
+            // An erased, replaced or deleted wrapped key must not live on in older log entries (its Enrol):
+            // snapshot at once, which replaces the log, so the disk holds only the current state.
+            bool dropsKey = _machine.KeysErased > erasedBefore
+                || (result.Outcome == VaultOutcome.Ok && command is DeleteCommand or ChangePasswordCommand or ResetPasswordCommand);
+            if (dropsKey || _log.EntriesSinceSnapshot >= _compactEvery) _log.Compact(_machine.State.Serialize());
             return result;
         }
         finally

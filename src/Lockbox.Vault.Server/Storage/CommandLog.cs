@@ -50,6 +50,28 @@ internal sealed class CommandLog : IDisposable
     public static CommandLog Open(IHsm hsm, string dir, out byte[]? snapshot, out List<byte[]> entries)
     {
         Directory.CreateDirectory(dir);
+        if (!File.Exists(LogPath(dir)))
+        {
+            long baseSeq = File.Exists(SnapshotPath(dir)) ? Read(hsm, dir, out _, out _, out _) : 0;
+            WriteEmptyLog(LogPath(dir), baseSeq + 1);
+        }
+        long seq = Read(hsm, dir, out snapshot, out entries, out int validLength);
+        var stream = new FileStream(LogPath(dir), FileMode.Open, FileAccess.Write, FileShare.Read);
+        if (validLength < stream.Length)
+        {
+            stream.SetLength(validLength); // drop the torn tail of a crash mid-append
+            stream.Flush(flushToDisk: true);
+        }
+        stream.Seek(0, SeekOrigin.End);
+        return new CommandLog(hsm, dir, stream, seq, entries.Count);
+    }
+
+    /// <summary>
+    /// Reads and authenticates the snapshot and the log without changing anything; returns the last
+    /// sequence number, and how many bytes of the log are whole entries.
+    /// </summary>
+    public static long Read(IHsm hsm, string dir, out byte[]? snapshot, out List<byte[]> entries, out int validLength)
+    {
         snapshot = null;
         long snapshotSeq = 0;
         if (File.Exists(SnapshotPath(dir)))
@@ -65,7 +87,8 @@ internal sealed class CommandLog : IDisposable
         entries = [];
         long seq = snapshotSeq;
         string logPath = LogPath(dir);
-        if (!File.Exists(logPath)) WriteEmptyLog(logPath, snapshotSeq + 1);
+        validLength = 0;
+        if (!File.Exists(logPath)) return seq;
         byte[] log = File.ReadAllBytes(logPath);
         if (log.Length < HeaderSize || !log.AsSpan(0, 8).SequenceEqual(LogMagic))
             throw new VaultConfigurationException($"Vault state {logPath} is not a Lockbox command log.");
@@ -90,15 +113,8 @@ internal sealed class CommandLog : IDisposable
             offset += 4 + length;
             entrySeq++;
         }
-
-        var stream = new FileStream(logPath, FileMode.Open, FileAccess.Write, FileShare.Read);
-        if (offset < stream.Length)
-        {
-            stream.SetLength(offset); // drop the torn tail of a crash mid-append
-            stream.Flush(flushToDisk: true);
-        }
-        stream.Seek(0, SeekOrigin.End);
-        return new CommandLog(hsm, dir, stream, seq, entries.Count);
+        validLength = offset;
+        return seq;
     }
 
     /// <summary>Seals, appends and fsyncs one entry; returns its sequence number.</summary>

@@ -38,7 +38,14 @@ public abstract class VaultBehaviour
         await using VaultUnderTest v = await VaultUnderTest.StartAsync(Hsm);
         VaultTestClient bob = v.Client("bob");
         using BackupKey k = BackupKey.Generate();
-        await bob.EnrolAsync(Password, k);
+        (byte[] record, byte[] wrapped, _) = await bob.RegisterAsync(Password, k);
+        Assert.Equal(HttpStatusCode.Created, (await bob.PostAsync("enrol", new
+        {
+            registrationRecord = VaultTestClient.B64(record),
+            wrappedKey = VaultTestClient.B64(wrapped),
+            managementCredential = VaultTestClient.B64(VaultTestClient.ManagementCredential(k)),
+        })).Status);
+        Assert.Contains(Decrypted(v), d => d.AsSpan().IndexOf(wrapped) >= 0); // the check below can see it
 
         for (int i = 1; i <= 10; i++)
         {
@@ -57,9 +64,11 @@ public abstract class VaultBehaviour
         Assert.Null(key);
         Assert.True((await bob.StatusAsync()).Body.GetProperty("locked").GetBoolean());
 
-        AccountRecord record = (await v.Vault.Node.ReadStateAsync()).Accounts["bob"];
-        Assert.Null(record.WrappedKey);
-        Assert.True(record.Locked);
+        AccountRecord account = (await v.Vault.Node.ReadStateAsync()).Accounts["bob"];
+        Assert.Null(account.WrappedKey);
+        Assert.True(account.Locked);
+        // Not just flagged: no snapshot or log entry on disk, even decrypted with the HSM, still holds it.
+        Assert.DoesNotContain(Decrypted(v), d => d.AsSpan().IndexOf(wrapped) >= 0);
         await v.RestartAsync(); // and the erasure is what the disk holds, too
         Assert.Null((await v.Vault.Node.ReadStateAsync()).Accounts["bob"].WrappedKey);
     }
@@ -298,6 +307,14 @@ public abstract class VaultBehaviour
             Assert.True(File.Exists(Path.Combine(v.Directory, "hsm.key")), "software HSM keeps its keys in the dir (documented)");
         else
             Assert.False(File.Exists(Path.Combine(v.Directory, "hsm.key")));
+    }
+
+    /// <summary>The vault's snapshot and every log entry, opened with its own HSM.</summary>
+    private static List<byte[]> Decrypted(VaultUnderTest v)
+    {
+        Lockbox.Vault.Server.Storage.CommandLog.Read(v.Vault.Hsm, Path.Combine(v.Directory, "state"), out byte[]? snapshot, out List<byte[]> entries, out _);
+        if (snapshot is not null) entries.Add(snapshot);
+        return entries;
     }
 
     private static string[] Fields(VaultTestClient.Reply reply) =>
