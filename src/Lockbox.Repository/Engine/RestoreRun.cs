@@ -16,6 +16,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
 {
     private const string TempSuffix = ".lockbox-partial";
     private long _done, _total, _lastReport;
+    private readonly PackMemory _memory = new();
 
     private sealed record Target(string FinalPath, string TempPath, long Length);
     private readonly record struct Write(int Target, long Offset);
@@ -96,6 +97,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
 
     private async Task RestorePackAsync(PackRecord pack, Dictionary<BlobId, (PackEntry Entry, List<Write> Writes)> blobs, List<Target> targets, CancellationToken ct)
     {
+        _memory.Downloaded(pack.Length);
         byte[] data = await state.GetAsync(pack.Name, ct).ConfigureAwait(false);
         if (data.Length != pack.Length) throw new RepositoryDamagedException(pack.Name, "has the wrong length (truncated or replaced)");
         RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);

@@ -63,12 +63,14 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
         {
             long total = state.Index.TotalPackBytes;
             int dataProblems = 0;
+            var memory = new PackMemory();
             foreach (PackRecord pack in state.Index.Packs)
             {
                 if (badPacks.Contains(pack.Id)) continue;
                 string? problem = null;
                 try
                 {
+                    memory.Downloaded(pack.Length);
                     byte[] data = await state.GetAsync(pack.Name, ct).ConfigureAwait(false);
                     bytesRead += data.Length;
                     RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);
