@@ -2,8 +2,9 @@ namespace Lockbox.Storage.Resilience;
 
 /// <summary>
 /// Keeps the average transfer rate at or under a limit: each transfer books the time its bytes take
-/// at that rate, and waits until the time booked before it has passed. Bursts are one transfer long
-/// (a part or an object), so the rate holds on average, not within a single request.
+/// at that rate. A send waits until the time booked before it has passed; a download, whose size is
+/// known only once received, waits until its own booking has passed too. Bursts are one transfer
+/// long (a part or an object), so the rate holds on average, not within a single request.
 /// </summary>
 internal sealed class BandwidthLimiter
 {
@@ -20,25 +21,32 @@ internal sealed class BandwidthLimiter
         lineFreeAt = time.GetTimestamp();
     }
 
-    public Task WaitAsync(long bytes, CancellationToken cancellationToken)
-    {
-        var wait = Reserve(bytes);
-        return wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, time, cancellationToken);
-    }
+    /// <summary>Before sending: waits until the line time booked before these bytes has passed.</summary>
+    public Task WaitToSendAsync(long bytes, CancellationToken cancellationToken) => DelayAsync(Reserve(bytes, afterTransfer: false), cancellationToken);
 
-    /// <summary>Books the line for <paramref name="bytes"/> and returns how long to wait before sending them.</summary>
-    internal TimeSpan Reserve(long bytes)
+    /// <summary>After receiving: waits until the line time these bytes booked has passed too.</summary>
+    public Task WaitAfterReceivingAsync(long bytes, CancellationToken cancellationToken) => DelayAsync(Reserve(bytes, afterTransfer: true), cancellationToken);
+
+    /// <summary>
+    /// Books the line for <paramref name="bytes"/> and returns how long to wait: until their slot
+    /// starts (before sending), or until it ends (<paramref name="afterTransfer"/>, bytes already received).
+    /// </summary>
+    internal TimeSpan Reserve(long bytes, bool afterTransfer)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         long now;
-        long start;
+        long until;
         lock (gate)
         {
             now = time.GetTimestamp();
-            start = Math.Max(now, lineFreeAt);
+            var start = Math.Max(now, lineFreeAt);
             var cost = (long)((double)bytes * time.TimestampFrequency / bytesPerSecond);
             lineFreeAt = start + cost;
+            until = afterTransfer ? lineFreeAt : start;
         }
-        return time.GetElapsedTime(now, start);
+        return time.GetElapsedTime(now, until);
     }
+
+    private Task DelayAsync(TimeSpan wait, CancellationToken cancellationToken) =>
+        wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, time, cancellationToken);
 }

@@ -87,7 +87,7 @@ public sealed class StoreResilience
 
     /// <summary>Waits until <paramref name="bytes"/> more may be moved under the bandwidth limit (no wait without one); for bytes received.</summary>
     public Task ThrottleAsync(long bytes, CancellationToken cancellationToken) =>
-        bandwidth is null ? Task.CompletedTask : bandwidth.WaitAsync(bytes, cancellationToken);
+        bandwidth is null ? Task.CompletedTask : bandwidth.WaitAfterReceivingAsync(bytes, cancellationToken);
 
     private async Task<T> OneAttemptAsync<T>(string what, Func<CancellationToken, Task<T>> attempt, long sendBytes, CancellationToken cancellationToken)
     {
@@ -95,7 +95,10 @@ public sealed class StoreResilience
         try
         {
             // A slow limit must not eat into the attempt's time: wait for the line first.
-            await ThrottleAsync(sendBytes, cancellationToken).ConfigureAwait(false);
+            if (bandwidth is not null)
+            {
+                await bandwidth.WaitToSendAsync(sendBytes, cancellationToken).ConfigureAwait(false);
+            }
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Options.AttemptTimeout);
             try

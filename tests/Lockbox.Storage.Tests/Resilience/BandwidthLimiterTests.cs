@@ -13,11 +13,11 @@ public sealed class BandwidthLimiterTests
         var clock = new StoppedClock();
         var limiter = new BandwidthLimiter(Mib, clock);
 
-        Assert.Equal(TimeSpan.Zero, limiter.Reserve(Mib));
-        Assert.Equal(TimeSpan.FromSeconds(1), limiter.Reserve(Mib / 2));
-        Assert.Equal(TimeSpan.FromSeconds(1.5), limiter.Reserve(4 * Mib));
+        Assert.Equal(TimeSpan.Zero, limiter.Reserve(Mib, afterTransfer: false));
+        Assert.Equal(TimeSpan.FromSeconds(1), limiter.Reserve(Mib / 2, afterTransfer: false));
+        Assert.Equal(TimeSpan.FromSeconds(1.5), limiter.Reserve(4 * Mib, afterTransfer: false));
         clock.Advance(TimeSpan.FromSeconds(2));
-        Assert.Equal(TimeSpan.FromSeconds(3.5), limiter.Reserve(0));
+        Assert.Equal(TimeSpan.FromSeconds(3.5), limiter.Reserve(0, afterTransfer: false));
     }
 
     [Fact]
@@ -25,11 +25,23 @@ public sealed class BandwidthLimiterTests
     {
         var clock = new StoppedClock();
         var limiter = new BandwidthLimiter(Mib, clock);
-        limiter.Reserve(Mib);
+        limiter.Reserve(Mib, afterTransfer: false);
         clock.Advance(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(TimeSpan.Zero, limiter.Reserve(2 * Mib));
-        Assert.Equal(TimeSpan.FromSeconds(2), limiter.Reserve(Mib));
+        Assert.Equal(TimeSpan.Zero, limiter.Reserve(2 * Mib, afterTransfer: false));
+        Assert.Equal(TimeSpan.FromSeconds(2), limiter.Reserve(Mib, afterTransfer: false));
+    }
+
+    [Fact]
+    public void AReceivedTransferWaitsUntilItsOwnBookingHasPassed()
+    {
+        var clock = new StoppedClock();
+        var limiter = new BandwidthLimiter(Mib, clock);
+
+        Assert.Equal(TimeSpan.FromSeconds(3), limiter.Reserve(3 * Mib, afterTransfer: true));
+        Assert.Equal(TimeSpan.FromSeconds(4), limiter.Reserve(Mib, afterTransfer: true));
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(TimeSpan.FromSeconds(0.5), limiter.Reserve(Mib / 2, afterTransfer: true));
     }
 
     [Fact]
