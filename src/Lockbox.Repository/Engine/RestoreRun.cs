@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Lockbox.Repository.Format;
 using Lockbox.Repository.Format.Index;
@@ -17,6 +18,8 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
     private const string TempSuffix = ".lockbox-partial";
     private long _done, _total, _lastReport;
     private readonly PackMemory _memory = new();
+    private long[] _remaining = [];
+    private readonly List<(string TempPath, Task Flush)> _flushes = [];
 
     private sealed record Target(string FinalPath, string TempPath, long Length);
     private readonly record struct Write(int Target, long Offset);
@@ -60,6 +63,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
             for (int i = 0; i < media[f].Pieces.Length; i++)
                 Need(media[f].Pieces[i], f + 1, (long)i * pieceSize, Math.Min(pieceSize, media[f].Size - (long)i * pieceSize), snapName);
         _total = targets.Sum(t => t.Length);
+        _remaining = [.. targets.Select(t => t.Length)];
 
         var created = new List<string>();
         try
@@ -74,8 +78,15 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
             await Parallel.ForEachAsync(plan.Values, new ParallelOptions { MaxDegreeOfParallelism = 3, CancellationToken = ct },
                 async (p, token) => await RestorePackAsync(p.Pack, p.Blobs, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
             progress?.Report(new RestoreProgress("finish", _total, _total));
+            var flushed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (tempPath, flush) in _flushes)
+            {
+                await flush.ConfigureAwait(false);
+                flushed.Add(tempPath);
+            }
             foreach (Target t in targets)
             {
+                if (flushed.Contains(t.TempPath)) continue;
                 using (SafeFileHandle h = File.OpenHandle(t.TempPath, FileMode.Open, FileAccess.ReadWrite))
                     RandomAccess.FlushToDisk(h);
             }
@@ -85,6 +96,13 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         }
         finally
         {
+            if (created.Count > 0)
+            {
+                Task[] pending;
+                lock (_flushes) pending = [.. _flushes.Select(f => f.Flush)];
+                try { await Task.WhenAll(pending).ConfigureAwait(false); }
+                catch (Exception) { /* the original failure is what the caller reports */ }
+            }
             foreach (string temp in created)
             {
                 try { File.Delete(temp); }
@@ -102,41 +120,103 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         if (data.Length != pack.Length) throw new RepositoryDamagedException(pack.Name, "has the wrong length (truncated or replaced)");
         RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);
         using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
+
+        // Every place this pack's blobs go, in file order: consecutive database blocks are opened straight into
+        // one run buffer and written with one call instead of one small write per 4 KiB block.
+        var places = new List<(int Target, long Offset, BlobId Id, PackEntry Entry, bool Shared)>();
+        foreach (var (id, (entry, writes)) in blobs)
+            foreach (Write w in writes) places.Add((w.Target, w.Offset, id, entry, writes.Count > 1));
+        places.Sort(static (a, b) => a.Target != b.Target ? a.Target.CompareTo(b.Target) : a.Offset.CompareTo(b.Offset));
+
         var handles = new Dictionary<int, SafeFileHandle>();
+        Dictionary<BlobId, byte[]>? opened = null; // blobs needed at several places: opened once
+        byte[] run = ArrayPool<byte>.Shared.Rent(RunSize);
+        int runTarget = -1, runLength = 0;
+        long runOffset = 0;
         try
         {
-            foreach (var (id, (entry, writes)) in blobs)
+            foreach (var (target, offset, id, entry, shared) in places)
             {
-                byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent((int)entry.RawLength);
-                try
+                int length = (int)entry.RawLength;
+                if (runLength > 0 && (target != runTarget || offset != runOffset + runLength || runLength + length > run.Length))
                 {
-                    Memory<byte> raw = rented.AsMemory(0, (int)entry.RawLength);
+                    await WriteRunAsync(handles, targets, runTarget, run.AsMemory(0, runLength), runOffset, ct).ConfigureAwait(false);
+                    runLength = 0;
+                }
+                if (runLength == 0)
+                {
+                    runTarget = target;
+                    runOffset = offset;
+                    if (length > run.Length)
+                    {
+                        ReturnCleared(run, run.Length);
+                        run = [];
+                        run = ArrayPool<byte>.Shared.Rent(length);
+                    }
+                }
+                Span<byte> destination = run.AsSpan(runLength, length);
+                if (shared && opened is not null && opened.TryGetValue(id, out byte[]? copy))
+                {
+                    copy.AsSpan(0, length).CopyTo(destination);
+                }
+                else
+                {
                     try
                     {
-                        PackReader.OpenBlob(state.Keys, cipher, entry, data.AsSpan((int)entry.Offset, (int)entry.SealedLength), raw.Span);
+                        PackReader.OpenBlob(state.Keys, cipher, entry, data.AsSpan((int)entry.Offset, (int)entry.SealedLength), destination);
                     }
                     catch (CorruptDataException e)
                     {
                         throw new RepositoryDamagedException(pack.Name, e.Message);
                     }
-                    foreach (Write w in writes)
+                    if (shared)
                     {
-                        if (!handles.TryGetValue(w.Target, out SafeFileHandle? h))
-                            handles[w.Target] = h = File.OpenHandle(targets[w.Target].TempPath, FileMode.Open, FileAccess.Write, FileShare.Write);
-                        await RandomAccess.WriteAsync(h, raw, w.Offset, ct).ConfigureAwait(false);
-                        Advance(raw.Length);
+                        byte[] keep = ArrayPool<byte>.Shared.Rent(length);
+                        destination.CopyTo(keep);
+                        (opened ??= [])[id] = keep;
                     }
                 }
-                finally
-                {
-                    System.Buffers.ArrayPool<byte>.Shared.Return(rented, clearArray: true);
-                }
+                runLength += length;
             }
+            if (runLength > 0)
+                await WriteRunAsync(handles, targets, runTarget, run.AsMemory(0, runLength), runOffset, ct).ConfigureAwait(false);
         }
         finally
         {
+            ReturnCleared(run, run.Length);
+            if (opened is not null)
+                foreach (byte[] b in opened.Values) ReturnCleared(b, b.Length);
             foreach (SafeFileHandle h in handles.Values) h.Dispose();
         }
+    }
+
+    private const int RunSize = 2 << 20;
+
+    private static void ReturnCleared(byte[] buffer, int used)
+    {
+        if (buffer.Length == 0) return;
+        CryptographicOperations.ZeroMemory(buffer.AsSpan(0, used));
+        ArrayPool<byte>.Shared.Return(buffer);
+    }
+
+    private async Task WriteRunAsync(Dictionary<int, SafeFileHandle> handles, List<Target> targets, int target, ReadOnlyMemory<byte> bytes, long offset, CancellationToken ct)
+    {
+        if (!handles.TryGetValue(target, out SafeFileHandle? h))
+            handles[target] = h = File.OpenHandle(targets[target].TempPath, FileMode.Open, FileAccess.Write, FileShare.Write);
+        await RandomAccess.WriteAsync(h, bytes, offset, ct).ConfigureAwait(false);
+        Advance(bytes.Length);
+        if (Interlocked.Add(ref _remaining[target], -bytes.Length) == 0) StartFlush(targets[target].TempPath);
+    }
+
+    /// <summary>Starts writing a completed temporary file to disk while other packs are still being opened.</summary>
+    private void StartFlush(string tempPath)
+    {
+        Task flush = Task.Run(() =>
+        {
+            using SafeFileHandle h = File.OpenHandle(tempPath, FileMode.Open, FileAccess.ReadWrite);
+            RandomAccess.FlushToDisk(h);
+        });
+        lock (_flushes) _flushes.Add((tempPath, flush));
     }
 
     private void Advance(long n)
