@@ -29,17 +29,24 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
         List<PackRecord> adopted = await AdoptOrphanPacksAsync(ct).ConfigureAwait(false);
 
         progress?.Report(new BackupProgress("database", 0, 0));
-        using SqliteSnapshot db = SqliteSnapshot.Create(source.DatabasePath, Path.GetTempPath());
-        int blockSize = Math.Max(db.PageSize, FormatConstants.MinimumBlockSize);
-        _total = db.Length + media.Sum(m => m.Size);
+        // A database that is missing or not SQLite is refused before anything is stored; the consistent copy
+        // itself (SQLite's online backup, a full read and write of the database) then runs on its own thread
+        // while the media files, which need no copy, go through the pipeline.
+        SqliteSnapshot.CheckIsSqlite(Path.GetFullPath(source.DatabasePath));
+        Task<SqliteSnapshot> copying = Task.Run(() => SqliteSnapshot.Create(source.DatabasePath, Path.GetTempPath()), CancellationToken.None);
+        SqliteSnapshot? db = null;
+        _total = new FileInfo(source.DatabasePath).Length + media.Sum(m => m.Size);
 
         await using var pipeline = new BlobPipeline(state, adopted, ct);
         try
         {
-            BlobId[] blocks = await ProduceDatabaseAsync(pipeline, db, blockSize).ConfigureAwait(false);
             var entries = new List<MediaEntry>(media.Count);
             foreach (MediaFile file in media)
                 entries.Add(await ProduceMediaAsync(pipeline, file, previousMedia).ConfigureAwait(false));
+            db = await copying.ConfigureAwait(false);
+            int blockSize = Math.Max(db.PageSize, FormatConstants.MinimumBlockSize);
+            _total = db.Length + media.Sum(m => m.Size);
+            BlobId[] blocks = await ProduceDatabaseAsync(pipeline, db, blockSize).ConfigureAwait(false);
             await pipeline.DrainWorkersAsync().ConfigureAwait(false);
 
             BlobId[] dbList = await StoreListAsync(pipeline, IdsToBytes(blocks), FormatConstants.ListBlobIds * BlobId.Size).ConfigureAwait(false);
@@ -81,6 +88,16 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             if (e is OperationCanceledException && !ct.IsCancellationRequested && pipeline.Failure is { } failure)
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             throw;
+        }
+        finally
+        {
+            if (db is null)
+            {
+                // The media failed first: wait for the copy only to delete it (its own failure is not the one to report).
+                try { db = await copying.ConfigureAwait(false); }
+                catch (Exception) { }
+            }
+            db?.Dispose();
         }
     }
 

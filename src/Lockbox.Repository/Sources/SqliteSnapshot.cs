@@ -73,7 +73,8 @@ internal sealed class SqliteSnapshot : IDisposable
         }
     }
 
-    private static void CheckIsSqlite(string path)
+    /// <summary>Refuses a path that is missing, a folder or not an SQLite file (a cheap header check, no copy).</summary>
+    public static void CheckIsSqlite(string path)
     {
         if (Directory.Exists(path)) throw new SourceException($"{path} is a folder, not an SQLite database");
         if (!File.Exists(path)) throw new SourceException($"database file {path} does not exist");
