@@ -42,7 +42,8 @@ internal static class PasswordMode
         try
         {
             var lockbox = new LockboxClient(new LockboxClientOptions { State = state, RecoveredKey = key });
-            result = await lockbox.InitAsync(repository, new RepositoryHints(client.VaultUrl.AbsoluteUri, client.AccountId), ct).ConfigureAwait(false);
+            result = await lockbox.InitAsync(repository,
+                new RepositoryHints(client.VaultUrl.AbsoluteUri, client.AccountId, KeyStretchingPresets.Format(options.KeyStretching)), ct).ConfigureAwait(false);
         }
         catch
         {

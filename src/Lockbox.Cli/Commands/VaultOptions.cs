@@ -27,7 +27,7 @@ internal sealed class VaultOptions
 
     public Option<string?> VaultDir { get; } = new("--vault-dir") { Description = "Read the fleet public key to pin from this vault directory" };
 
-    public Option<string?> Argon2 { get; } = new("--argon2") { Description = $"Argon2id preset, the same at enrolment and recovery: {KeyStretchingPresets.Syntax} (or {Argon2Variable})" };
+    public Option<string?> Argon2 { get; } = new("--argon2") { Description = $"Argon2id preset for the password: {KeyStretchingPresets.Syntax} (or {Argon2Variable}; at recovery, default: the one the repository remembers)" };
 
     public void AddTo(Command command)
     {
@@ -57,7 +57,8 @@ internal sealed class VaultOptions
         string token = parse.GetValue(Token) ?? context.Environment(TokenVariable)
             ?? throw new CliException(ExitCodes.Usage, $"The vault needs the app's account credential: set {TokenVariable} (or pass --token); 'lockbox vault token' mints a development one.");
 
-        string? argon = parse.GetValue(Argon2) ?? context.Environment(Argon2Variable);
+        // The repository remembers the parameters the password was enrolled with; an explicit choice wins.
+        string? argon = parse.GetValue(Argon2) ?? context.Environment(Argon2Variable) ?? hints?.KeyStretching;
         if (!KeyStretchingPresets.TryParse(argon, out var stretching, out string? argonError))
             throw new CliException(ExitCodes.Usage, argonError!);
 

@@ -25,6 +25,10 @@ public static class KeyStretchingPresets
     /// <summary>The names <see cref="TryParse"/> accepts, for help texts.</summary>
     public const string Syntax = "phone (default), rfc, demo, test, or t=ITERATIONS,m=MEMORY_KIB,p=LANES";
 
+    /// <summary>The explicit form <see cref="TryParse"/> reads back: <c>t=3,m=65536,p=4</c>.</summary>
+    public static string Format(Argon2idKeyStretching preset) =>
+        string.Create(CultureInfo.InvariantCulture, $"t={preset.Iterations},m={preset.MemoryKiB},p={preset.Parallelism}");
+
     /// <summary>Parses a preset name or explicit parameters; on failure <paramref name="error"/> says what is wrong.</summary>
     public static bool TryParse(string? text, out Argon2idKeyStretching? preset, out string? error)
     {

@@ -9,7 +9,7 @@ namespace Lockbox.Repository.Format.Config;
 /// </summary>
 internal sealed record RepositoryConfig(byte[] RepositoryId, RepositoryHints? Hints, int PackSize, int MediaPieceSize, long CreatedUnixMs)
 {
-    private const byte HasVaultUrl = 1, HasAccountId = 2;
+    private const byte HasVaultUrl = 1, HasAccountId = 2, HasKeyStretching = 4;
 
     public static RepositoryConfig CreateNew(RepositoryHints? hints, DateTimeOffset now) => new(
         RandomNumberGenerator.GetBytes(FormatConstants.RepositoryIdSize), hints,
@@ -22,10 +22,12 @@ internal sealed record RepositoryConfig(byte[] RepositoryId, RepositoryHints? Hi
         w.U8(FormatConstants.Version);
         w.Bytes(RepositoryId);
         w.Bytes(keys.KeyCheck(RepositoryId));
-        byte flags = (byte)((Hints?.VaultUrl is null ? 0 : HasVaultUrl) | (Hints?.AccountId is null ? 0 : HasAccountId));
+        byte flags = (byte)((Hints?.VaultUrl is null ? 0 : HasVaultUrl) | (Hints?.AccountId is null ? 0 : HasAccountId)
+            | (Hints?.KeyStretching is null ? 0 : HasKeyStretching));
         w.U8(flags);
         if (Hints?.VaultUrl is { } url) w.Str(url);
         if (Hints?.AccountId is { } account) w.Str(account);
+        if (Hints?.KeyStretching is { } stretching) w.Str(stretching);
         var p = new ByteWriter();
         p.U32((uint)PackSize);
         p.U32((uint)MediaPieceSize);
@@ -47,10 +49,11 @@ internal sealed record RepositoryConfig(byte[] RepositoryId, RepositoryHints? Hi
         byte[] id = r.Bytes(FormatConstants.RepositoryIdSize).ToArray();
         byte[] check = r.Bytes(32).ToArray();
         byte flags = r.U8();
-        if ((flags & ~(HasVaultUrl | HasAccountId)) != 0) throw new CorruptDataException("unknown hint flags");
+        if ((flags & ~(HasVaultUrl | HasAccountId | HasKeyStretching)) != 0) throw new CorruptDataException("unknown hint flags");
         string? url = (flags & HasVaultUrl) != 0 ? r.Str() : null;
         string? account = (flags & HasAccountId) != 0 ? r.Str() : null;
-        RepositoryHints? hints = flags == 0 ? null : new RepositoryHints(url, account);
+        string? stretching = (flags & HasKeyStretching) != 0 ? r.Str() : null;
+        RepositoryHints? hints = flags == 0 ? null : new RepositoryHints(url, account, stretching);
         return (id, check, hints, data.Length - r.Remaining);
     }
 
