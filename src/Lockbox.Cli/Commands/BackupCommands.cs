@@ -25,9 +25,7 @@ internal static class BackupCommands
                 parse.GetValue(device) ?? Environment.MachineName);
 
             var clock = Stopwatch.StartNew();
-            SnapshotSummary summary = await ProgressDisplay.RunAsync(context, "backup", sink =>
-                context.CreateClient().BackupAsync(parse.GetRequiredValue(repo), source,
-                    new ProgressAdapter<BackupProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct)).ConfigureAwait(false);
+            SnapshotSummary summary = await BackUpAsync(context, "backup", parse.GetRequiredValue(repo), source, ct).ConfigureAwait(false);
 
             if (parse.GetValue(json))
             {
@@ -56,4 +54,10 @@ internal static class BackupCommands
         if (media is not null && !Directory.Exists(media))
             throw new CliException(ExitCodes.BadSource, $"The media folder {media} does not exist.");
     }
+
+    /// <summary>Backs <paramref name="source"/> up into the repository at <paramref name="repository"/>, showing progress as <paramref name="label"/>.</summary>
+    internal static Task<SnapshotSummary> BackUpAsync(CliContext context, string label, string repository, BackupSource source, CancellationToken ct) =>
+        ProgressDisplay.RunAsync(context, label, sink =>
+            context.CreateClient().BackupAsync(repository, source,
+                new ProgressAdapter<BackupProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct));
 }

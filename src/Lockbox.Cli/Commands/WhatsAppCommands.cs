@@ -109,9 +109,7 @@ internal static class WhatsAppCommands
 
                 var source = new BackupSource(database, null, parse.GetValue(device) ?? "WhatsApp import");
                 var clock = Stopwatch.StartNew();
-                SnapshotSummary summary = await ProgressDisplay.RunAsync(context, "import", sink =>
-                    context.CreateClient().BackupAsync(parse.GetRequiredValue(repo), source,
-                        new ProgressAdapter<BackupProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct)).ConfigureAwait(false);
+                SnapshotSummary summary = await BackupCommands.BackUpAsync(context, "import", parse.GetRequiredValue(repo), source, ct).ConfigureAwait(false);
 
                 if (parse.GetValue(json))
                 {
