@@ -19,10 +19,11 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
     private long _done, _total, _lastReport;
     private readonly PackMemory _memory = new();
     private long[] _remaining = [];
-    private readonly List<(string TempPath, Task Flush)> _flushes = [];
+    private readonly HashSet<string> _flushed = new(StringComparer.Ordinal);
+    private Task _flushing = Task.CompletedTask;
 
     private sealed record Target(string FinalPath, string TempPath, long Length);
-    private readonly record struct Write(int Target, long Offset);
+    private readonly record struct Place(PackEntry Entry, int Target, long Offset);
 
     public async Task<RestoreResult> RunAsync(BlobId snapshotId, SnapshotManifest snapshot, string targetDirectory, bool overwrite, CancellationToken ct)
     {
@@ -43,8 +44,9 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 if (File.Exists(t.FinalPath) || Directory.Exists(t.FinalPath)) throw new RestoreTargetExistsException(t.FinalPath);
         }
 
-        // Plan: pack → blob → where its bytes go.
-        var plan = new Dictionary<BlobId, (PackRecord Pack, Dictionary<BlobId, (PackEntry Entry, List<Write> Writes)> Blobs)>();
+        // Plan: pack → every place one of its blobs goes. One flat list of structs per pack (no object per blob),
+        // so the plan stays small and cheap for the collector as the database grows.
+        var plan = new Dictionary<BlobId, (PackRecord Pack, List<Place> Places)>();
         void Need(BlobId id, int target, long offset, long expectedLength, string owner)
         {
             if (!state.Index.TryGet(id, out PackRecord pack, out PackEntry entry))
@@ -52,8 +54,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
             if (entry.RawLength != expectedLength)
                 throw new RepositoryDamagedException(owner, $"blob {id.ToHex()[..16]} has the wrong length");
             if (!plan.TryGetValue(pack.Id, out var p)) plan[pack.Id] = p = (pack, []);
-            if (!p.Blobs.TryGetValue(id, out var b)) p.Blobs[id] = b = (entry, []);
-            b.Writes.Add(new Write(target, offset));
+            p.Places.Add(new Place(entry, target, offset));
         }
         string snapName = FormatConstants.SnapshotPrefix + snapshotId.ToHex();
         for (int i = 0; i < blocks.Length; i++)
@@ -76,17 +77,14 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 RandomAccess.SetLength(h, t.Length);
             }
             await Parallel.ForEachAsync(plan.Values, new ParallelOptions { MaxDegreeOfParallelism = 3, CancellationToken = ct },
-                async (p, token) => await RestorePackAsync(p.Pack, p.Blobs, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
+                async (p, token) => await RestorePackAsync(p.Pack, p.Places, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
             progress?.Report(new RestoreProgress("finish", _total, _total));
-            var flushed = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (tempPath, flush) in _flushes)
-            {
-                await flush.ConfigureAwait(false);
-                flushed.Add(tempPath);
-            }
+            Task flushing;
+            lock (_flushed) flushing = _flushing;
+            await flushing.ConfigureAwait(false);
             foreach (Target t in targets)
             {
-                if (flushed.Contains(t.TempPath)) continue;
+                if (_flushed.Contains(t.TempPath)) continue;
                 using (SafeFileHandle h = File.OpenHandle(t.TempPath, FileMode.Open, FileAccess.ReadWrite))
                     RandomAccess.FlushToDisk(h);
             }
@@ -98,9 +96,9 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         {
             if (created.Count > 0)
             {
-                Task[] pending;
-                lock (_flushes) pending = [.. _flushes.Select(f => f.Flush)];
-                try { await Task.WhenAll(pending).ConfigureAwait(false); }
+                Task pending;
+                lock (_flushed) pending = _flushing;
+                try { await pending.ConfigureAwait(false); }
                 catch (Exception) { /* the original failure is what the caller reports */ }
             }
             foreach (string temp in created)
@@ -113,7 +111,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         return new RestoreResult(snapshotId.ToHex(), targets[0].FinalPath, media.Count, _total);
     }
 
-    private async Task RestorePackAsync(PackRecord pack, Dictionary<BlobId, (PackEntry Entry, List<Write> Writes)> blobs, List<Target> targets, CancellationToken ct)
+    private async Task RestorePackAsync(PackRecord pack, List<Place> places, List<Target> targets, CancellationToken ct)
     {
         _memory.Downloaded(pack.Length);
         byte[] data = await state.GetAsync(pack.Name, ct).ConfigureAwait(false);
@@ -123,21 +121,22 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
 
         // Every place this pack's blobs go, in file order: consecutive database blocks are opened straight into
         // one run buffer and written with one call instead of one small write per 4 KiB block.
-        var places = new List<(int Target, long Offset, BlobId Id, PackEntry Entry, bool Shared)>();
-        foreach (var (id, (entry, writes)) in blobs)
-            foreach (Write w in writes) places.Add((w.Target, w.Offset, id, entry, writes.Count > 1));
+        // Blobs needed at several places (a block repeated in the database) are opened once.
+        var uses = new Dictionary<uint, int>(places.Count);
+        foreach (Place place in places) uses[place.Entry.Offset] = uses.GetValueOrDefault(place.Entry.Offset) + 1;
         places.Sort(static (a, b) => a.Target != b.Target ? a.Target.CompareTo(b.Target) : a.Offset.CompareTo(b.Offset));
 
         var handles = new Dictionary<int, SafeFileHandle>();
-        Dictionary<BlobId, byte[]>? opened = null; // blobs needed at several places: opened once
+        Dictionary<uint, byte[]>? opened = null; // blobs needed at several places: opened once
         byte[] run = ArrayPool<byte>.Shared.Rent(RunSize);
         int runTarget = -1, runLength = 0;
         long runOffset = 0;
         try
         {
-            foreach (var (target, offset, id, entry, shared) in places)
+            foreach (var (entry, target, offset) in places)
             {
                 int length = (int)entry.RawLength;
+                bool shared = uses[entry.Offset] > 1;
                 if (runLength > 0 && (target != runTarget || offset != runOffset + runLength || runLength + length > run.Length))
                 {
                     await WriteRunAsync(handles, targets, runTarget, run.AsMemory(0, runLength), runOffset, ct).ConfigureAwait(false);
@@ -155,7 +154,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                     }
                 }
                 Span<byte> destination = run.AsSpan(runLength, length);
-                if (shared && opened is not null && opened.TryGetValue(id, out byte[]? copy))
+                if (shared && opened is not null && opened.TryGetValue(entry.Offset, out byte[]? copy))
                 {
                     copy.AsSpan(0, length).CopyTo(destination);
                 }
@@ -173,7 +172,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                     {
                         byte[] keep = ArrayPool<byte>.Shared.Rent(length);
                         destination.CopyTo(keep);
-                        (opened ??= [])[id] = keep;
+                        (opened ??= [])[entry.Offset] = keep;
                     }
                 }
                 runLength += length;
@@ -208,15 +207,23 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         if (Interlocked.Add(ref _remaining[target], -bytes.Length) == 0) StartFlush(targets[target].TempPath);
     }
 
-    /// <summary>Starts writing a completed temporary file to disk while other packs are still being opened.</summary>
+    /// <summary>
+    /// Queues a completed temporary file to be flushed to disk while other packs are still being opened. The
+    /// flushes run one after another on one pool thread, so a slow disk never ties up the decoding threads;
+    /// after a failed flush the later ones are skipped and the failure surfaces when the restore awaits them.
+    /// </summary>
     private void StartFlush(string tempPath)
     {
-        Task flush = Task.Run(() =>
+        lock (_flushed)
         {
-            using SafeFileHandle h = File.OpenHandle(tempPath, FileMode.Open, FileAccess.ReadWrite);
-            RandomAccess.FlushToDisk(h);
-        });
-        lock (_flushes) _flushes.Add((tempPath, flush));
+            _flushed.Add(tempPath);
+            _flushing = _flushing.ContinueWith(previous =>
+            {
+                previous.GetAwaiter().GetResult();
+                using SafeFileHandle h = File.OpenHandle(tempPath, FileMode.Open, FileAccess.ReadWrite);
+                RandomAccess.FlushToDisk(h);
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
     }
 
     private void Advance(long n)
