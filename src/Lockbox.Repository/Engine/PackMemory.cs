@@ -4,12 +4,14 @@ namespace Lockbox.Repository.Engine;
 /// Keeps memory flat while whole packs are downloaded. Stores hand back each pack as a fresh 8 MiB array
 /// (<see cref="Storage.IBlobStore.GetAsync"/>), which lands on the large-object heap; the GC collects that heap
 /// only at full collections and lets it grow with the amount of data read (measured: 378 MiB peak restoring
-/// 800 MB). Asking for a full collection after every 128 MiB downloaded keeps restore and verify near
-/// their working set (a few packs) at a cost of a few milliseconds per 16 packs.
+/// 800 MB). Asking for a full collection after every 32 MiB downloaded (four packs) keeps restore and
+/// verify near their working set (the packs in flight): restore peak RSS 206 -> 123 MiB on 200 MiB of chat
+/// data and 235 -> 172 MiB on 600 MiB, with no measurable change in time (the restore plan holds no
+/// object per blob, so each collection is short).
 /// </summary>
 internal sealed class PackMemory
 {
-    private const long CollectEvery = 128L << 20;
+    private const long CollectEvery = 32L << 20;
     private long _sinceCollect;
 
     public void Downloaded(long bytes)
