@@ -99,6 +99,13 @@ public sealed class LockboxClient
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// The backup key this client has without asking anyone (a recovered key, LOCKBOX_KEY, then device
+    /// state), or null. The caller disposes it.
+    /// </summary>
+    /// <exception cref="KeyUnavailableException">LOCKBOX_KEY is malformed.</exception>
+    public BackupKey? TryLoadKey() => _keys.TryResolve(allowPrompt: false, CancellationToken.None)?.Key;
+
     /// <summary>This device's 64-digit key, grouped for writing down.</summary>
     /// <exception cref="KeyUnavailableException">This device holds no key.</exception>
     public string ShowKey()

@@ -13,16 +13,8 @@ namespace Lockbox.Cli.Commands;
 internal static class PasswordMode
 {
     /// <summary>The backup key the device already has (LOCKBOX_KEY, then device state), or null.</summary>
-    public static BackupKey? LocalKey(CliContext context, DeviceState state)
-    {
-        if (context.Environment("LOCKBOX_KEY") is { Length: > 0 } text)
-        {
-            if (!BackupKey.TryParse(text, out BackupKey? key, out string? error))
-                throw new CliException(ExitCodes.Usage, $"Malformed key in LOCKBOX_KEY: {error}");
-            return key;
-        }
-        return state.TryLoadKey();
-    }
+    public static BackupKey? LocalKey(CliContext context, DeviceState state) =>
+        context.CreateClient(state, context.Environment("LOCKBOX_KEY")).TryLoadKey();
 
     /// <summary>The key this (original) device holds, or a usage error saying management needs it.</summary>
     public static BackupKey RequireLocalKey(CliContext context, DeviceState state, string what) =>
