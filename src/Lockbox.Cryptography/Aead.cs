@@ -19,8 +19,22 @@ public static class Aead
     {
         if (sealedOutput.Length != plaintext.Length + Overhead)
             throw new ArgumentException("Output must be plaintext length + Aead.Overhead.", nameof(sealedOutput));
-        Span<byte> nonce = sealedOutput[..NonceSize];
+        Span<byte> nonce = stackalloc byte[NonceSize];
         RandomNumberGenerator.Fill(nonce);
+        Seal(key, nonce, plaintext, associatedData, sealedOutput);
+    }
+
+    /// <summary>
+    /// Encrypts under a caller-chosen nonce, for a deterministic state machine that draws its randomness
+    /// once and logs it. The caller guarantees the nonce is never reused under the same key.
+    /// </summary>
+    public static void Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData, Span<byte> sealedOutput)
+    {
+        if (nonce.Length != NonceSize)
+            throw new ArgumentException($"Nonce must be {NonceSize} bytes.", nameof(nonce));
+        if (sealedOutput.Length != plaintext.Length + Overhead)
+            throw new ArgumentException("Output must be plaintext length + Aead.Overhead.", nameof(sealedOutput));
+        nonce.CopyTo(sealedOutput);
         using var gcm = new AesGcm(key, TagSize);
         gcm.Encrypt(nonce, plaintext, sealedOutput.Slice(NonceSize, plaintext.Length), sealedOutput[^TagSize..], associatedData);
     }

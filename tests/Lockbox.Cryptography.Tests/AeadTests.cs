@@ -17,6 +17,19 @@ public sealed class AeadTests
     }
 
     [Fact]
+    public void SealWithAGivenNonceWritesItFirstAndOpensLikeAnyOther()
+    {
+        byte[] nonce = Convert.FromHexString("000102030405060708090a0b");
+        byte[] sealedBytes = new byte[10 + Aead.Overhead];
+
+        Aead.Seal(Key, nonce, "hello chat"u8, "ad"u8, sealedBytes);
+
+        Assert.Equal(nonce, sealedBytes[..Aead.NonceSize]);
+        Assert.Equal("hello chat"u8.ToArray(), Aead.Open(Key, sealedBytes, "ad"u8));
+        Assert.Throws<ArgumentException>(() => Aead.Seal(Key, new byte[11], "x"u8, default, new byte[1 + Aead.Overhead]));
+    }
+
+    [Fact]
     public void SealingTwiceUsesFreshNonces()
     {
         Assert.NotEqual(Aead.Seal(Key, "same"u8), Aead.Seal(Key, "same"u8));

@@ -230,9 +230,7 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
         {
             HKDF.DeriveKey(HashAlgorithmName.SHA256, sessionKey, key, ReadOnlySpan<byte>.Empty, Labels.VaultTransport);
             byte[] output = new byte[wrappedKey.Length + Aead.Overhead];
-            nonce.CopyTo(output);
-            using var gcm = new AesGcm(key, Aead.TagSize);
-            gcm.Encrypt(nonce, wrappedKey, output.AsSpan(Aead.NonceSize, wrappedKey.Length), output.AsSpan(output.Length - Aead.TagSize), Encoding.UTF8.GetBytes(accountId));
+            Aead.Seal(key, nonce, wrappedKey, Encoding.UTF8.GetBytes(accountId), output);
             return output;
         }
         finally
