@@ -33,6 +33,8 @@ internal sealed class OpaqueServerAdapter : IOpaqueServer, IDisposable
         return _server.CreateRegistrationResponse(request, oprfKeySeed).Serialize();
     }
 
+    public bool IsValidRegistrationRequest(ReadOnlySpan<byte> registrationRequest) => RegistrationRequest.TryParse(registrationRequest, out _);
+
     public bool IsValidKE1(ReadOnlySpan<byte> ke1) => KE1.TryParse(ke1, out _);
 
     public bool IsValidRecord(ReadOnlySpan<byte> registrationRecord) => RegistrationRecord.TryParse(registrationRecord, out _);

@@ -75,7 +75,8 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
     /// </summary>
     public VaultResult RegistrationStart(string accountId, ReadOnlySpan<byte> request, byte[]? managementHash, ReadOnlySpan<byte> enrolmentId)
     {
-        if (!CredentialIdentifier.IsValidAccountId(accountId) || enrolmentId.Length != CredentialIdentifier.EnrolmentIdSize)
+        if (!CredentialIdentifier.IsValidAccountId(accountId) || enrolmentId.Length != CredentialIdentifier.EnrolmentIdSize
+            || !opaque.IsValidRegistrationRequest(request))
             return VaultResult.Of(VaultOutcome.InvalidMessage);
         if (State.Accounts.TryGetValue(accountId, out AccountRecord? a))
         {

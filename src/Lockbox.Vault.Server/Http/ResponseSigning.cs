@@ -61,7 +61,6 @@ internal sealed class ResponseSigning(RequestDelegate next, FleetSigningKey key,
         byte[] body = buffer.ToArray();
         byte[] signature = key.Sign(VaultSigning.Transcript(signed.Name, account, request, context.Response.StatusCode, body));
         context.Response.Headers[VaultSigning.SignatureHeader] = Base64Url.EncodeToString(signature);
-        context.Response.ContentLength = body.Length;
         await original.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
 
