@@ -87,7 +87,7 @@ internal sealed class VaultApi : IDisposable
             byte[] received = await ReadCappedAsync(response, endpoint, ct).ConfigureAwait(false);
             if (!Authentic(response, endpoint, accountId, sent, received))
                 throw new VaultException(VaultFailure.NotAuthentic,
-                    $"The answer from {VaultUrl} to {endpoint} is not signed by the pinned fleet key: it is not the vault this device trusts (or the answer was altered). Nothing in it was used.");
+                    $"The vault at {VaultUrl} is not authentic: its answer to {endpoint} is not signed by the pinned fleet key (another vault, or an altered answer). Nothing in it was used.");
             if (response.IsSuccessStatusCode)
             {
                 try
@@ -171,7 +171,7 @@ internal sealed class VaultApi : IDisposable
     }
 
     internal static VaultException NotEnrolled() => new(VaultFailure.NotEnrolled,
-        "Nothing is escrowed in the vault for this account (password mode is not enabled, or was disabled); no guess was spent.");
+        "This account has no escrowed key in the vault: nothing is escrowed (password mode is not enabled, or was disabled); no guess was spent.");
 
     internal static VaultException WrongPassword(int guessesLeft) => new(VaultFailure.WrongPassword, guessesLeft == 1
         ? "Wrong password: 1 guess left before the vault erases the escrowed backup key for good."

@@ -33,6 +33,7 @@ internal sealed class ResponseSigning(RequestDelegate next, FleetSigningKey key,
         {
             if (request is null)
             {
+                context.Response.Headers.Connection = "close"; // the unread rest of the body makes the connection unusable
                 await ApiErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "body_too_large", $"Request body exceeds {RequestBody.MaxBytes} bytes.").ConfigureAwait(false);
                 request = [];
             }
