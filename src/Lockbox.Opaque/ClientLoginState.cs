@@ -4,7 +4,9 @@ namespace Lockbox.Opaque;
 
 /// <summary>
 /// The client's state between GenerateKE1 and GenerateKE3: the OPRF blind, the ephemeral 3DH secret and
-/// the KE1 sent (it is part of the transcript). Use once; Dispose zeroes the secrets.
+/// the KE1 sent (it is part of the transcript). Finished once only: a second <c>GenerateKE3</c> with the
+/// same state is a caller bug (<see cref="InvalidOperationException"/>), as opaque-ke consumes its state by value.
+/// Dispose zeroes the secrets.
 /// </summary>
 public sealed class ClientLoginState : IDisposable
 {
@@ -25,8 +27,18 @@ public sealed class ClientLoginState : IDisposable
 
     internal ReadOnlySpan<byte> ClientSecret => _clientSecret;
 
+    private bool _used;
+
+    /// <summary>Marks the state consumed; throws when it already was (or was disposed).</summary>
+    internal void Consume()
+    {
+        if (_used) throw new InvalidOperationException("This login state was already finished or disposed; start a new login (GenerateKE1).");
+        _used = true;
+    }
+
     public void Dispose()
     {
+        _used = true;
         CryptographicOperations.ZeroMemory(_blind);
         CryptographicOperations.ZeroMemory(_clientSecret);
     }

@@ -4,7 +4,8 @@ namespace Lockbox.Opaque;
 
 /// <summary>
 /// The client's state between CreateRegistrationRequest and FinalizeRegistrationRequest: the OPRF blind
-/// and the request to send. Dispose zeroes the blind.
+/// and the request to send. Finalized once only: a second <c>FinalizeRegistrationRequest</c> with the same
+/// state is a caller bug (<see cref="InvalidOperationException"/>). Dispose zeroes the blind.
 /// </summary>
 public sealed class ClientRegistrationState : IDisposable
 {
@@ -21,7 +22,20 @@ public sealed class ClientRegistrationState : IDisposable
 
     internal ReadOnlySpan<byte> Blind => _blind;
 
-    public void Dispose() => CryptographicOperations.ZeroMemory(_blind);
+    private bool _used;
+
+    /// <summary>Marks the state consumed; throws when it already was (or was disposed).</summary>
+    internal void Consume()
+    {
+        if (_used) throw new InvalidOperationException("This registration state was already finalized or disposed; start a new registration.");
+        _used = true;
+    }
+
+    public void Dispose()
+    {
+        _used = true;
+        CryptographicOperations.ZeroMemory(_blind);
+    }
 
     public override string ToString() => nameof(ClientRegistrationState);
 }

@@ -66,6 +66,11 @@ public sealed class OpaqueClient
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(response);
         Wire.RequireLength(envelopeNonce, OpaqueSizes.Nn, nameof(envelopeNonce));
+        state.Consume();
+        // A server that echoes the blinded element back (a "reflected" evaluation) would make the OPRF
+        // output a function of the password alone; opaque-ke refuses it, and so do we.
+        if (CryptographicOperations.FixedTimeEquals(response.EvaluatedMessage, state.Request.BlindedMessage))
+            throw new OpaqueProtocolException(OpaqueError.ReflectedElement, "RegistrationResponse evaluated_message equals the blinded message (reflected evaluation).");
 
         Span<byte> randomizedPassword = stackalloc byte[OpaqueSizes.Nx];
         byte[] record = new byte[RegistrationRecord.Size];
@@ -130,6 +135,9 @@ public sealed class OpaqueClient
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(ke2);
+        state.Consume();
+        if (CryptographicOperations.FixedTimeEquals(ke2.EvaluatedMessage, state.KE1.BlindedMessage))
+            return null; // reflected evaluation: one login failure, like every other
 
         Span<byte> randomizedPassword = stackalloc byte[OpaqueSizes.Nx];
         Span<byte> maskingKey = stackalloc byte[OpaqueSizes.Nh];

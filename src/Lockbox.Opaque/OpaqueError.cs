@@ -17,4 +17,7 @@ public enum OpaqueError
 
     /// <summary>An OPRF input that hashes to the identity (RFC 9497 InvalidInputError), or key derivation that found no non-zero scalar.</summary>
     InvalidInput,
+
+    /// <summary>The server's evaluated element equals the client's blinded element (a reflected OPRF evaluation).</summary>
+    ReflectedElement,
 }

@@ -5,19 +5,34 @@ using Lockbox.Cryptography;
 
 namespace Lockbox.Cli.Commands;
 
-/// <summary><c>lockbox disable</c>: delete the escrowed key from the vault (password mode off); needs the backup key.</summary>
+/// <summary>
+/// <c>lockbox disable</c>: delete the escrowed key from the vault (password mode off); needs the backup key.
+/// Irreversible, so it asks for confirmation at a terminal; without one it needs <c>--yes</c>.
+/// </summary>
 internal static class DisableCommands
 {
     public static IEnumerable<Command> Create(CliContext context)
     {
         var vault = new VaultOptions();
         Option<string?> repo = PasswordCommands.HintsRepository();
-        var disable = new Command("disable", "Delete the escrowed backup key from the vault; from then on only the 64-digit key (or this device) restores") { repo };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (required when stdin is not a terminal)" };
+        var disable = new Command("disable", "Delete the escrowed backup key from the vault; from then on only the 64-digit key (or this device) restores") { repo, yes };
         vault.AddTo(disable);
         disable.SetAction(async (parse, ct) =>
         {
             VaultClientOptions options = await PasswordCommands.ResolveAsync(context, parse, vault, repo, ct).ConfigureAwait(false);
             using BackupKey key = PasswordMode.RequireLocalKey(context, DeviceState.FromEnvironment(context.Environment), "Disabling the password escrow");
+            if (!parse.GetValue(yes))
+            {
+                if (context.ReadSecret is null)
+                    throw new CliException(ExitCodes.Usage, "'lockbox disable' deletes the escrowed key for good and stdin is not a terminal to confirm it: pass --yes.");
+                string? answer = context.ReadSecret($"Delete the escrowed key for '{options.AccountId}' at {options.VaultUrl}? A new device will then need the 64-digit key. Type yes: ", ct);
+                if (!string.Equals(answer?.Trim(), "yes", StringComparison.OrdinalIgnoreCase))
+                {
+                    await context.Error.WriteLineAsync("lockbox: nothing deleted.").ConfigureAwait(false);
+                    return ExitCodes.Usage;
+                }
+            }
             using var client = new VaultClient(options);
             await client.DisableAsync(key, ct).ConfigureAwait(false);
             await context.Out.WriteLineAsync($"Deleted the escrowed key for '{client.AccountId}' at {client.VaultUrl}. Keep the 64-digit key ('lockbox key show'): it is now the only way to restore on a new device.").ConfigureAwait(false);

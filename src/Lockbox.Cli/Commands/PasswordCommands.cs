@@ -109,7 +109,7 @@ internal static class PasswordCommands
             if (local is not null && !local.SameAs(recovered))
                 throw new CliException(ExitCodes.WrongKey, "The password is right, but the vault escrows another backup key than this device's: run 'lockbox password reset' here to escrow this one.");
             await context.Out.WriteLineAsync($"Password verified for '{client.AccountId}': the vault released the backup key" +
-                (local is null ? "" : ", and it is this device's key") + $" (login and unwrap in {Output.Units.Duration(elapsed)}; {options.KeyStretching}).").ConfigureAwait(false);
+                (local is null ? "" : ", and it is this device's key") + $" (login and unwrap in {Output.Units.Duration(elapsed)}, with the Argon2id parameters the vault keeps for the account).").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return verify;

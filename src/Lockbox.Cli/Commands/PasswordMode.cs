@@ -35,7 +35,7 @@ internal static class PasswordMode
         {
             var lockbox = new LockboxClient(new LockboxClientOptions { State = state, RecoveredKey = key });
             result = await lockbox.InitAsync(repository,
-                new RepositoryHints(client.VaultUrl.AbsoluteUri, client.AccountId, KeyStretchingPresets.Format(options.KeyStretching)), ct).ConfigureAwait(false);
+                new RepositoryHints(client.VaultUrl.AbsoluteUri, client.AccountId), ct).ConfigureAwait(false); // the vault keeps the KSF parameters
         }
         catch
         {

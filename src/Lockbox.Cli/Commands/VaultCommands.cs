@@ -45,7 +45,7 @@ internal static class VaultCommands
                 Pin = context.Environment(VaultHost.PinVariable),
                 GuessLimit = parse.GetValue(guessLimit),
             }).ConfigureAwait(false);
-            await context.Error.WriteLineAsync($"lockbox: created the vault in {result.Directory} ({result.Hsm} HSM). Its fleet public key follows; devices pin it with --fleet-key.").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"lockbox: created the vault in {result.Directory} ({result.Hsm} HSM). Its fleet key (the Ed25519 key that signs every answer) follows; devices pin it with --fleet-key or LOCKBOX_FLEET_KEY.").ConfigureAwait(false);
             await context.Out.WriteLineAsync(result.FleetPublicKey).ConfigureAwait(false);
             return ExitCodes.Success;
         });

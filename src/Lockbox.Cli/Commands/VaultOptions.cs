@@ -23,11 +23,11 @@ internal sealed class VaultOptions
 
     public Option<string?> Token { get; } = new("--token") { Description = $"The app's account credential for the vault (default: {TokenVariable})" };
 
-    public Option<string?> FleetKey { get; } = new("--fleet-key") { Description = $"The vault's fleet public key to pin, as 'lockbox vault init' printed it (or {FleetKeyVariable})" };
+    public Option<string?> FleetKey { get; } = new("--fleet-key") { Description = $"The vault's fleet key to pin (lbfk1.…), as 'lockbox vault init' printed it (or {FleetKeyVariable})" };
 
     public Option<string?> VaultDir { get; } = new("--vault-dir") { Description = "Read the fleet public key to pin from this vault directory" };
 
-    public Option<string?> Argon2 { get; } = new("--argon2") { Description = $"Argon2id preset for the password: {KeyStretchingPresets.Syntax} (or {Argon2Variable}; at recovery, default: the one the repository remembers)" };
+    public Option<string?> Argon2 { get; } = new("--argon2") { Description = $"Argon2id preset to register a password with: {KeyStretchingPresets.Syntax} (or {Argon2Variable}); logins use the parameters the vault keeps for the account" };
 
     public void AddTo(Command command)
     {
@@ -57,8 +57,9 @@ internal sealed class VaultOptions
         string token = parse.GetValue(Token) ?? context.Environment(TokenVariable)
             ?? throw new CliException(ExitCodes.Usage, $"The vault needs the app's account credential: set {TokenVariable} (or pass --token); 'lockbox vault token' mints a development one.");
 
-        // The repository remembers the parameters the password was enrolled with; an explicit choice wins.
-        string? argon = parse.GetValue(Argon2) ?? context.Environment(Argon2Variable) ?? hints?.KeyStretching;
+        // The parameters a password is registered with. Logins take the account's parameters from the vault's
+        // signed status; the repository's hints are not authenticated, so they are never used for them.
+        string? argon = parse.GetValue(Argon2) ?? context.Environment(Argon2Variable);
         if (!KeyStretchingPresets.TryParse(argon, out var stretching, out string? argonError))
             throw new CliException(ExitCodes.Usage, argonError!);
 
@@ -78,7 +79,14 @@ internal sealed class VaultOptions
         string source = "--fleet-key";
         if (text is null && parse.GetValue(VaultDir) is { } dir)
         {
-            text = VaultHost.ReadFleetPublicKey(dir);
+            try
+            {
+                text = VaultHost.ReadFleetPublicKey(dir);
+            }
+            catch (Lockbox.Vault.Core.VaultConfigurationException e)
+            {
+                throw new CliException(ExitCodes.Usage, e.Message);
+            }
             source = $"the vault directory {dir}";
         }
         if (text is null && context.Environment(FleetKeyVariable) is { Length: > 0 } fromEnvironment)

@@ -1,49 +1,77 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lockbox.Cryptography;
+using Lockbox.Cryptography.Sodium;
 
 namespace Lockbox.Client.Vault;
 
 /// <summary>
-/// The vault's HTTP API (docs/VAULT-API.md) for one account: JSON in and out, the account credential as a
-/// bearer token, every failure turned into a <see cref="VaultException"/> whose message holds no secret.
+/// The vault's HTTP API (docs/VAULT-API.md) for one account. Every exchange goes through one place,
+/// <see cref="ExchangeAsync{T}"/>: the body is serialised here, with a fresh device nonce, and the answer is
+/// accepted only when its <c>Lockbox-Signature</c> verifies under the pinned fleet key over (endpoint,
+/// account, the bytes sent, the status, the bytes received) — before anything in it is parsed. The bearer
+/// token is sent only after <see cref="MarkAuthenticated"/>, i.e. after a signed hello proved the vault is
+/// the pinned fleet and lists this URL. Every failure is a <see cref="VaultException"/> whose message holds no secret.
 /// </summary>
 internal sealed class VaultApi : IDisposable
 {
+    /// <summary>Largest answer read (every genuine answer is far smaller).</summary>
+    public const int MaxResponseBytes = 64 * 1024;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly Uri _account;
+    private readonly Uri _hello;
+    private readonly string _accountId;
+    private readonly byte[] _fleetKey;
     private readonly AuthenticationHeaderValue _authorization;
+    private bool _authenticated;
 
-    public VaultApi(VaultClientOptions options)
+    public VaultApi(VaultClientOptions options, byte[] fleetKey)
     {
         _ownsHttp = options.HttpClient is null;
         _http = options.HttpClient ?? new HttpClient { Timeout = options.RequestTimeout };
         Uri root = options.VaultUrl.AbsoluteUri.EndsWith('/') ? options.VaultUrl : new Uri(options.VaultUrl.AbsoluteUri + "/");
         _account = new Uri(root, "v1/accounts/" + Uri.EscapeDataString(options.AccountId) + "/");
+        _hello = new Uri(root, "v1/hello");
+        _accountId = options.AccountId;
+        _fleetKey = fleetKey;
         _authorization = new AuthenticationHeaderValue("Bearer", options.AccountToken);
         VaultUrl = root;
     }
 
     public Uri VaultUrl { get; }
 
-    public Task<T> PostAsync<T>(string path, object body, CancellationToken ct) =>
-        SendAsync<T>(HttpMethod.Post, path, JsonContent.Create(body, body.GetType(), options: Json), ct);
+    /// <summary>POST /v1/hello without any credential; the answer is verified like every other.</summary>
+    public Task<HelloReply> HelloAsync(CancellationToken ct) =>
+        ExchangeAsync<HelloReply>(_hello, VaultSigning.Endpoints.Hello, "", new { }, bearer: false, ct);
 
-    public Task<T> GetAsync<T>(string path, CancellationToken ct) => SendAsync<T>(HttpMethod.Get, path, null, ct);
+    /// <summary>Called once the signed hello is verified and lists this URL: from now on the token may be sent.</summary>
+    public void MarkAuthenticated() => _authenticated = true;
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken ct)
+    /// <summary>POSTs to an account endpoint (its canonical name is also its path under the account).</summary>
+    public Task<T> PostAsync<T>(string endpoint, object body, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, new Uri(_account, path)) { Content = content };
-        request.Headers.Authorization = _authorization;
+        if (!_authenticated) throw new InvalidOperationException("The vault must be authenticated (hello) before the account token is sent.");
+        return ExchangeAsync<T>(new Uri(_account, endpoint), endpoint, _accountId, body, bearer: true, ct);
+    }
+
+    private async Task<T> ExchangeAsync<T>(Uri uri, string endpoint, string accountId, object body, bool bearer, CancellationToken ct)
+    {
+        byte[] sent = Serialize(body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(sent) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (bearer) request.Headers.Authorization = _authorization;
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
@@ -56,32 +84,70 @@ internal sealed class VaultApi : IDisposable
 
         using (response)
         {
+            byte[] received = await ReadCappedAsync(response, endpoint, ct).ConfigureAwait(false);
+            if (!Authentic(response, endpoint, accountId, sent, received))
+                throw new VaultException(VaultFailure.NotAuthentic,
+                    $"The vault at {VaultUrl} is not authentic: its answer to {endpoint} is not signed by the pinned fleet key (another vault, or an altered answer). Nothing in it was used.");
             if (response.IsSuccessStatusCode)
             {
                 try
                 {
-                    T? value = await response.Content.ReadFromJsonAsync<T>(Json, ct).ConfigureAwait(false);
-                    return value ?? throw Malformed(path);
+                    return JsonSerializer.Deserialize<T>(received, Json) ?? throw Malformed(endpoint);
                 }
                 catch (JsonException e)
                 {
-                    throw new VaultException(VaultFailure.Rejected, $"The vault at {VaultUrl} sent a malformed answer to {path}.", e);
+                    throw new VaultException(VaultFailure.Rejected, $"The vault at {VaultUrl} sent a malformed answer to {endpoint}.", e);
                 }
             }
             ErrorReply? error = null;
             try
             {
-                error = await response.Content.ReadFromJsonAsync<ErrorReply>(Json, ct).ConfigureAwait(false);
+                error = JsonSerializer.Deserialize<ErrorReply>(received, Json);
             }
-            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+            catch (JsonException)
             {
-                // Not one of the vault's JSON errors (a proxy, an old server): report the status alone.
+                // Signed but not one of the vault's JSON errors: report the status alone.
             }
             throw ToException(response.StatusCode, error);
         }
     }
 
-    private VaultException Malformed(string path) => new(VaultFailure.Rejected, $"The vault at {VaultUrl} sent a malformed answer to {path}.");
+    /// <summary>The body as JSON bytes with a fresh <c>nonce</c> (docs/VAULT-API.md, "Signed answers").</summary>
+    private static byte[] Serialize(object body)
+    {
+        JsonObject json = JsonSerializer.SerializeToNode(body, body.GetType(), Json)?.AsObject() ?? [];
+        json[VaultSigning.NonceField] = Encode(RandomNumberGenerator.GetBytes(VaultSigning.NonceSize));
+        return JsonSerializer.SerializeToUtf8Bytes(json, Json);
+    }
+
+    private bool Authentic(HttpResponseMessage response, string endpoint, string accountId, byte[] sent, byte[] received)
+    {
+        if (!response.Headers.TryGetValues(VaultSigning.SignatureHeader, out IEnumerable<string>? values)) return false;
+        string? header = values.SingleOrDefault();
+        if (header is null || header.Length != 86) return false; // base64url of 64 bytes, no padding
+        byte[] signature = new byte[Ed25519.SignatureSize];
+        if (!Base64Url.TryDecodeFromChars(header, signature, out int written) || written != Ed25519.SignatureSize) return false;
+        return Ed25519.Verify(_fleetKey, VaultSigning.Transcript(endpoint, accountId, sent, (int)response.StatusCode, received), signature);
+    }
+
+    private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, string endpoint, CancellationToken ct)
+    {
+        if (response.Content.Headers.ContentLength > MaxResponseBytes) throw TooLarge(endpoint);
+        await using Stream stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[8192];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxResponseBytes) throw TooLarge(endpoint);
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private VaultException TooLarge(string endpoint) => new(VaultFailure.NotAuthentic, $"The answer from {VaultUrl} to {endpoint} is larger than any genuine vault answer; nothing in it was used.");
+
+    private VaultException Malformed(string what) => new(VaultFailure.Rejected, $"The vault at {VaultUrl} sent a malformed answer ({what}).");
 
     /// <summary>The vault's error codes (docs/VAULT-API.md, "Errors") as failures.</summary>
     internal static VaultException ToException(HttpStatusCode status, ErrorReply? error)
@@ -93,7 +159,9 @@ internal sealed class VaultApi : IDisposable
             "login_failed" when error?.Locked == true => Locked(lastGuess: true),
             "login_failed" => WrongPassword(error?.GuessesLeft ?? 0),
             "locked" => Locked(lastGuess: false),
-            "not_enrolled" => new VaultException(VaultFailure.NotEnrolled, "This account has no escrowed key in the vault (password mode is not enabled, or was disabled)."),
+            "no_guesses_left" => new VaultException(VaultFailure.Locked,
+                "No guesses left for now: logins started earlier hold the remaining guesses. The escrowed key still exists, but is erased when they fail or expire, unless one of them succeeds.", 0),
+            "not_enrolled" => NotEnrolled(),
             "already_enrolled" => new VaultException(VaultFailure.AlreadyEnrolled, "This account already escrows a backup key in the vault; use 'lockbox password change' or 'lockbox password reset'."),
             "management_credential_invalid" => new VaultException(VaultFailure.KeyMismatch, "The vault refused: this device's backup key is not the one escrowed for this account."),
             "unauthorized" or "account_mismatch" => new VaultException(VaultFailure.AccountCredentialRejected, $"The vault refused the account credential (LOCKBOX_ACCOUNT_TOKEN or --token): {detail}"),
@@ -101,6 +169,9 @@ internal sealed class VaultApi : IDisposable
             _ => new VaultException(VaultFailure.Rejected, $"The vault refused the request ({(int)status} {code}): {detail}"),
         };
     }
+
+    internal static VaultException NotEnrolled() => new(VaultFailure.NotEnrolled,
+        "This account has no escrowed key in the vault: nothing is escrowed (password mode is not enabled, or was disabled); no guess was spent.");
 
     internal static VaultException WrongPassword(int guessesLeft) => new(VaultFailure.WrongPassword, guessesLeft == 1
         ? "Wrong password: 1 guess left before the vault erases the escrowed backup key for good."

@@ -10,13 +10,18 @@ namespace Lockbox.Client.Vault;
 /// behind a password, recover K with the password on a new device, change or reset the password, and
 /// disable the escrow. K is wrapped on the device under a key only the password's OPAQUE export key gives,
 /// so the vault never sees K or the password. Every exported, session and wrapping key is zeroed after use.
+/// <para>
+/// Before anything else, each instance asks the vault for a signed hello (docs/VAULT-API.md): it must verify
+/// under the pinned fleet key and list the URL in use, or nothing more is sent — not the account token, and
+/// no counted login. Every later answer is verified the same way before it is used; logins take the
+/// Argon2id parameters from the vault's signed status, never from the repository's hints.
+/// </para>
 /// </summary>
 public sealed class VaultClient : IDisposable
 {
     private readonly VaultClientOptions _options;
     private readonly VaultApi _api;
-    private readonly OpaqueClient _opaque;
-    private readonly byte[] _fleetKey;
+    private byte[]? _serverPublicKey;
 
     public VaultClient(VaultClientOptions options)
     {
@@ -26,9 +31,7 @@ public sealed class VaultClient : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(options.AccountId);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.AccountToken);
         _options = options;
-        _fleetKey = options.FleetPublicKey.ToArray();
-        _api = new VaultApi(options);
-        _opaque = new OpaqueClient(new OpaqueConfiguration([], options.KeyStretching));
+        _api = new VaultApi(options, options.FleetPublicKey.ToArray());
     }
 
     /// <summary>The account this client speaks for.</summary>
@@ -37,16 +40,33 @@ public sealed class VaultClient : IDisposable
     /// <summary>The vault's base address.</summary>
     public Uri VaultUrl => _api.VaultUrl;
 
+    /// <summary>
+    /// Authenticates the vault (signed hello: the pinned fleet key, and this URL among its nodes); done once per
+    /// instance, and by every other method first. A failure is <see cref="VaultFailure.NotAuthentic"/> and costs no guess.
+    /// </summary>
+    public async Task AuthenticateAsync(CancellationToken cancellationToken = default)
+    {
+        if (_serverPublicKey is not null) return;
+        HelloReply hello = await _api.HelloAsync(cancellationToken).ConfigureAwait(false);
+        byte[] serverPublicKey = _api.Decode(hello.ServerPublicKey, 32, "hello serverPublicKey");
+        if (hello.Nodes is null || !hello.Nodes.Any(n => SameVault(n, VaultUrl)))
+            throw new VaultException(VaultFailure.NotAuthentic,
+                $"The vault fleet does not list {VaultUrl} among its addresses: this address relays or impersonates it. Nothing was sent that could reveal the token, the password or the backup key.");
+        _serverPublicKey = serverPublicKey;
+        _api.MarkAuthenticated();
+    }
+
     /// <summary>Escrows <paramref name="key"/> behind <paramref name="password"/> (OPAQUE registration, wrap on the device).</summary>
     public async Task<VaultAccountStatus> EnrolAsync(string password, BackupKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        (byte[] record, byte[] wrapped) = await RegisterAsync(password, key, cancellationToken).ConfigureAwait(false);
+        await AuthenticateAsync(cancellationToken).ConfigureAwait(false);
+        (byte[] record, byte[] wrapped, string enrolmentId) = await RegisterAsync(password, key, managementCredential: null, cancellationToken).ConfigureAwait(false);
         byte[] credential = EscrowCrypto.ManagementCredential(key);
         try
         {
-            var body = new EnrolBody(VaultApi.Encode(record), VaultApi.Encode(wrapped), VaultApi.Encode(credential), _options.GuessLimit);
-            AccountReply reply = await _api.PostAsync<AccountReply>("enrol", body, cancellationToken).ConfigureAwait(false);
+            var body = new EnrolBody(VaultApi.Encode(record), VaultApi.Encode(wrapped), VaultApi.Encode(credential), _options.GuessLimit, enrolmentId, Ksf(_options.KeyStretching));
+            AccountReply reply = await _api.PostAsync<AccountReply>(VaultSigning.Endpoints.Enrol, body, cancellationToken).ConfigureAwait(false);
             return new VaultAccountStatus(false, reply.GuessesLeft, reply.GuessLimit, reply.Version);
         }
         finally
@@ -56,29 +76,36 @@ public sealed class VaultClient : IDisposable
     }
 
     /// <summary>
-    /// Recovers K with the password (OPAQUE login; the vault counts the guess). A wrong password is a
-    /// <see cref="VaultException"/> with <see cref="VaultFailure.WrongPassword"/> and the guesses left; an
-    /// erased escrow is <see cref="VaultFailure.Locked"/>.
+    /// Recovers K with the password (OPAQUE login; the vault counts the guess). First the vault's signed
+    /// status: an account with nothing escrowed is <see cref="VaultFailure.NotEnrolled"/> and an erased one
+    /// <see cref="VaultFailure.Locked"/>, neither costing a guess; the login then uses the Argon2id parameters
+    /// the vault keeps for the account. A wrong password is <see cref="VaultFailure.WrongPassword"/> with the guesses left.
     /// </summary>
     public async Task<BackupKey> RecoverAsync(string password, CancellationToken cancellationToken = default)
     {
         byte[] pw = PasswordBytes(password);
         try
         {
-            using ClientLoginState state = _opaque.GenerateKE1(pw);
-            LoginStartReply start = await _api.PostAsync<LoginStartReply>("login/start", new LoginStartBody(VaultApi.Encode(state.KE1.Serialize())), cancellationToken).ConfigureAwait(false);
+            await AuthenticateAsync(cancellationToken).ConfigureAwait(false);
+            StatusReply status = await _api.PostAsync<StatusReply>(VaultSigning.Endpoints.Status, new StatusBody(), cancellationToken).ConfigureAwait(false);
+            if (status.Erased) throw VaultApi.Locked(lastGuess: false);
+            var opaque = new OpaqueClient(new OpaqueConfiguration([], StretchingOf(status)));
+
+            using ClientLoginState state = opaque.GenerateKE1(pw);
+            LoginStartReply start = await _api.PostAsync<LoginStartReply>(VaultSigning.Endpoints.LoginStart,
+                new LoginStartBody(VaultApi.Encode(state.KE1.Serialize())), cancellationToken).ConfigureAwait(false);
             byte[] session = _api.Decode(start.SessionId, 16, "login/start sessionId");
             byte[] ke2Bytes = _api.Decode(start.Ke2, KE2.Size, "login/start ke2");
             if (!KE2.TryParse(ke2Bytes, out KE2? ke2))
                 throw new VaultException(VaultFailure.NotAuthentic, $"The vault at {VaultUrl} sent an invalid OPAQUE KE2: it is not the vault this device trusts.");
 
-            using ClientLoginResult? login = _opaque.GenerateKE3(state, pw, ke2);
+            using ClientLoginResult? login = opaque.GenerateKE3(state, pw, ke2);
             if (login is null)
                 throw await AbandonAsync(session, start.GuessesLeft, cancellationToken).ConfigureAwait(false);
-            if (!CryptographicOperations.FixedTimeEquals(login.ServerPublicKey, _fleetKey))
+            if (!CryptographicOperations.FixedTimeEquals(login.ServerPublicKey, _serverPublicKey))
                 throw NotAuthentic();
 
-            LoginFinishReply finish = await _api.PostAsync<LoginFinishReply>("login/finish",
+            LoginFinishReply finish = await _api.PostAsync<LoginFinishReply>(VaultSigning.Endpoints.LoginFinish,
                 new LoginFinishBody(VaultApi.Encode(session), VaultApi.Encode(login.KE3.Serialize())), cancellationToken).ConfigureAwait(false);
             byte[] sealedKey = _api.Decode(finish.SealedKey, EscrowCrypto.SealedKeySize, "login/finish sealedKey");
             byte[] wrapped = EscrowCrypto.TryUnseal(login.SessionKey, sealedKey, AccountId)
@@ -103,14 +130,14 @@ public sealed class VaultClient : IDisposable
     public async Task<VaultAccountStatus> ChangePasswordAsync(string oldPassword, string newPassword, CancellationToken cancellationToken = default)
     {
         using BackupKey key = await RecoverAsync(oldPassword, cancellationToken).ConfigureAwait(false);
-        return await ReplaceAsync("password/change", newPassword, key, cancellationToken).ConfigureAwait(false);
+        return await ReplaceAsync(VaultSigning.Endpoints.PasswordChange, newPassword, key, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Changes the password on a device that holds K (proved through the management credential).</summary>
     public Task<VaultAccountStatus> ChangePasswordAsync(BackupKey key, string newPassword, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return ReplaceAsync("password/change", newPassword, key, cancellationToken);
+        return ReplaceAsync(VaultSigning.Endpoints.PasswordChange, newPassword, key, cancellationToken);
     }
 
     /// <summary>
@@ -121,17 +148,18 @@ public sealed class VaultClient : IDisposable
     public Task<VaultAccountStatus> ResetPasswordAsync(BackupKey key, string newPassword, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return ReplaceAsync("password/reset", newPassword, key, cancellationToken);
+        return ReplaceAsync(VaultSigning.Endpoints.PasswordReset, newPassword, key, cancellationToken);
     }
 
     /// <summary>Deletes the escrow (turns password mode off); needs K through the management credential.</summary>
     public async Task DisableAsync(BackupKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
+        await AuthenticateAsync(cancellationToken).ConfigureAwait(false);
         byte[] credential = EscrowCrypto.ManagementCredential(key);
         try
         {
-            await _api.PostAsync<object>("delete", new DeleteBody(VaultApi.Encode(credential)), cancellationToken).ConfigureAwait(false);
+            await _api.PostAsync<object>(VaultSigning.Endpoints.Delete, new DeleteBody(VaultApi.Encode(credential)), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -139,10 +167,11 @@ public sealed class VaultClient : IDisposable
         }
     }
 
-    /// <summary>The account's escrow status (locked, guesses left).</summary>
+    /// <summary>The account's escrow status (locked, guesses left), signed by the fleet.</summary>
     public async Task<VaultAccountStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
-        StatusReply reply = await _api.GetAsync<StatusReply>("status", cancellationToken).ConfigureAwait(false);
+        await AuthenticateAsync(cancellationToken).ConfigureAwait(false);
+        StatusReply reply = await _api.PostAsync<StatusReply>(VaultSigning.Endpoints.Status, new StatusBody(), cancellationToken).ConfigureAwait(false);
         return new VaultAccountStatus(reply.Locked, reply.GuessesLeft, reply.GuessLimit, reply.Version);
     }
 
@@ -153,14 +182,41 @@ public sealed class VaultClient : IDisposable
 
     public override string ToString() => $"VaultClient({VaultUrl}, account {AccountId})";
 
-    private async Task<VaultAccountStatus> ReplaceAsync(string path, string newPassword, BackupKey key, CancellationToken cancellationToken)
+    /// <summary>Same scheme, host, port and path (case of scheme and host ignored, trailing slash normalised).</summary>
+    internal static bool SameVault(string node, Uri url)
     {
-        (byte[] record, byte[] wrapped) = await RegisterAsync(newPassword, key, cancellationToken).ConfigureAwait(false);
+        if (!Uri.TryCreate(node, UriKind.Absolute, out Uri? n)) return false;
+        static string Key(Uri u) => string.Concat(u.Scheme.ToLowerInvariant(), "://", u.IdnHost.ToLowerInvariant(), ":",
+            u.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), u.AbsolutePath.TrimEnd('/'), "/");
+        return string.Equals(Key(n), Key(url), StringComparison.Ordinal);
+    }
+
+    private Argon2idKeyStretching StretchingOf(StatusReply status)
+    {
+        if (status.KeyStretching is null) return _options.KeyStretching; // a record enrolled before the vault kept them
+        if (status.KeyStretching is not { T: { } t, M: { } m, P: { } p })
+            throw new VaultException(VaultFailure.Rejected, $"The vault at {VaultUrl} sent incomplete Argon2id parameters.");
+        try
+        {
+            return KeyStretching.Argon2id(t, m, p);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new VaultException(VaultFailure.Rejected, $"The vault at {VaultUrl} sent Argon2id parameters out of range.", e);
+        }
+    }
+
+    private static KsfBody Ksf(Argon2idKeyStretching k) => new(k.Iterations, k.MemoryKiB, k.Parallelism);
+
+    private async Task<VaultAccountStatus> ReplaceAsync(string endpoint, string newPassword, BackupKey key, CancellationToken cancellationToken)
+    {
+        await AuthenticateAsync(cancellationToken).ConfigureAwait(false);
         byte[] credential = EscrowCrypto.ManagementCredential(key);
         try
         {
-            var body = new PasswordBody(VaultApi.Encode(credential), VaultApi.Encode(record), VaultApi.Encode(wrapped));
-            AccountReply reply = await _api.PostAsync<AccountReply>(path, body, cancellationToken).ConfigureAwait(false);
+            (byte[] record, byte[] wrapped, string enrolmentId) = await RegisterAsync(newPassword, key, credential, cancellationToken).ConfigureAwait(false);
+            var body = new PasswordBody(VaultApi.Encode(credential), VaultApi.Encode(record), VaultApi.Encode(wrapped), enrolmentId, Ksf(_options.KeyStretching));
+            AccountReply reply = await _api.PostAsync<AccountReply>(endpoint, body, cancellationToken).ConfigureAwait(false);
             return new VaultAccountStatus(false, reply.GuessesLeft, reply.GuessLimit, reply.Version);
         }
         finally
@@ -169,21 +225,35 @@ public sealed class VaultClient : IDisposable
         }
     }
 
-    /// <summary>OPAQUE registration against the pinned vault; returns the record and K wrapped under the new export key.</summary>
-    private async Task<(byte[] Record, byte[] Wrapped)> RegisterAsync(string password, BackupKey key, CancellationToken cancellationToken)
+    /// <summary>
+    /// OPAQUE registration against the authenticated vault (the management credential is needed when the
+    /// account already has a record); returns the record, K wrapped under the new export key, and the
+    /// enrolment id the vault chose (base64url), which the enrol/change/reset request must carry.
+    /// </summary>
+    private async Task<(byte[] Record, byte[] Wrapped, string EnrolmentId)> RegisterAsync(string password, BackupKey key, byte[]? managementCredential, CancellationToken cancellationToken)
     {
         byte[] pw = PasswordBytes(password);
         try
         {
-            using ClientRegistrationState state = _opaque.CreateRegistrationRequest(pw);
-            RegistrationStartReply reply = await _api.PostAsync<RegistrationStartReply>("registration/start",
-                new RegistrationStartBody(VaultApi.Encode(state.Request.Serialize())), cancellationToken).ConfigureAwait(false);
+            var opaque = new OpaqueClient(new OpaqueConfiguration([], _options.KeyStretching));
+            using ClientRegistrationState state = opaque.CreateRegistrationRequest(pw);
+            RegistrationStartReply reply = await _api.PostAsync<RegistrationStartReply>(VaultSigning.Endpoints.RegistrationStart,
+                new RegistrationStartBody(VaultApi.Encode(state.Request.Serialize()), managementCredential is null ? null : VaultApi.Encode(managementCredential)),
+                cancellationToken).ConfigureAwait(false);
             byte[] responseBytes = _api.Decode(reply.RegistrationResponse, RegistrationResponse.Size, "registration/start registrationResponse");
+            _ = _api.Decode(reply.EnrolmentId, 16, "registration/start enrolmentId");
             if (!RegistrationResponse.TryParse(responseBytes, out RegistrationResponse? response)
-                || !CryptographicOperations.FixedTimeEquals(response.ServerPublicKey, _fleetKey))
+                || !CryptographicOperations.FixedTimeEquals(response.ServerPublicKey, _serverPublicKey))
                 throw NotAuthentic();
-            using ClientRegistrationResult result = _opaque.FinalizeRegistrationRequest(state, pw, response);
-            return (result.Record.Serialize(), EscrowCrypto.Wrap(result.ExportKey, key, AccountId));
+            try
+            {
+                using ClientRegistrationResult result = opaque.FinalizeRegistrationRequest(state, pw, response);
+                return (result.Record.Serialize(), EscrowCrypto.Wrap(result.ExportKey, key, AccountId), reply.EnrolmentId!);
+            }
+            catch (OpaqueProtocolException e)
+            {
+                throw new VaultException(VaultFailure.NotAuthentic, $"The vault at {VaultUrl} sent an invalid registration response ({e.Error}).", e);
+            }
         }
         finally
         {
@@ -200,7 +270,7 @@ public sealed class VaultClient : IDisposable
         byte[] decoy = RandomNumberGenerator.GetBytes(KE3.Size);
         try
         {
-            await _api.PostAsync<LoginFinishReply>("login/finish", new LoginFinishBody(VaultApi.Encode(session), VaultApi.Encode(decoy)), cancellationToken).ConfigureAwait(false);
+            await _api.PostAsync<LoginFinishReply>(VaultSigning.Endpoints.LoginFinish, new LoginFinishBody(VaultApi.Encode(session), VaultApi.Encode(decoy)), cancellationToken).ConfigureAwait(false);
             return VaultApi.WrongPassword(guessesLeftAtStart); // a decoy never verifies; a vault that says it did is not trusted either way
         }
         catch (VaultException e) when (e.Failure is VaultFailure.WrongPassword or VaultFailure.Locked)
@@ -214,7 +284,7 @@ public sealed class VaultClient : IDisposable
     }
 
     private VaultException NotAuthentic() => new(VaultFailure.NotAuthentic,
-        $"The vault at {VaultUrl} is not authentic: it does not hold the pinned fleet key. Nothing was sent that could reveal the password or the backup key.");
+        $"The vault at {VaultUrl} is not authentic: its OPAQUE key is not the one the fleet signed. Nothing was sent that could reveal the password or the backup key.");
 
     private static byte[] PasswordBytes(string password)
     {

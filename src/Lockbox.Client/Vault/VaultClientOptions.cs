@@ -15,14 +15,16 @@ public sealed class VaultClientOptions
     public required string AccountToken { get; init; }
 
     /// <summary>
-    /// The pinned fleet public key (32 bytes, the OPAQUE server public key printed by the key ceremony).
-    /// Registration refuses a vault that offers another key, and login a vault whose envelope vouches for another.
+    /// The pinned fleet key (32 bytes, the Ed25519 public key the key ceremony prints as <c>lbfk1.</c>…; parse it
+    /// with <see cref="FleetKey.TryParse"/>). Every vault answer must be signed by it; the OPAQUE server key is
+    /// learnt from the signed hello and checked at registration and login.
     /// </summary>
     public required ReadOnlyMemory<byte> FleetPublicKey { get; init; }
 
     /// <summary>
-    /// The Argon2id preset the device runs on the OPRF output. Enrolment and every later login must use the
-    /// same one (a different preset reads as a wrong password). Default: <see cref="KeyStretchingPresets.Phone"/>.
+    /// The Argon2id preset the device registers with (enrol, change, reset); the vault keeps it with the account
+    /// and logins take it from the vault's signed status. Used for a login only when the vault holds none (an
+    /// account enrolled before it kept them). Default: <see cref="KeyStretchingPresets.Phone"/>.
     /// </summary>
     public Argon2idKeyStretching KeyStretching { get; init; } = KeyStretchingPresets.Phone;
 

@@ -39,4 +39,13 @@ internal static partial class SodiumNative
 
     [LibraryImport(Library, EntryPoint = "crypto_core_ristretto255_scalar_mul")]
     internal static unsafe partial void crypto_core_ristretto255_scalar_mul(byte* z, byte* x, byte* y);
+
+    [LibraryImport(Library, EntryPoint = "crypto_sign_ed25519_seed_keypair")]
+    internal static unsafe partial int crypto_sign_ed25519_seed_keypair(byte* pk, byte* sk, byte* seed);
+
+    [LibraryImport(Library, EntryPoint = "crypto_sign_ed25519_detached")]
+    internal static unsafe partial int crypto_sign_ed25519_detached(byte* sig, ulong* siglen, byte* m, ulong mlen, byte* sk);
+
+    [LibraryImport(Library, EntryPoint = "crypto_sign_ed25519_verify_detached")]
+    internal static unsafe partial int crypto_sign_ed25519_verify_detached(byte* sig, byte* m, ulong mlen, byte* pk);
 }

@@ -1,13 +1,19 @@
+using Lockbox.Vault.Core.State;
+
 namespace Lockbox.Vault.Core.Commands;
 
 /// <summary>
 /// Byte layout of a log entry (before the HSM seals it):
 /// <c>version (1) || kind (1) || time_ms (i64) || account_id (len-prefixed UTF-8) || fields by kind</c>,
-/// every integer big-endian, every byte string prefixed by its i32 length. Readers refuse unknown versions.
+/// every integer big-endian, every byte string prefixed by its i32 length. Version 2 appends to enrol,
+/// change and reset <c>enrolment_id (bytes) || has_ksf (1) || [t (i32) || m (i32) || p (i32)]</c>.
+/// Version 1 entries are still read: no enrolment id (the plain account id is the credential identifier)
+/// and no KSF parameters. Readers refuse other versions.
 /// </summary>
 internal static class CommandCodec
 {
-    public const byte Version = 1;
+    public const byte Version = 2;
+    private const byte Version1 = 1;
 
     public static byte[] Serialize(VaultCommand command)
     {
@@ -20,6 +26,7 @@ internal static class CommandCodec
         {
             case EnrolCommand c:
                 w.Bytes(c.Record); w.Bytes(c.WrappedKey); w.Bytes(c.ManagementHash); w.I32(c.GuessLimit);
+                WriteEnrolment(w, c.EnrolmentId, c.Ksf);
                 break;
             case StartLoginCommand c:
                 w.Bytes(c.KE1); w.Bytes(c.SessionId); w.Bytes(c.Randomness);
@@ -29,9 +36,11 @@ internal static class CommandCodec
                 break;
             case ChangePasswordCommand c:
                 w.Bytes(c.ManagementHash); w.Bytes(c.Record); w.Bytes(c.WrappedKey);
+                WriteEnrolment(w, c.EnrolmentId, c.Ksf);
                 break;
             case ResetPasswordCommand c:
                 w.Bytes(c.ManagementHash); w.Bytes(c.Record); w.Bytes(c.WrappedKey);
+                WriteEnrolment(w, c.EnrolmentId, c.Ksf);
                 break;
             case DeleteCommand c:
                 w.Bytes(c.ManagementHash);
@@ -48,22 +57,64 @@ internal static class CommandCodec
     {
         var r = new FieldReader(entry);
         byte version = r.U8();
-        if (version != Version) throw new FormatException($"Log entry version {version} is not supported (this vault reads version {Version}).");
+        if (version is not (Version or Version1)) throw new FormatException($"Log entry version {version} is not supported (this vault reads versions {Version1} and {Version}).");
+        bool v2 = version == Version;
         var kind = (CommandKind)r.U8();
         long time = r.I64();
         string account = r.Text();
-        VaultCommand command = kind switch
+        VaultCommand command;
+        switch (kind)
         {
-            CommandKind.Enrol => new EnrolCommand(account, time, r.Bytes(), r.Bytes(), r.Bytes(), r.I32()),
-            CommandKind.StartLogin => new StartLoginCommand(account, time, r.Bytes(), r.Bytes(), r.Bytes()),
-            CommandKind.FinishLogin => new FinishLoginCommand(account, time, r.Bytes(), r.Bytes(), r.Bytes()),
-            CommandKind.ChangePassword => new ChangePasswordCommand(account, time, r.Bytes(), r.Bytes(), r.Bytes()),
-            CommandKind.ResetPassword => new ResetPasswordCommand(account, time, r.Bytes(), r.Bytes(), r.Bytes()),
-            CommandKind.Delete => new DeleteCommand(account, time, r.Bytes()),
-            CommandKind.Tick => new TickCommand(time),
-            _ => throw new FormatException($"Unknown log entry kind {(byte)kind}."),
-        };
+            case CommandKind.Enrol:
+            {
+                byte[] record = r.Bytes(), wrapped = r.Bytes(), hash = r.Bytes();
+                int limit = r.I32();
+                (byte[] enrolment, KsfParameters? ksf) = ReadEnrolment(r, v2);
+                command = new EnrolCommand(account, time, record, wrapped, hash, limit, enrolment, ksf);
+                break;
+            }
+            case CommandKind.StartLogin:
+                command = new StartLoginCommand(account, time, r.Bytes(), r.Bytes(), r.Bytes());
+                break;
+            case CommandKind.FinishLogin:
+                command = new FinishLoginCommand(account, time, r.Bytes(), r.Bytes(), r.Bytes());
+                break;
+            case CommandKind.ChangePassword or CommandKind.ResetPassword:
+            {
+                byte[] hash = r.Bytes(), record = r.Bytes(), wrapped = r.Bytes();
+                (byte[] enrolment, KsfParameters? ksf) = ReadEnrolment(r, v2);
+                command = kind == CommandKind.ChangePassword
+                    ? new ChangePasswordCommand(account, time, hash, record, wrapped, enrolment, ksf)
+                    : new ResetPasswordCommand(account, time, hash, record, wrapped, enrolment, ksf);
+                break;
+            }
+            case CommandKind.Delete:
+                command = new DeleteCommand(account, time, r.Bytes());
+                break;
+            case CommandKind.Tick:
+                command = new TickCommand(time);
+                break;
+            default:
+                throw new FormatException($"Unknown log entry kind {(byte)kind}.");
+        }
         if (!r.AtEnd) throw new FormatException("Trailing bytes after log entry.");
         return command;
+    }
+
+    internal static void WriteEnrolment(FieldWriter w, byte[] enrolmentId, KsfParameters? ksf)
+    {
+        w.Bytes(enrolmentId);
+        w.U8(ksf is null ? (byte)0 : (byte)1);
+        if (ksf is null) return;
+        w.I32(ksf.Iterations); w.I32(ksf.MemoryKiB); w.I32(ksf.Parallelism);
+    }
+
+    internal static (byte[] EnrolmentId, KsfParameters? Ksf) ReadEnrolment(FieldReader r, bool present)
+    {
+        if (!present) return ([], null);
+        byte[] enrolment = r.Bytes();
+        byte hasKsf = r.U8();
+        if (hasKsf > 1) throw new FormatException("Bad KSF flag.");
+        return (enrolment, hasKsf == 1 ? new KsfParameters(r.I32(), r.I32(), r.I32()) : null);
     }
 }

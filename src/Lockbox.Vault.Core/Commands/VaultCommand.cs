@@ -1,3 +1,5 @@
+using Lockbox.Vault.Core.State;
+
 namespace Lockbox.Vault.Core.Commands;
 
 /// <summary>
@@ -23,8 +25,11 @@ internal enum CommandKind : byte
     Tick = 7,
 }
 
-/// <summary>Registers an account: the OPAQUE record, the wrapped backup key and the management credential's hash.</summary>
-internal sealed record EnrolCommand(string AccountId, long TimeMs, byte[] Record, byte[] WrappedKey, byte[] ManagementHash, int GuessLimit)
+/// <summary>
+/// Registers an account: the OPAQUE record, the wrapped backup key, the management credential's hash, the
+/// enrolment id the record's OPRF key was derived under and the Argon2id parameters the device used.
+/// </summary>
+internal sealed record EnrolCommand(string AccountId, long TimeMs, byte[] Record, byte[] WrappedKey, byte[] ManagementHash, int GuessLimit, byte[] EnrolmentId, KsfParameters? Ksf)
     : VaultCommand(AccountId, TimeMs)
 {
     public override CommandKind Kind => CommandKind.Enrol;
@@ -45,14 +50,14 @@ internal sealed record FinishLoginCommand(string AccountId, long TimeMs, byte[] 
 }
 
 /// <summary>Replaces record and wrapped key of an unlocked account, proven by the management credential.</summary>
-internal sealed record ChangePasswordCommand(string AccountId, long TimeMs, byte[] ManagementHash, byte[] Record, byte[] WrappedKey)
+internal sealed record ChangePasswordCommand(string AccountId, long TimeMs, byte[] ManagementHash, byte[] Record, byte[] WrappedKey, byte[] EnrolmentId, KsfParameters? Ksf)
     : VaultCommand(AccountId, TimeMs)
 {
     public override CommandKind Kind => CommandKind.ChangePassword;
 }
 
 /// <summary>Re-escrows a forgotten password (also on a locked account), proven by the management credential.</summary>
-internal sealed record ResetPasswordCommand(string AccountId, long TimeMs, byte[] ManagementHash, byte[] Record, byte[] WrappedKey)
+internal sealed record ResetPasswordCommand(string AccountId, long TimeMs, byte[] ManagementHash, byte[] Record, byte[] WrappedKey, byte[] EnrolmentId, KsfParameters? Ksf)
     : VaultCommand(AccountId, TimeMs)
 {
     public override CommandKind Kind => CommandKind.ResetPassword;

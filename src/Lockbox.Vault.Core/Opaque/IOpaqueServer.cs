@@ -17,6 +17,9 @@ internal interface IOpaqueServer
     /// <summary>RFC 9807 CreateRegistrationResponse; null when the request is not a valid group element.</summary>
     byte[]? CreateRegistrationResponse(ReadOnlySpan<byte> registrationRequest, ReadOnlySpan<byte> oprfKeySeed);
 
+    /// <summary>True when <paramref name="registrationRequest"/> parses as a RegistrationRequest (a valid, non-identity element).</summary>
+    bool IsValidRegistrationRequest(ReadOnlySpan<byte> registrationRequest);
+
     /// <summary>True when <paramref name="ke1"/> parses as a KE1 (valid group elements): checked before a command is logged.</summary>
     bool IsValidKE1(ReadOnlySpan<byte> ke1);
 

@@ -4,9 +4,11 @@ namespace Lockbox.Vault.Core.Opaque;
 
 /// <summary>
 /// <see cref="IOpaqueServer"/> over Lockbox.Opaque's RFC 9807 server, with Lockbox's configuration
-/// (empty context, identities = public keys). KE2 randomness layout (192 bytes):
-/// <c>masking_nonce (32) || server_nonce (32) || server_keyshare_seed (32) || fake_client_key_seed (32) || fake_masking_key (64)</c>;
-/// the last two are used only on the unknown-account path.
+/// (empty context, identities = public keys). KE2 randomness layout (160 bytes):
+/// <c>masking_nonce (32) || server_nonce (32) || server_keyshare_seed (32) || fake_masking_key (64)</c>;
+/// the last is used only on the unknown-account path. The fake record uses the server's fixed fake client
+/// public key (<see cref="OpaqueServer.CreateFakeRecord(ReadOnlySpan{byte})"/>, docs/PROTOCOL.md §7), so an
+/// unknown account costs the same group operations as a real one: no key pair is derived per request.
 /// </summary>
 internal sealed class OpaqueServerAdapter : IOpaqueServer, IDisposable
 {
@@ -23,13 +25,15 @@ internal sealed class OpaqueServerAdapter : IOpaqueServer, IDisposable
 
     public ReadOnlySpan<byte> ServerPublicKey => _publicKey;
 
-    public int KE2RandomnessLength => 32 + 32 + 32 + 32 + 64;
+    public int KE2RandomnessLength => 32 + 32 + 32 + 64;
 
     public byte[]? CreateRegistrationResponse(ReadOnlySpan<byte> registrationRequest, ReadOnlySpan<byte> oprfKeySeed)
     {
         if (!RegistrationRequest.TryParse(registrationRequest, out RegistrationRequest? request)) return null;
         return _server.CreateRegistrationResponse(request, oprfKeySeed).Serialize();
     }
+
+    public bool IsValidRegistrationRequest(ReadOnlySpan<byte> registrationRequest) => RegistrationRequest.TryParse(registrationRequest, out _);
 
     public bool IsValidKE1(ReadOnlySpan<byte> ke1) => KE1.TryParse(ke1, out _);
 
@@ -47,8 +51,7 @@ internal sealed class OpaqueServerAdapter : IOpaqueServer, IDisposable
         RegistrationRecord record;
         if (registrationRecord.IsEmpty)
         {
-            using ServerKeyPair fakeClient = ServerKeyPair.DeriveFromSeed(randomness.Slice(96, 32));
-            record = RegistrationRecord.CreateFake(fakeClient.PublicKey, randomness.Slice(128, 64));
+            record = _server.CreateFakeRecord(randomness.Slice(96, 64));
         }
         else if (!RegistrationRecord.TryParse(registrationRecord, out RegistrationRecord? parsed))
         {

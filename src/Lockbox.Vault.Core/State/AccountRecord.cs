@@ -3,7 +3,7 @@ namespace Lockbox.Vault.Core.State;
 /// <summary>
 /// One account's escrow (DESIGN.md, "Vault"): the OPAQUE registration record, the backup key as wrapped
 /// on the device (the vault cannot open it), the guess counter and limit, the locked flag, SHA-256 of the
-/// management credential, and a version bumped by every enrol / change / reset.
+/// management credential, the enrolment id and KSF parameters, and a version bumped by every enrol / change / reset.
 /// </summary>
 internal sealed class AccountRecord
 {
@@ -18,6 +18,15 @@ internal sealed class AccountRecord
     public int GuessLimit { get; set; }
     public bool Locked { get; set; }
     public long Version { get; set; }
+
+    /// <summary>The enrolment id the record's OPRF key is derived under (empty for records of format 1).</summary>
+    public byte[] EnrolmentId { get; set; } = [];
+
+    /// <summary>The Argon2id parameters the device enrolled with (null for records of format 1).</summary>
+    public KsfParameters? Ksf { get; set; }
+
+    /// <summary>The escrowed key was erased (guess limit or delete): nothing can bring it back.</summary>
+    public bool Erased => WrappedKey is null;
 
     public int GuessesLeft => Math.Max(0, GuessLimit - GuessCount);
 

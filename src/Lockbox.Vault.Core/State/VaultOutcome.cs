@@ -12,8 +12,14 @@ public enum VaultOutcome
     /// <summary>No escrow for this account (change, reset, delete, status).</summary>
     NotEnrolled,
 
-    /// <summary>The guess limit is reached or the key was erased: the escrowed key is gone for good.</summary>
+    /// <summary>The key was erased (guess limit reached and no login pending): the escrowed key is gone for good.</summary>
     Locked,
+
+    /// <summary>
+    /// Every allowed guess is taken, but logins started earlier are still pending: the key still exists and
+    /// is erased when the last of them fails or expires, unless one of them succeeds.
+    /// </summary>
+    GuessesExhausted,
 
     /// <summary>KE3 did not verify (wrong password, or a KE3 from another session). One outcome, no reason.</summary>
     LoginFailed,
@@ -24,6 +30,9 @@ public enum VaultOutcome
     /// <summary>The management credential does not match.</summary>
     Forbidden,
 
-    /// <summary>An OPAQUE message that does not decode (e.g. not a group element).</summary>
+    /// <summary>
+    /// A command that does not validate (an OPAQUE message that does not decode, a size or range out of
+    /// bounds). Logged commands that fail this way are deterministic no-ops (issue 9, finding 3).
+    /// </summary>
     InvalidMessage,
 }

@@ -10,6 +10,9 @@ internal sealed record VaultResult(VaultOutcome Outcome)
     public long? Version { get; init; }
     public int? GuessLimit { get; init; }
     public bool Locked { get; init; }
+    public bool Erased { get; init; }
+    public KsfParameters? Ksf { get; init; }
+    public byte[]? RegistrationResponse { get; init; }
 
     public static VaultResult Of(VaultOutcome outcome) => new(outcome);
 }

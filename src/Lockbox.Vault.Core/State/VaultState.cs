@@ -5,12 +5,14 @@ namespace Lockbox.Vault.Core.State;
 /// <summary>
 /// Everything the state machine holds: the accounts and the logins awaiting KE3. Snapshot layout
 /// (sealed by the HSM before it reaches disk):
-/// <c>version (1) || n || n × (id || record || has_key (1) || wrapped_key? || mgmt_hash || count || limit || locked (1) || version)
+/// <c>version (1) || n || n × (id || record || has_key (1) || wrapped_key? || mgmt_hash || count || limit || locked (1) || version
+///  || enrolment_id || has_ksf (1) || [t || m || p])
 ///  || m || m × (session_id || id || server_state || expires_ms || fake (1) || record_version)</c>.
+/// Version 2 added the enrolment id and KSF fields; version 1 snapshots read with neither.
 /// </summary>
 internal sealed class VaultState
 {
-    private const byte SnapshotVersion = 1;
+    private const byte SnapshotVersion = 2;
 
     public Dictionary<string, AccountRecord> Accounts { get; } = new(StringComparer.Ordinal);
 
@@ -33,6 +35,7 @@ internal sealed class VaultState
             w.I32(a.GuessLimit);
             w.U8(a.Locked ? (byte)1 : (byte)0);
             w.I64(a.Version);
+            CommandCodec.WriteEnrolment(w, a.EnrolmentId, a.Ksf);
         }
         w.I32(Pending.Count);
         foreach ((string session, PendingLogin p) in Pending.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -51,7 +54,7 @@ internal sealed class VaultState
     {
         var r = new FieldReader(snapshot);
         byte version = r.U8();
-        if (version != SnapshotVersion) throw new FormatException($"Snapshot version {version} is not supported (this vault reads version {SnapshotVersion}).");
+        if (version is not (SnapshotVersion or 1)) throw new FormatException($"Snapshot version {version} is not supported (this vault reads versions 1 and {SnapshotVersion}).");
         var state = new VaultState();
         int accounts = r.I32();
         for (int i = 0; i < accounts; i++)
@@ -70,6 +73,7 @@ internal sealed class VaultState
                 Locked = r.U8() == 1,
                 Version = r.I64(),
             };
+            (account.EnrolmentId, account.Ksf) = CommandCodec.ReadEnrolment(r, version == SnapshotVersion);
             state.Accounts.Add(id, account);
         }
         int pending = r.I32();

@@ -25,38 +25,70 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
     /// <summary>Wrapped keys erased at the guess limit since this machine was built (for metrics).</summary>
     public long KeysErased { get; private set; }
 
+    /// <summary>
+    /// Applies one logged command. Never throws (issue 9, finding 3): a command that does not validate, or
+    /// whose effect fails, is a deterministic no-op answered <see cref="VaultOutcome.InvalidMessage"/>, so
+    /// the same log always replays to the same state and a vault always starts from its own log.
+    /// </summary>
     public VaultResult Apply(VaultCommand command)
     {
+        ArgumentNullException.ThrowIfNull(command);
         Expire(command.TimeMs);
-        return command switch
+        if (!CommandValidator.IsValid(command, opaque, policy)) return VaultResult.Of(VaultOutcome.InvalidMessage);
+        try
         {
-            EnrolCommand c => Enrol(c),
-            StartLoginCommand c => StartLogin(c),
-            FinishLoginCommand c => FinishLogin(c),
-            ChangePasswordCommand c => Replace(c.AccountId, c.ManagementHash, c.Record, c.WrappedKey, reset: false),
-            ResetPasswordCommand c => Replace(c.AccountId, c.ManagementHash, c.Record, c.WrappedKey, reset: true),
-            DeleteCommand c => Delete(c),
-            TickCommand => VaultResult.Of(VaultOutcome.Ok),
-            _ => throw new ArgumentException("Unknown command type.", nameof(command)),
-        };
+            return command switch
+            {
+                EnrolCommand c => Enrol(c),
+                StartLoginCommand c => StartLogin(c),
+                FinishLoginCommand c => FinishLogin(c),
+                ChangePasswordCommand c => Replace(c.AccountId, c.ManagementHash, c.Record, c.WrappedKey, c.EnrolmentId, c.Ksf, reset: false),
+                ResetPasswordCommand c => Replace(c.AccountId, c.ManagementHash, c.Record, c.WrappedKey, c.EnrolmentId, c.Ksf, reset: true),
+                DeleteCommand c => Delete(c),
+                _ => VaultResult.Of(VaultOutcome.Ok), // TickCommand: Expire did the work
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or CryptographicException or Lockbox.Opaque.OpaqueProtocolException)
+        {
+            // Every effect validates before it changes state, so a failure here has changed nothing.
+            return VaultResult.Of(VaultOutcome.InvalidMessage);
+        }
     }
 
     /// <summary>Read-only: the account's status as of <paramref name="nowMs"/>.</summary>
     public VaultResult Status(string accountId, long nowMs)
     {
         if (!State.Accounts.TryGetValue(accountId, out AccountRecord? a)) return VaultResult.Of(VaultOutcome.NotEnrolled);
-        bool locked = a.Locked || (a.GuessCount >= a.GuessLimit && !HasLivePending(accountId, nowMs));
-        return new VaultResult(VaultOutcome.Ok) { GuessesLeft = a.GuessesLeft, GuessLimit = a.GuessLimit, Locked = locked, Version = a.Version };
+        bool locked = a.Locked || a.Erased || (a.GuessCount >= a.GuessLimit && !HasLivePending(accountId, nowMs));
+        return new VaultResult(VaultOutcome.Ok)
+        {
+            GuessesLeft = a.GuessesLeft, GuessLimit = a.GuessLimit, Locked = locked, Erased = a.Erased, Version = a.Version, Ksf = a.Ksf,
+        };
     }
 
-    /// <summary>Read-only: RFC 9807 CreateRegistrationResponse for this account's OPRF key (no state is kept between the two registration steps).</summary>
-    public byte[]? RegistrationResponse(string accountId, ReadOnlySpan<byte> request)
+    /// <summary>
+    /// Read-only: RFC 9807 CreateRegistrationResponse under the OPRF key of
+    /// <c>(accountId, enrolmentId)</c> (<see cref="CredentialIdentifier"/>). An account that has a record
+    /// (enrolled or locked) answers only to its management credential (issue 9, finding 2): without it the
+    /// outcome is <see cref="VaultOutcome.AlreadyEnrolled"/>, with a wrong one <see cref="VaultOutcome.Forbidden"/>.
+    /// The fresh <paramref name="enrolmentId"/> makes the evaluation useless against the live record. Nothing is counted or logged.
+    /// </summary>
+    public VaultResult RegistrationStart(string accountId, ReadOnlySpan<byte> request, byte[]? managementHash, ReadOnlySpan<byte> enrolmentId)
     {
+        if (!CredentialIdentifier.IsValidAccountId(accountId) || enrolmentId.Length != CredentialIdentifier.EnrolmentIdSize
+            || !opaque.IsValidRegistrationRequest(request))
+            return VaultResult.Of(VaultOutcome.InvalidMessage);
+        if (State.Accounts.TryGetValue(accountId, out AccountRecord? a))
+        {
+            if (managementHash is null) return VaultResult.Of(VaultOutcome.AlreadyEnrolled);
+            if (!CryptographicOperations.FixedTimeEquals(managementHash, a.ManagementHash)) return VaultResult.Of(VaultOutcome.Forbidden);
+        }
         Span<byte> seed = stackalloc byte[OprfKeySeed.Size];
         try
         {
-            hsm.DeriveOprfKeySeed(Encoding.UTF8.GetBytes(accountId), seed);
-            return opaque.CreateRegistrationResponse(request, seed);
+            hsm.DeriveOprfKeySeed(CredentialIdentifier.For(accountId, enrolmentId), seed);
+            byte[]? response = opaque.CreateRegistrationResponse(request, seed);
+            return response is null ? VaultResult.Of(VaultOutcome.InvalidMessage) : new VaultResult(VaultOutcome.Ok) { RegistrationResponse = response };
         }
         finally
         {
@@ -78,8 +110,10 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
             ManagementHash = c.ManagementHash,
             GuessLimit = c.GuessLimit,
             Version = 1,
+            EnrolmentId = c.EnrolmentId,
+            Ksf = c.Ksf,
         });
-        return new VaultResult(VaultOutcome.Ok) { Version = 1, GuessesLeft = c.GuessLimit, GuessLimit = c.GuessLimit };
+        return new VaultResult(VaultOutcome.Ok) { Version = 1, GuessesLeft = c.GuessLimit, GuessLimit = c.GuessLimit, Ksf = c.Ksf };
     }
 
     private VaultResult StartLogin(StartLoginCommand c)
@@ -87,14 +121,17 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
         string session = Convert.ToHexStringLower(c.SessionId);
         if (c.SessionId.Length != SessionIdSize || State.Pending.ContainsKey(session)) return VaultResult.Of(VaultOutcome.InvalidMessage);
         State.Accounts.TryGetValue(c.AccountId, out AccountRecord? a);
-        if (a is not null && (a.Locked || a.WrappedKey is null || a.GuessCount >= a.GuessLimit))
-            return new VaultResult(VaultOutcome.Locked) { GuessesLeft = 0, Locked = true };
+        if (a is not null && (a.Locked || a.Erased))
+            return new VaultResult(VaultOutcome.Locked) { GuessesLeft = 0, Locked = true, Erased = true };
+        if (a is not null && a.GuessCount >= a.GuessLimit)
+            return new VaultResult(VaultOutcome.GuessesExhausted) { GuessesLeft = 0 };
 
         LoginStartResult? ke2;
         Span<byte> seed = stackalloc byte[OprfKeySeed.Size];
         try
         {
-            hsm.DeriveOprfKeySeed(Encoding.UTF8.GetBytes(c.AccountId), seed);
+            // Unknown accounts keep the plain account id, so repeated KE2s for one of them are consistent.
+            hsm.DeriveOprfKeySeed(CredentialIdentifier.For(c.AccountId, a is null ? [] : a.EnrolmentId), seed);
             ke2 = opaque.GenerateKE2(a is null ? default : a.Record, Encoding.UTF8.GetBytes(c.AccountId), seed, c.KE1, c.Randomness);
         }
         finally
@@ -149,7 +186,7 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
             }
 
             if (a.GuessCount >= a.GuessLimit && !HasPending(a.AccountId)) Erase(a);
-            return new VaultResult(VaultOutcome.LoginFailed) { GuessesLeft = a.GuessesLeft, Locked = a.Locked };
+            return new VaultResult(VaultOutcome.LoginFailed) { GuessesLeft = a.GuessesLeft, Locked = a.Locked, Erased = a.Erased };
         }
         finally
         {
@@ -157,20 +194,22 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
         }
     }
 
-    private VaultResult Replace(string accountId, byte[] managementHash, byte[] record, byte[] wrappedKey, bool reset)
+    private VaultResult Replace(string accountId, byte[] managementHash, byte[] record, byte[] wrappedKey, byte[] enrolmentId, KsfParameters? ksf, bool reset)
     {
         if (!State.Accounts.TryGetValue(accountId, out AccountRecord? a)) return VaultResult.Of(VaultOutcome.NotEnrolled);
         if (!CryptographicOperations.FixedTimeEquals(managementHash, a.ManagementHash)) return VaultResult.Of(VaultOutcome.Forbidden);
-        if (!reset && (a.Locked || a.WrappedKey is null)) return new VaultResult(VaultOutcome.Locked) { GuessesLeft = 0, Locked = true };
+        if (!reset && (a.Locked || a.Erased)) return new VaultResult(VaultOutcome.Locked) { GuessesLeft = 0, Locked = true, Erased = true };
 
         if (a.WrappedKey is not null) CryptographicOperations.ZeroMemory(a.WrappedKey);
         a.Record = record;
         a.WrappedKey = wrappedKey;
         a.GuessCount = 0;
         a.Locked = false;
+        a.EnrolmentId = enrolmentId;
+        a.Ksf = ksf;
         a.Version++;
         DropPending(accountId);
-        return new VaultResult(VaultOutcome.Ok) { Version = a.Version, GuessesLeft = a.GuessesLeft, GuessLimit = a.GuessLimit };
+        return new VaultResult(VaultOutcome.Ok) { Version = a.Version, GuessesLeft = a.GuessesLeft, GuessLimit = a.GuessLimit, Ksf = a.Ksf };
     }
 
     private VaultResult Delete(DeleteCommand c)

@@ -9,9 +9,10 @@ public sealed class RunningVault : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly OpaqueServerAdapter _opaque;
     private readonly VaultMetrics _metrics;
+    private readonly Http.FleetSigningKey _signing;
     private bool _disposed;
 
-    internal RunningVault(WebApplication app, Uri baseAddress, VaultNode node, MeasuredHsm hsm, OpaqueServerAdapter opaque, VaultMetrics metrics, string fleetPublicKey)
+    internal RunningVault(WebApplication app, Uri baseAddress, VaultNode node, MeasuredHsm hsm, OpaqueServerAdapter opaque, VaultMetrics metrics, Http.FleetSigningKey signing)
     {
         _app = app;
         BaseAddress = baseAddress;
@@ -19,13 +20,14 @@ public sealed class RunningVault : IAsyncDisposable
         Hsm = hsm;
         _opaque = opaque;
         _metrics = metrics;
-        FleetPublicKey = fleetPublicKey;
+        _signing = signing;
+        FleetPublicKey = signing.Text;
     }
 
     /// <summary>The bound address, e.g. http://127.0.0.1:41234/ (the real port when started on port 0).</summary>
     public Uri BaseAddress { get; }
 
-    /// <summary>The OPAQUE server public key (base64url) that clients pin.</summary>
+    /// <summary>The fleet signing key (<c>lbfk1.</c>…) that clients pin.</summary>
     public string FleetPublicKey { get; }
 
     internal VaultNode Node { get; }
@@ -40,6 +42,7 @@ public sealed class RunningVault : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         Node.Dispose();
         _opaque.Dispose();
+        _signing.Dispose();
         Hsm.Dispose();
         _metrics.Dispose();
     }

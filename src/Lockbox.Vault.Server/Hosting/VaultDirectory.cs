@@ -11,17 +11,20 @@ namespace Lockbox.Vault.Server.Hosting;
 /// <summary>
 /// The vault directory: <c>vault.json</c> (public configuration, no secrets), <c>hsm.key</c> (software HSM
 /// only, 0600), <c>server-key.sealed</c> (the OPAQUE AKE private key sealed by the HSM — ristretto255 is
-/// not a PKCS#11 mechanism, so this key is used in process memory), <c>token.key</c> (0600, the dev
+/// not a PKCS#11 mechanism, so this key is used in process memory), <c>signing-key.sealed</c> (the fleet's
+/// Ed25519 signing seed, sealed and used the same way), <c>token.key</c> (0600, the dev
 /// token HMAC key) and <c>state/</c> (the sealed snapshot and command log).
 /// </summary>
 internal sealed record VaultDirectory(string Path)
 {
     private static ReadOnlySpan<byte> ServerKeyLabel => "lockbox/v1/vault-server-key"u8;
+    private static ReadOnlySpan<byte> SigningKeyLabel => "lockbox/v1/vault-signing-key"u8;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public string ConfigPath => System.IO.Path.Combine(Path, "vault.json");
     public string HsmKeyPath => System.IO.Path.Combine(Path, "hsm.key");
     public string ServerKeyPath => System.IO.Path.Combine(Path, "server-key.sealed");
+    public string SigningKeyPath => System.IO.Path.Combine(Path, "signing-key.sealed");
     public string TokenKeyPath => System.IO.Path.Combine(Path, "token.key");
     public string StatePath => System.IO.Path.Combine(Path, "state");
 
@@ -90,6 +93,31 @@ internal sealed record VaultDirectory(string Path)
         }
     }
 
+    /// <summary>Seals the fleet's Ed25519 signing seed (issue 9) by the HSM, like the AKE key.</summary>
+    public void WriteSigningKey(IHsm hsm, ReadOnlySpan<byte> seed) => WriteSecret(SigningKeyPath, hsm.Seal(seed, SigningKeyLabel), mode0600: true);
+
+    public Http.FleetSigningKey ReadSigningKey(IHsm hsm, VaultConfig config)
+    {
+        if (config.FleetKey is null || !File.Exists(SigningKeyPath))
+            throw new VaultConfigurationException($"{Path} has no fleet signing key (it was made before signed answers); make a new vault with 'lockbox vault init'.");
+        byte[] seed = hsm.Open(File.ReadAllBytes(SigningKeyPath), SigningKeyLabel)
+            ?? throw new VaultConfigurationException($"{SigningKeyPath} does not open with this HSM (tampered, or another HSM's key).");
+        try
+        {
+            var key = new Http.FleetSigningKey(seed);
+            if (key.Text != config.FleetKey)
+            {
+                key.Dispose();
+                throw new VaultConfigurationException($"{SigningKeyPath} does not match the fleet key in {ConfigPath}.");
+            }
+            return key;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
     public byte[] ReadTokenKey()
     {
         if (!File.Exists(TokenKeyPath)) throw new VaultConfigurationException($"{TokenKeyPath} is missing.");
@@ -109,4 +137,5 @@ internal sealed record VaultDirectory(string Path)
 }
 
 /// <summary>vault.json: public configuration only.</summary>
-internal sealed record VaultConfig(int Format, string Hsm, string ServerPublicKey, int GuessLimit, string? Pkcs11Library, string? TokenLabel, string? KeyLabelPrefix);
+/// <param name="FleetKey">The fleet signing public key devices pin (<c>lbfk1.</c>…); null in directories made before it existed.</param>
+internal sealed record VaultConfig(int Format, string Hsm, string ServerPublicKey, int GuessLimit, string? Pkcs11Library, string? TokenLabel, string? KeyLabelPrefix, string? FleetKey = null);

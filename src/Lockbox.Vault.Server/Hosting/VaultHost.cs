@@ -58,6 +58,18 @@ public static class VaultHost
         };
         using ServerKeyPair keyPair = ServerKeyPair.Generate();
         dir.WriteServerKey(hsm, keyPair);
+        byte[] signingSeed = Lockbox.Cryptography.Sodium.Ed25519.GenerateSeed();
+        string fleetKey;
+        try
+        {
+            dir.WriteSigningKey(hsm, signingSeed);
+            using var signing = new FleetSigningKey(signingSeed);
+            fleetKey = signing.Text;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(signingSeed);
+        }
         byte[] tokenKey = RandomNumberGenerator.GetBytes(HmacTokenValidator.KeySize);
         try
         {
@@ -71,13 +83,14 @@ public static class VaultHost
         dir.WriteConfig(new VaultConfig(1, options.Hsm, publicKey, options.GuessLimit,
             options.Hsm == "pkcs11" ? options.Pkcs11Library : null,
             options.Hsm == "pkcs11" ? options.TokenLabel : null,
-            options.Hsm == "pkcs11" ? options.KeyLabelPrefix : null));
+            options.Hsm == "pkcs11" ? options.KeyLabelPrefix : null, fleetKey));
         Directory.CreateDirectory(dir.StatePath);
-        return Task.FromResult(new VaultInitResult(path, publicKey, options.Hsm));
+        return Task.FromResult(new VaultInitResult(path, fleetKey, options.Hsm));
     }
 
-    /// <summary>The fleet public key recorded in a vault directory (base64url).</summary>
-    public static string ReadFleetPublicKey(string directory) => new VaultDirectory(Path.GetFullPath(directory)).ReadConfig().ServerPublicKey;
+    /// <summary>The fleet key devices pin, recorded in a vault directory (<c>lbfk1.</c>…).</summary>
+    public static string ReadFleetPublicKey(string directory) => new VaultDirectory(Path.GetFullPath(directory)).ReadConfig().FleetKey
+        ?? throw new VaultConfigurationException($"{directory} has no fleet signing key (it was made before signed answers); make a new vault with 'lockbox vault init'.");
 
     /// <summary>A development account credential for <paramref name="accountId"/>, signed with the vault's token key.</summary>
     public static string MintToken(string directory, string accountId, TimeSpan? lifetime = null)
@@ -106,10 +119,12 @@ public static class VaultHost
         OpaqueServerAdapter? opaque = null;
         VaultNode? node = null;
         HmacTokenValidator? ownValidator = null;
+        FleetSigningKey? signing = null;
         try
         {
             hsm = new MeasuredHsm(dir.OpenHsm(config, options.Pin ?? Environment.GetEnvironmentVariable(PinVariable)), metrics);
             opaque = new OpaqueServerAdapter(dir.ReadServerKey(hsm, config));
+            signing = dir.ReadSigningKey(hsm, config);
             var policy = new VaultPolicy { DefaultGuessLimit = config.GuessLimit, LoginTimeout = options.LoginTimeout };
             node = new VaultNode(hsm, opaque, policy, dir.StatePath, options.Time, metrics, options.CompactEvery);
             IAccountCredentialValidator validator = options.CredentialValidator ?? (ownValidator = NewTokenValidator(dir, options.Time));
@@ -126,6 +141,7 @@ public static class VaultHost
             else builder.Logging.AddJsonConsole().SetMinimumLevel(LogLevel.Information);
             builder.Services.AddSingleton(validator);
             builder.Services.AddSingleton(metrics);
+            builder.Services.AddSingleton(signing);
             builder.Services.AddRateLimiter(r => ConfigureRateLimits(r, options));
             builder.Services.AddOpenTelemetry().WithMetrics(m => m
                 .AddMeter(VaultMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Threading.RateLimiting")
@@ -134,16 +150,19 @@ public static class VaultHost
             WebApplication app = builder.Build();
             app.UseExceptionHandler(e => e.Run(c => ApiErrors.WriteAsync(c, StatusCodes.Status500InternalServerError, "internal",
                 "The vault failed to handle this request; only what was already acknowledged is durable. Retry later.")));
+            app.UseMiddleware<ResponseSigning>(); // after routing, before authentication: every answer is signed
             app.UseMiddleware<AccountAuthentication>();
             app.UseRateLimiter();
             app.MapPrometheusScrapingEndpoint("/metrics");
-            VaultEndpoints.Map(app, node);
+            IServer server = app.Services.GetRequiredService<IServer>();
+            string[] publicUrls = options.PublicUrls.Select(u => u.AbsoluteUri).ToArray();
+            VaultEndpoints.Map(app, node, signing, () => publicUrls.Length > 0 ? publicUrls : server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? []);
             await app.StartAsync().ConfigureAwait(false);
 
             string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var running = new RunningVault(app, new Uri(address.TrimEnd('/') + "/"), node, hsm, opaque, metrics, config.ServerPublicKey);
+            var running = new RunningVault(app, new Uri(address.TrimEnd('/') + "/"), node, hsm, opaque, metrics, signing);
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lockbox.Vault").LogInformation(
-                "Vault serving on {Address}: hsm {Hsm}, state at log entry {Seq}, fleet key {FleetKey}", address, hsm.Kind, node.LastSeq, config.ServerPublicKey);
+                "Vault serving on {Address}: hsm {Hsm}, state at log entry {Seq}, fleet key {FleetKey}", address, hsm.Kind, node.LastSeq, signing.Text);
             return running;
         }
         catch
@@ -152,6 +171,7 @@ public static class VaultHost
             opaque?.Dispose();
             hsm?.Dispose();
             ownValidator?.Dispose();
+            signing?.Dispose();
             metrics.Dispose();
             throw;
         }

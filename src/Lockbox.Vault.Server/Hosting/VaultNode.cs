@@ -59,6 +59,8 @@ internal sealed class VaultNode : IDisposable
             if (_failed) throw new InvalidOperationException("The vault's state log failed earlier; restart the node.");
             long now = Math.Max(_time.GetUtcNow().ToUnixTimeMilliseconds(), _lastTimeMs);
             VaultCommand command = build(now);
+            // Validated before it is logged (issue 9, finding 3): what cannot apply is never written.
+            if (!CommandValidator.IsValid(command, Opaque, _machine.Policy)) return VaultResult.Of(VaultOutcome.InvalidMessage);
             byte[] entry = CommandCodec.Serialize(command);
             try
             {
@@ -102,8 +104,19 @@ internal sealed class VaultNode : IDisposable
         }
     }
 
-    /// <summary>Stateless: needs only the HSM, so it does not take the writer lock.</summary>
-    public byte[]? RegistrationResponse(string accountId, ReadOnlySpan<byte> request) => _machine.RegistrationResponse(accountId, request);
+    /// <summary>Reads the account (enrolled or not) under the writer lock; logs and counts nothing.</summary>
+    public async Task<VaultResult> RegistrationStartAsync(string accountId, byte[] request, byte[]? managementHash, byte[] enrolmentId)
+    {
+        await _writer.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return _machine.RegistrationStart(accountId, request, managementHash, enrolmentId);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
 
     /// <summary>For tests and diagnostics: the state as the snapshot would hold it.</summary>
     internal async Task<VaultState> ReadStateAsync()

@@ -27,6 +27,12 @@ public sealed record VaultServerOptions
     /// <summary>Logging setup; the default writes JSON lines to the console at Information.</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 
+    /// <summary>
+    /// The vault's public URLs, as devices reach it; the signed hello lists them and a device refuses a vault
+    /// whose hello does not list the URL it used (docs/VAULT-API.md, "hello"). Empty: the addresses Kestrel bound.
+    /// </summary>
+    public IReadOnlyList<Uri> PublicUrls { get; init; } = [];
+
     /// <summary>Log entries between snapshots.</summary>
     public int CompactEvery { get; init; } = 4096;
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Lockbox.Cryptography;
 using Lockbox.Vault.Core.Commands;
 using Lockbox.Vault.Core.Opaque;
 using Lockbox.Vault.Core.State;
@@ -9,29 +10,52 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Lockbox.Vault.Server.Http;
 
-/// <summary>The HTTP API of docs/VAULT-API.md. Handlers only validate, build commands and map outcomes.</summary>
+/// <summary>
+/// The HTTP API of docs/VAULT-API.md. Handlers only validate, build commands and map outcomes; every
+/// endpoint a device acts on carries <see cref="SignedEndpoint"/>, so <see cref="ResponseSigning"/> signs its answers.
+/// </summary>
 internal static class VaultEndpoints
 {
     /// <summary>nonce (12) || AES-256-GCM(K, 32 bytes) || tag (16), as the device wraps it.</summary>
-    public const int WrappedKeySize = 12 + 32 + 16;
+    public const int WrappedKeySize = CommandValidator.WrappedKeySize;
     public const int ManagementCredentialSize = 32;
-    public const string ApiVersion = "1";
+    public const string ApiVersion = "2";
 
-    public static void Map(IEndpointRouteBuilder app, VaultNode node)
+    /// <param name="app">Where to map.</param>
+    /// <param name="node">The vault node.</param>
+    /// <param name="fleetKey">The fleet signing key (its text form is shown by /v1/server).</param>
+    /// <param name="nodes">The vault's public URLs, read when hello is answered (after Kestrel bound its addresses).</param>
+    public static void Map(IEndpointRouteBuilder app, VaultNode node, FleetSigningKey fleetKey, Func<IReadOnlyList<string>> nodes)
     {
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
-        app.MapGet("/v1/server", () => Results.Json(new ServerInfoResponse(
+        app.MapGet("/v1/server", () => Results.Json(new ServerInfoResponse(fleetKey.Text,
             RequestBody.Encode(node.Opaque.ServerPublicKey), "OPAQUE-3DH ristretto255-SHA512", "", node.Policy.DefaultGuessLimit, ApiVersion)));
+        app.MapPost("/v1/hello", (Func<HttpContext, Task<IResult>>)(c => Hello(c, node, nodes))).WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Hello));
 
         RouteGroupBuilder account = app.MapGroup("/v1/accounts/{accountId}");
-        account.MapPost("/registration/start", (HttpContext c, string accountId) => RegistrationStart(c, accountId, node));
-        account.MapPost("/enrol", (HttpContext c, string accountId) => Enrol(c, accountId, node));
-        account.MapPost("/login/start", (HttpContext c, string accountId) => LoginStart(c, accountId, node));
-        account.MapPost("/login/finish", (HttpContext c, string accountId) => LoginFinish(c, accountId, node));
-        account.MapPost("/password/change", (HttpContext c, string accountId) => Password(c, accountId, node, reset: false));
-        account.MapPost("/password/reset", (HttpContext c, string accountId) => Password(c, accountId, node, reset: true));
-        account.MapPost("/delete", (HttpContext c, string accountId) => Delete(c, accountId, node));
-        account.MapGet("/status", (string accountId) => Status(accountId, node));
+        account.MapPost("/registration/start", (HttpContext c, string accountId) => RegistrationStart(c, accountId, node))
+            .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.RegistrationStart));
+        account.MapPost("/enrol", (HttpContext c, string accountId) => Enrol(c, accountId, node))
+            .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Enrol));
+        account.MapPost("/login/start", (HttpContext c, string accountId) => LoginStart(c, accountId, node))
+            .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.LoginStart));
+        account.MapPost("/login/finish", (HttpContext c, string accountId) => LoginFinish(c, accountId, node))
+            .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.LoginFinish));
+        account.MapPost("/password/change", (HttpContext c, string accountId) => Password(c, accountId, node, reset: false))
+            .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.PasswordChange));
+        account.MapPost("/password/reset", (HttpContext c, string accountId) => Password(c, accountId, node, reset: true))
+            .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.PasswordReset));
+        account.MapPost("/delete", (HttpContext c, string accountId) => Delete(c, accountId, node))
+            .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Delete));
+        account.MapPost("/status", (HttpContext c, string accountId) => Status(c, accountId, node))
+            .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Status));
+    }
+
+    private static async Task<IResult> Hello(HttpContext context, VaultNode node, Func<IReadOnlyList<string>> nodes)
+    {
+        (HelloRequest? body, IResult? error) = await RequestBody.ReadAsync<HelloRequest>(context).ConfigureAwait(false);
+        if (body is null) return error!;
+        return Results.Json(new HelloResponse(RequestBody.Encode(node.Opaque.ServerPublicKey), nodes(), node.Policy.DefaultGuessLimit, ApiVersion));
     }
 
     private static async Task<IResult> RegistrationStart(HttpContext context, string accountId, VaultNode node)
@@ -39,10 +63,34 @@ internal static class VaultEndpoints
         (RegistrationStartRequest? body, IResult? error) = await RequestBody.ReadAsync<RegistrationStartRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
         if (!RequestBody.TryField(body.RegistrationRequest, "registrationRequest", OpaqueSizes.RegistrationRequest, out byte[] request, out error)) return error!;
-        byte[]? response = node.RegistrationResponse(accountId, request);
-        return response is null
-            ? ApiErrors.BadRequest("invalid_message", "registrationRequest is not a valid OPAQUE RegistrationRequest.")
-            : Results.Json(new RegistrationStartResponse(RequestBody.Encode(response)));
+        byte[]? hash = null;
+        if (body.ManagementCredential is not null)
+        {
+            if (!RequestBody.TryField(body.ManagementCredential, "managementCredential", ManagementCredentialSize, out byte[] credential, out error)) return error!;
+            hash = HashCredential(credential);
+        }
+        byte[] enrolmentId = RandomNumberGenerator.GetBytes(CredentialIdentifier.EnrolmentIdSize);
+        VaultResult result = await node.RegistrationStartAsync(accountId, request, hash, enrolmentId).ConfigureAwait(false);
+        return result.Outcome switch
+        {
+            VaultOutcome.Ok => Results.Json(new RegistrationStartResponse(RequestBody.Encode(result.RegistrationResponse!), RequestBody.Encode(enrolmentId))),
+            VaultOutcome.InvalidMessage => ApiErrors.BadRequest("invalid_message", "registrationRequest is not a valid OPAQUE RegistrationRequest."),
+            VaultOutcome.AlreadyEnrolled => ApiErrors.Of(StatusCodes.Status409Conflict, "already_enrolled",
+                "This account already has an escrowed key: a new registration needs the management credential (password change or reset)."),
+            _ => Map(result),
+        };
+    }
+
+    /// <summary>The enrolment id and KSF parameters every registration carries; null with <paramref name="error"/> set when invalid.</summary>
+    private static (byte[] EnrolmentId, KsfParameters Ksf)? Enrolment(string? enrolmentId, KsfModel? model, out IResult? error)
+    {
+        if (!RequestBody.TryField(enrolmentId, "enrolmentId", CredentialIdentifier.EnrolmentIdSize, out byte[] id, out error)) return null;
+        if (model is not { T: { } t, M: { } m, P: { } p } || !new KsfParameters(t, m, p).IsValid)
+        {
+            error = ApiErrors.BadRequest(model is null ? "missing_field" : "invalid_field", "Field '" + KsfParameters.Rule + "'.");
+            return null;
+        }
+        return (id, new KsfParameters(t, m, p));
     }
 
     private static async Task<IResult> Enrol(HttpContext context, string accountId, VaultNode node)
@@ -53,12 +101,13 @@ internal static class VaultEndpoints
             || !RequestBody.TryField(body.WrappedKey, "wrappedKey", WrappedKeySize, out byte[] wrapped, out error)
             || !RequestBody.TryField(body.ManagementCredential, "managementCredential", ManagementCredentialSize, out byte[] credential, out error))
             return error!;
+        if (Enrolment(body.EnrolmentId, body.KeyStretching, out error) is not var (enrolmentId, ksf)) return error!;
         if (!node.Opaque.IsValidRecord(record)) return ApiErrors.BadRequest("invalid_message", "registrationRecord is not a valid OPAQUE RegistrationRecord.");
         int limit = body.GuessLimit ?? node.Policy.DefaultGuessLimit;
         if (limit is < 1 or > VaultPolicy.MaxGuessLimit)
             return ApiErrors.BadRequest("invalid_field", $"Field 'guessLimit' must be between 1 and {VaultPolicy.MaxGuessLimit}.");
         byte[] hash = HashCredential(credential);
-        VaultResult result = await node.SubmitAsync(now => new EnrolCommand(accountId, now, record, wrapped, hash, limit)).ConfigureAwait(false);
+        VaultResult result = await node.SubmitAsync(now => new EnrolCommand(accountId, now, record, wrapped, hash, limit, enrolmentId, ksf)).ConfigureAwait(false);
         return result.Outcome == VaultOutcome.Ok
             ? Results.Json(new AccountResponse(result.Version!.Value, result.GuessLimit!.Value, result.GuessesLeft!.Value), statusCode: StatusCodes.Status201Created)
             : Map(result);
@@ -101,11 +150,12 @@ internal static class VaultEndpoints
             || !RequestBody.TryField(body.RegistrationRecord, "registrationRecord", OpaqueSizes.RegistrationRecord, out byte[] record, out error)
             || !RequestBody.TryField(body.WrappedKey, "wrappedKey", WrappedKeySize, out byte[] wrapped, out error))
             return error!;
+        if (Enrolment(body.EnrolmentId, body.KeyStretching, out error) is not var (enrolmentId, ksf)) return error!;
         if (!node.Opaque.IsValidRecord(record)) return ApiErrors.BadRequest("invalid_message", "registrationRecord is not a valid OPAQUE RegistrationRecord.");
         byte[] hash = HashCredential(credential);
         VaultResult result = await node.SubmitAsync(now => reset
-            ? new ResetPasswordCommand(accountId, now, hash, record, wrapped)
-            : new ChangePasswordCommand(accountId, now, hash, record, wrapped)).ConfigureAwait(false);
+            ? new ResetPasswordCommand(accountId, now, hash, record, wrapped, enrolmentId, ksf)
+            : new ChangePasswordCommand(accountId, now, hash, record, wrapped, enrolmentId, ksf)).ConfigureAwait(false);
         return result.Outcome == VaultOutcome.Ok
             ? Results.Json(new AccountResponse(result.Version!.Value, result.GuessLimit!.Value, result.GuessesLeft!.Value))
             : Map(result);
@@ -121,11 +171,14 @@ internal static class VaultEndpoints
         return result.Outcome == VaultOutcome.Ok ? Results.Json(new { deleted = true }) : Map(result);
     }
 
-    private static async Task<IResult> Status(string accountId, VaultNode node)
+    private static async Task<IResult> Status(HttpContext context, string accountId, VaultNode node)
     {
+        (HelloRequest? body, IResult? error) = await RequestBody.ReadAsync<HelloRequest>(context).ConfigureAwait(false);
+        if (body is null) return error!;
         VaultResult result = await node.StatusAsync(accountId).ConfigureAwait(false);
+        KsfModel? ksf = result.Ksf is { } k ? new KsfModel(k.Iterations, k.MemoryKiB, k.Parallelism) : null;
         return result.Outcome == VaultOutcome.Ok
-            ? Results.Json(new StatusResponse(true, result.Locked, result.GuessesLeft!.Value, result.GuessLimit!.Value, result.Version!.Value))
+            ? Results.Json(new StatusResponse(true, result.Locked, result.Erased, result.GuessesLeft!.Value, result.GuessLimit!.Value, result.Version!.Value, ksf))
             : Map(result);
     }
 
@@ -140,13 +193,16 @@ internal static class VaultEndpoints
     {
         VaultOutcome.AlreadyEnrolled => ApiErrors.Of(StatusCodes.Status409Conflict, "already_enrolled",
             "This account already has an escrowed key; change or reset the password, or delete the escrow first."),
-        VaultOutcome.NotEnrolled => ApiErrors.Of(StatusCodes.Status404NotFound, "not_enrolled", "This account has no escrowed key."),
+        VaultOutcome.NotEnrolled => ApiErrors.Of(StatusCodes.Status404NotFound, "not_enrolled", "This account has no escrowed key: nothing is escrowed here."),
         VaultOutcome.Locked => ApiErrors.Of(StatusCodes.Status423Locked, "locked",
             "Too many wrong passwords: the escrowed backup key was erased and is gone for good.", 0, true),
+        VaultOutcome.GuessesExhausted => ApiErrors.Of(StatusCodes.Status423Locked, "no_guesses_left",
+            "No guesses left: the remaining guesses are held by logins still pending. The escrowed key still exists; it is erased when they fail or expire, unless one of them succeeds.", 0, false),
         VaultOutcome.LoginFailed => ApiErrors.Of(StatusCodes.Status403Forbidden, "login_failed",
-            result.Locked ? "Wrong password. That was the last guess: the escrowed backup key was erased and is gone for good."
-                          : $"Wrong password ({result.GuessesLeft} guesses left).",
-            result.GuessesLeft ?? 0, result.Locked),
+            result.Erased ? "Wrong password. That was the last guess: the escrowed backup key was erased and is gone for good."
+            : result.GuessesLeft == 0 ? "Wrong password (0 guesses left; the escrowed key is erased when the logins still pending fail or expire)."
+            : $"Wrong password ({result.GuessesLeft} guesses left).",
+            result.GuessesLeft ?? 0, result.Erased),
         VaultOutcome.UnknownSession => ApiErrors.Of(StatusCodes.Status409Conflict, "unknown_session",
             "No pending login with this session id: never started, already finished, or expired. Start a new login."),
         VaultOutcome.Forbidden => ApiErrors.Of(StatusCodes.Status403Forbidden, "management_credential_invalid",

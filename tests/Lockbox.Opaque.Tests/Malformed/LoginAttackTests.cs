@@ -59,8 +59,14 @@ public sealed class LoginAttackTests : IDisposable
     [Fact]
     public void EveryFlippedBitOfKe2IsRejected()
     {
-        using ClientLoginState login = _client.GenerateKE1(Password);
-        byte[] ke2 = Ke2For(login, out _).Serialize();
+        // A state finishes once only, so each flip gets a fresh state with the same randomness (the same KE1).
+        byte[] blind = new byte[32];
+        blind[0] = 9;
+        byte[] nonce = RandomNumberGenerator.GetBytes(32), seed = RandomNumberGenerator.GetBytes(32);
+        ClientLoginState Login() => _client.GenerateKE1(Password, blind, nonce, seed);
+        byte[] ke2;
+        using (ClientLoginState first = Login())
+            ke2 = Ke2For(first, out _).Serialize();
         int parseErrors = 0;
         int loginFailures = 0;
         for (int i = 0; i < ke2.Length; i++)
@@ -72,6 +78,7 @@ public sealed class LoginAttackTests : IDisposable
                 parseErrors++;
                 continue;
             }
+            using ClientLoginState login = Login();
             Assert.Null(_client.GenerateKE3(login, Password, parsed));
             loginFailures++;
         }

@@ -162,7 +162,9 @@ public abstract class VaultBehaviour
         await gus.LoginAsync("wrong");
         long seq = v.Vault.Node.LastSeq;
 
-        (byte[] record, byte[] wrapped, _) = await gus.RegisterAsync("new password", other);
+        // registration/start on an enrolled account needs its management credential (issue 9, finding 2).
+        await Assert.ThrowsAsync<InvalidOperationException>(() => gus.RegisterAsync("new password", other));
+        (byte[] record, byte[] wrapped, _) = await gus.RegisterAsync("new password", k);
         foreach (string path in (string[])["password/reset", "password/change"])
         {
             VaultTestClient.Reply refused = await gus.PostAsync(path, new

@@ -21,10 +21,13 @@ public sealed class StateMachineTests : IDisposable
 
     private VaultStateMachine NewMachine() => new(_hsm, _opaque, new VaultPolicy());
 
+    private static readonly byte[] EnrolmentId = RandomNumberGenerator.GetBytes(CredentialIdentifier.EnrolmentIdSize);
+    private static readonly KsfParameters Ksf = new(1, 64, 1);
+
     private byte[] Record(VaultStateMachine machine, string account, string password)
     {
         using ClientRegistrationState state = Client.CreateRegistrationRequest(Encoding.UTF8.GetBytes(password));
-        byte[] response = machine.RegistrationResponse(account, state.Request.Serialize())!;
+        byte[] response = machine.RegistrationStart(account, state.Request.Serialize(), null, EnrolmentId).RegistrationResponse!;
         using ClientRegistrationResult result = Client.FinalizeRegistrationRequest(state, Encoding.UTF8.GetBytes(password), RegistrationResponse.Parse(response));
         return result.Record.Serialize();
     }
@@ -41,7 +44,7 @@ public sealed class StateMachineTests : IDisposable
             responses.Add(leader.Apply(c));
         }
 
-        Run(new EnrolCommand("amy", 1_000, Record(leader, "amy", "pw"), RandomNumberGenerator.GetBytes(60), SHA256.HashData("m"u8), 10));
+        Run(new EnrolCommand("amy", 1_000, Record(leader, "amy", "pw"), RandomNumberGenerator.GetBytes(60), SHA256.HashData("m"u8), 10, EnrolmentId, Ksf));
         long t = 2_000;
         var sessions = new List<(byte[] Id, ClientLoginState State, string Password)>();
         foreach (string guess in (string[])["wrong", "pw", "wrong2"])
@@ -78,10 +81,11 @@ public sealed class StateMachineTests : IDisposable
     public void AnUnansweredLastGuessErasesTheKeyWhenItExpires()
     {
         VaultStateMachine machine = NewMachine();
-        machine.Apply(new EnrolCommand("bo", 0, Record(machine, "bo", "pw"), RandomNumberGenerator.GetBytes(60), SHA256.HashData("m"u8), 1));
+        machine.Apply(new EnrolCommand("bo", 0, Record(machine, "bo", "pw"), RandomNumberGenerator.GetBytes(60), SHA256.HashData("m"u8), 1, EnrolmentId, Ksf));
         VaultResult start = machine.Apply(new StartLoginCommand("bo", 1_000, Client.GenerateKE1("guess"u8).KE1.Serialize(), RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(_opaque.KE2RandomnessLength)));
         Assert.Equal(0, start.GuessesLeft);
-        Assert.Equal(VaultOutcome.Locked, machine.Apply(new StartLoginCommand("bo", 2_000, Client.GenerateKE1("pw"u8).KE1.Serialize(), RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(_opaque.KE2RandomnessLength))).Outcome);
+        // Every guess is taken but one is still pending: not "erased" yet (issue 9, finding 12).
+        Assert.Equal(VaultOutcome.GuessesExhausted, machine.Apply(new StartLoginCommand("bo", 2_000, Client.GenerateKE1("pw"u8).KE1.Serialize(), RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(_opaque.KE2RandomnessLength))).Outcome);
         Assert.NotNull(machine.State.Accounts["bo"].WrappedKey); // the outstanding guess might still be right
 
         Assert.True(machine.HasExpired(61_001));
@@ -89,6 +93,7 @@ public sealed class StateMachineTests : IDisposable
         Assert.Null(machine.State.Accounts["bo"].WrappedKey);
         Assert.True(machine.State.Accounts["bo"].Locked);
         Assert.Equal(VaultOutcome.UnknownSession, machine.Apply(new FinishLoginCommand("bo", 62_000, start.SessionId!, new byte[64], new byte[12])).Outcome);
+        Assert.Equal(VaultOutcome.Locked, machine.Apply(new StartLoginCommand("bo", 63_000, Client.GenerateKE1("pw"u8).KE1.Serialize(), RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(_opaque.KE2RandomnessLength))).Outcome);
     }
 
     [Fact]
@@ -96,20 +101,35 @@ public sealed class StateMachineTests : IDisposable
     {
         VaultCommand[] commands =
         [
-            new EnrolCommand("a", 1, [1, 2], [3], [4], 7),
+            new EnrolCommand("a", 1, [1, 2], [3], [4], 7, EnrolmentId, Ksf),
+            new EnrolCommand("a2", 1, [1, 2], [3], [4], 7, [], null),
             new StartLoginCommand("b", 2, [5], [6], [7]),
             new FinishLoginCommand("c", 3, [8], [9], [10]),
-            new ChangePasswordCommand("d", 4, [11], [12], [13]),
-            new ResetPasswordCommand("e", 5, [14], [15], [16]),
+            new ChangePasswordCommand("d", 4, [11], [12], [13], EnrolmentId, Ksf),
+            new ResetPasswordCommand("e", 5, [14], [15], [16], [], null),
             new DeleteCommand("f", 6, [17]),
             new TickCommand(7),
         ];
         foreach (VaultCommand c in commands)
             Assert.Equal(CommandCodec.Serialize(c), CommandCodec.Serialize(CommandCodec.Deserialize(CommandCodec.Serialize(c))));
         byte[] entry = CommandCodec.Serialize(commands[0]);
-        entry[0] = 2;
-        Assert.Contains("version 2 is not supported", Assert.Throws<FormatException>(() => CommandCodec.Deserialize(entry)).Message, StringComparison.Ordinal);
+        entry[0] = 3;
+        Assert.Contains("version 3 is not supported", Assert.Throws<FormatException>(() => CommandCodec.Deserialize(entry)).Message, StringComparison.Ordinal);
         Assert.Throws<FormatException>(() => CommandCodec.Deserialize(CommandCodec.Serialize(commands[1])[..^1]));
+    }
+
+    [Fact]
+    public void AVersion1EntryReadsAsTheOldCredentialIdentifier()
+    {
+        // version 1 || enrol || time || "old" || record || wrapped || hash || limit: no enrolment id, no KSF.
+        var w = new FieldWriter();
+        w.U8(1); w.U8((byte)CommandKind.Enrol); w.I64(5); w.Text("old"); w.Bytes([1]); w.Bytes([2]); w.Bytes([3]); w.I32(10);
+
+        EnrolCommand c = Assert.IsType<EnrolCommand>(CommandCodec.Deserialize(w.ToArray()));
+
+        Assert.Empty(c.EnrolmentId);
+        Assert.Null(c.Ksf);
+        Assert.Equal("old"u8.ToArray(), CredentialIdentifier.For("old", c.EnrolmentId));
     }
 
     public void Dispose()

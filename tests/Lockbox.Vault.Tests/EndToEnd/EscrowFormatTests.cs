@@ -84,15 +84,20 @@ public sealed class EscrowFormatTests
     }
 
     [Fact]
-    public void FleetKeyMustBeUnpaddedBase64UrlOf32Bytes()
+    public void FleetKeyIsLbfk1AndUnpaddedBase64UrlOf32Bytes()
     {
         string text = FleetKey.Format(Enumerable.Repeat((byte)0xfb, 32).ToArray());
-        Assert.Equal(43, text.Length);
+        Assert.Equal("lbfk1.".Length + 43, text.Length);
+        Assert.StartsWith("lbfk1.", text, StringComparison.Ordinal);
         Assert.True(FleetKey.TryParse(text, out byte[] key, out _));
         Assert.All(key, b => Assert.Equal(0xfb, b));
         Assert.False(FleetKey.TryParse(text + "=", out _, out string? error));
         Assert.Contains("base64url", error, StringComparison.Ordinal);
-        Assert.False(FleetKey.TryParse(text[..40], out _, out error));
+        Assert.False(FleetKey.TryParse(text[..46], out _, out error));
         Assert.Contains("32 bytes", error, StringComparison.Ordinal);
+        // A key pinned before signed answers (the bare 32-byte OPAQUE key) is refused with one line.
+        Assert.False(FleetKey.TryParse(text["lbfk1.".Length..], out _, out error));
+        Assert.Contains("must start with 'lbfk1.'", error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error!);
     }
 }

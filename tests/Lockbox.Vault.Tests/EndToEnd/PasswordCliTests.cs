@@ -57,7 +57,7 @@ public sealed class PasswordCliTests
 
         // Someone with another key: the vault itself refuses (management credential), and says so.
         stranger.Environment["LOCKBOX_KEY"] = new string('7', 64);
-        CliResult forged = await stranger.RunAsync("disable", "--repo", world.Repository);
+        CliResult forged = await stranger.RunAsync("disable", "--repo", world.Repository, "--yes");
         Assert.Equal(3, forged.ExitCode);
         Assert.Contains("not the one escrowed", forged.Error, StringComparison.Ordinal);
         Assert.Equal(3, (await stranger.RunAsync("password", "reset", "--repo", world.Repository)).ExitCode);
@@ -68,7 +68,7 @@ public sealed class PasswordCliTests
         Assert.True(restored.ExitCode == 0, restored.ToString());
 
         // The original device disables the escrow: the vault has no record any more.
-        CliResult off = await phone.RunAsync("disable", "--repo", world.Repository);
+        CliResult off = await phone.RunAsync("disable", "--repo", world.Repository, "--yes");
         Assert.True(off.ExitCode == 0, off.ToString());
         CliResult gone = await phone.RunAsync("password", "status", "--repo", world.Repository);
         Assert.Equal(14, gone.ExitCode);

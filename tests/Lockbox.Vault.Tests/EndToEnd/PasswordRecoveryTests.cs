@@ -181,8 +181,11 @@ public sealed class PasswordRecoveryTests
         await device.DisableAsync(key);
 
         Assert.Equal(VaultFailure.NotEnrolled, (await Assert.ThrowsAsync<VaultException>(() => device.GetStatusAsync())).Failure);
-        // A deleted account answers like an unknown one: a KE2 no password opens.
-        Assert.Equal(VaultFailure.WrongPassword, (await Assert.ThrowsAsync<VaultException>(() => device.RecoverAsync(Password))).Failure);
+        // Issue 9, finding 9: a device holding a valid token learns from the signed status that nothing is
+        // escrowed, instead of being told "wrong password" (and no guess is spent on it).
+        VaultException gone = await Assert.ThrowsAsync<VaultException>(() => device.RecoverAsync(Password));
+        Assert.Equal(VaultFailure.NotEnrolled, gone.Failure);
+        Assert.Contains("nothing is escrowed", gone.Message, StringComparison.Ordinal);
         // And it can enrol again.
         await device.EnrolAsync("second time", key);
         using BackupKey recovered = await device.RecoverAsync("second time");
@@ -203,7 +206,7 @@ public sealed class PasswordRecoveryTests
             VaultException e = await Assert.ThrowsAsync<VaultException>(() => fooled.EnrolAsync(Password, key));
             Assert.Equal(VaultFailure.NotAuthentic, e.Failure);
             Assert.Contains("not authentic", e.Message, StringComparison.Ordinal);
-            Assert.Equal(VaultFailure.NotEnrolled, (await Assert.ThrowsAsync<VaultException>(() => fooled.GetStatusAsync())).Failure);
+            Assert.Equal(VaultFailure.NotAuthentic, (await Assert.ThrowsAsync<VaultException>(() => fooled.GetStatusAsync())).Failure);
         }
 
         // A login whose envelope vouches for another server key is refused before KE3 is sent.
@@ -242,8 +245,11 @@ public sealed class PasswordRecoveryTests
         using BackupKey recovered = await device.RecoverAsync(Password);
         Assert.True(recovered.SameAs(key));
 
-        // The preset is part of the password: a device running another one cannot open the escrow.
+        // The preset is part of the password, and the vault keeps it: a device configured with another one
+        // still logs in with the enrolled one (issue 9, finding 5), and spends no guess.
         using VaultClient otherPreset = vault.Device(account, KeyStretchingPresets.Test);
-        Assert.Equal(VaultFailure.WrongPassword, (await Assert.ThrowsAsync<VaultException>(() => otherPreset.RecoverAsync(Password))).Failure);
+        using BackupKey again = await otherPreset.RecoverAsync(Password);
+        Assert.True(again.SameAs(key));
+        Assert.Equal(10, (await otherPreset.GetStatusAsync()).GuessesLeft);
     }
 }

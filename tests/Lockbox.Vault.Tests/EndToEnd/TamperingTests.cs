@@ -7,15 +7,16 @@ using Lockbox.Vault.Tests.Support;
 namespace Lockbox.Vault.Tests.EndToEnd;
 
 /// <summary>
-/// A network attacker or a vault operator who alters the escrow: the device reports tampering and never
-/// returns a key. The vault and HTTP are real; a handler in the device's HTTP stack flips one bit of one field.
+/// A network attacker or a vault operator who alters the escrow: the device reports it and never returns a
+/// key. The vault and HTTP are real; a handler in the device's HTTP stack flips one bit of one field. Answers
+/// altered in transit fail the fleet signature; a record altered at rest fails the key wrap's authentication.
 /// </summary>
 public sealed class TamperingTests
 {
     private const string Password = "tamper-evident";
 
     [Fact]
-    public async Task ASealedKeyAlteredInTransitIsReportedAsTampered()
+    public async Task ASealedKeyAlteredInTransitFailsTheFleetSignature()
     {
         await using VaultUnderTest vault = await VaultUnderTest.StartAsync();
         string account = DeviceClients.NewAccount();
@@ -26,8 +27,8 @@ public sealed class TamperingTests
         using var http = new HttpClient(new FlipField("login/finish", "sealedKey", inResponse: true) { InnerHandler = new HttpClientHandler() });
         using VaultClient attacked = Device(vault, account, http);
         VaultException e = await Assert.ThrowsAsync<VaultException>(() => attacked.RecoverAsync(Password));
-        Assert.Equal(VaultFailure.Tampered, e.Failure);
-        Assert.Contains("failed authentication in transit", e.Message, StringComparison.Ordinal);
+        Assert.Equal(VaultFailure.NotAuthentic, e.Failure);
+        Assert.Contains("answer to login/finish is not signed", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -36,10 +37,11 @@ public sealed class TamperingTests
         await using VaultUnderTest vault = await VaultUnderTest.StartAsync();
         string account = DeviceClients.NewAccount();
         using BackupKey key = BackupKey.Generate();
-        // The stored blob differs by one bit from what the device wrapped (an operator editing the record).
+        // The stored blob differs by one bit from what the device wrapped (an operator editing the record). The
+        // enrolling device already sees that the vault signed another request than the one it sent.
         using (var http = new HttpClient(new FlipField("enrol", "wrappedKey", inResponse: false) { InnerHandler = new HttpClientHandler() }))
         using (VaultClient device = Device(vault, account, http))
-            await device.EnrolAsync(Password, key);
+            Assert.Equal(VaultFailure.NotAuthentic, (await Assert.ThrowsAsync<VaultException>(() => device.EnrolAsync(Password, key))).Failure);
 
         using VaultClient newPhone = vault.Device(account);
         VaultException e = await Assert.ThrowsAsync<VaultException>(() => newPhone.RecoverAsync(Password));

@@ -58,6 +58,6 @@ public sealed partial class VaultServeTests
         }
     }
 
-    [GeneratedRegex(@"vault serving on (?<url>http://127\.0\.0\.1:\d+/) \(fleet key [A-Za-z0-9_-]+\)")]
+    [GeneratedRegex(@"vault serving on (?<url>http://127\.0\.0\.1:\d+/) \(fleet key lbfk1\.[A-Za-z0-9_-]+\)")]
     private static partial Regex ServingLine();
 }

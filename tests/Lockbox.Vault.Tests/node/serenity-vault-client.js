@@ -1,7 +1,9 @@
 // A vault client built on @serenity-kit/opaque (opaque-ke 4 compiled to WASM), written from
 // docs/VAULT-API.md, so the vault is tested against the OPAQUE implementation WhatsApp's vault uses.
 // Reads one JSON request on stdin: {baseUrl, account, token, password, keyHex, managementCredential,
-// fleetKey, op: "enrol" | "login"}; writes one JSON line: the outcome of each HTTP step.
+// fleetKey ("lbfk1." + base64url Ed25519 key), op: "enrol" | "login"}; writes one JSON line: the outcome
+// of each HTTP step. Like the SDK, it sends a fresh nonce in every body, verifies every answer's
+// Lockbox-Signature (Node's built-in Ed25519) before reading it, and starts with the signed hello.
 'use strict';
 const path = require('path');
 const crypto = require('crypto');
@@ -26,25 +28,59 @@ function open(key, sealed, aad) {
   return Buffer.concat([d.update(sealed.subarray(12, sealed.length - 16)), d.final()]);
 }
 
-async function post(req, endpoint, body) {
-  const r = await fetch(`${req.baseUrl}v1/accounts/${req.account}/${endpoint}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${req.token}` },
-    body: JSON.stringify(body),
-  });
-  return { status: r.status, body: await r.json() };
+// T = "lockbox/v1/vault-response" || u16 len || endpoint || u16 len || account || SHA-256(request)
+//     || u16 status || SHA-256(response)   (docs/VAULT-API.md, "Signed answers")
+const u16 = (n) => { const b = Buffer.alloc(2); b.writeUInt16BE(n); return b; };
+const sha256 = (b) => crypto.createHash('sha256').update(b).digest();
+function transcript(endpoint, account, sent, status, received) {
+  const e = Buffer.from(endpoint, 'utf8');
+  const a = Buffer.from(account, 'utf8');
+  return Buffer.concat([Buffer.from('lockbox/v1/vault-response', 'ascii'), u16(e.length), e, u16(a.length), a,
+    sha256(sent), u16(status), sha256(received)]);
 }
+
+function fleetPublicKey(text) {
+  if (!text.startsWith('lbfk1.')) throw new Error('fleet key must start with lbfk1.');
+  const raw = unb64(text.slice(6));
+  // SubjectPublicKeyInfo for Ed25519: the fixed 12-byte prefix, then the 32-byte key.
+  const der = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]);
+  return crypto.createPublicKey({ key: der, format: 'der', type: 'spki' });
+}
+
+async function exchange(req, url, endpoint, account, body, bearer) {
+  const sent = Buffer.from(JSON.stringify({ ...body, nonce: b64(crypto.randomBytes(16)) }), 'utf8');
+  const headers = { 'content-type': 'application/json' };
+  if (bearer) headers.authorization = `Bearer ${req.token}`;
+  const r = await fetch(url, { method: 'POST', headers, body: sent });
+  const received = Buffer.from(await r.arrayBuffer());
+  const signature = r.headers.get('lockbox-signature');
+  if (!signature || !crypto.verify(null, transcript(endpoint, account, sent, r.status, received), fleetPublicKey(req.fleetKey), unb64(signature)))
+    throw new Error(`answer to ${endpoint} is not signed by the pinned fleet key`);
+  return { status: r.status, body: JSON.parse(received.toString('utf8')) };
+}
+
+async function hello(req) {
+  const r = await exchange(req, `${req.baseUrl}v1/hello`, 'hello', '', {}, false);
+  const norm = (u) => { const x = new URL(u); return `${x.protocol}//${x.host}${x.pathname.replace(/\/+$/, '')}/`; };
+  if (!r.body.nodes.map(norm).includes(norm(req.baseUrl))) throw new Error('the fleet does not list this address');
+  return r.body.serverPublicKey;
+}
+
+const post = (req, endpoint, body) => exchange(req, `${req.baseUrl}v1/accounts/${req.account}/${endpoint}`, endpoint, req.account, body, true);
 
 async function run(req) {
   await opaque.ready;
   const aad = Buffer.from(req.account, 'utf8');
+  const serverPublicKey = await hello(req);
   if (req.op === 'enrol') {
     const { clientRegistrationState, registrationRequest } = opaque.client.startRegistration({ password: req.password });
     const start = await post(req, 'registration/start', { registrationRequest });
     const done = opaque.client.finishRegistration({ clientRegistrationState, registrationResponse: start.body.registrationResponse, password: req.password });
-    if (done.serverStaticPublicKey !== req.fleetKey) return { error: 'server key differs from the pinned fleet key' };
+    if (done.serverStaticPublicKey !== serverPublicKey) return { error: 'server key differs from the one the fleet signed' };
     const wrappedKey = seal(hkdf(unb64(done.exportKey), 'lockbox/v1/vault-key-wrap'), Buffer.from(req.keyHex, 'hex'), aad);
-    const enrol = await post(req, 'enrol', { registrationRecord: done.registrationRecord, wrappedKey: b64(wrappedKey), managementCredential: req.managementCredential });
+    // opaque-ke's default KSF: Argon2id t=3, m=64 MiB, p=4 (docs/PROTOCOL.md section 3).
+    const enrol = await post(req, 'enrol', { registrationRecord: done.registrationRecord, wrappedKey: b64(wrappedKey), managementCredential: req.managementCredential,
+      enrolmentId: start.body.enrolmentId, keyStretching: { t: 3, m: 65536, p: 4 } });
     return { enrolStatus: enrol.status };
   }
   const { clientLoginState, startLoginRequest } = opaque.client.startLogin({ password: req.password });
@@ -55,7 +91,7 @@ async function run(req) {
   const finish = await post(req, 'login/finish', { sessionId: start.body.sessionId, ke3 });
   const result = { startStatus: start.status, guessesLeft: start.body.guessesLeft, clientAccepted: !!login, finishStatus: finish.status, error: finish.body.error };
   if (finish.status === 200) {
-    if (login.serverStaticPublicKey !== req.fleetKey) return { error: 'server key differs from the pinned fleet key' };
+    if (login.serverStaticPublicKey !== serverPublicKey) return { error: 'server key differs from the one the fleet signed' };
     const wrapped = open(hkdf(unb64(login.sessionKey), 'lockbox/v1/vault-transport'), unb64(finish.body.sealedKey), aad);
     result.keyHex = open(hkdf(unb64(login.exportKey), 'lockbox/v1/vault-key-wrap'), wrapped, aad).toString('hex');
   }
