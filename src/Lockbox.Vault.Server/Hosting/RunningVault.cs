@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Lockbox.Vault.Core.Opaque;
 using Microsoft.AspNetCore.Builder;
 
@@ -9,10 +10,18 @@ public sealed class RunningVault : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly OpaqueServerAdapter _opaque;
     private readonly VaultMetrics _metrics;
+    private readonly ManagementServer? _management;
+    private readonly VaultDirectoryLock _lock;
+    private readonly X509Certificate2? _certificate;
     private bool _disposed;
 
-    internal RunningVault(WebApplication app, Uri baseAddress, VaultNode node, MeasuredHsm hsm, OpaqueServerAdapter opaque, VaultMetrics metrics, string fleetPublicKey)
+    internal RunningVault(WebApplication app, Uri baseAddress, VaultNode node, MeasuredHsm hsm, OpaqueServerAdapter opaque, VaultMetrics metrics,
+        string fleetPublicKey, ManagementServer? management, VaultDirectoryLock directoryLock, X509Certificate2? certificate)
     {
+        _management = management;
+        _lock = directoryLock;
+        _certificate = certificate;
+        MetricsAddress = management?.Address;
         _app = app;
         BaseAddress = baseAddress;
         Node = node;
@@ -28,6 +37,9 @@ public sealed class RunningVault : IAsyncDisposable
     /// <summary>The OPAQUE server public key (base64url) that clients pin.</summary>
     public string FleetPublicKey { get; }
 
+    /// <summary>Where <c>GET /metrics</c> is served (the management address), or null when metrics are not served.</summary>
+    public Uri? MetricsAddress { get; }
+
     internal VaultNode Node { get; }
 
     internal MeasuredHsm Hsm { get; }
@@ -36,11 +48,14 @@ public sealed class RunningVault : IAsyncDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        if (_management is not null) await _management.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         Node.Dispose();
         _opaque.Dispose();
         Hsm.Dispose();
         _metrics.Dispose();
+        _certificate?.Dispose();
+        _lock.Dispose(); // last: the directory is free only once this node has stopped writing to it
     }
 }

@@ -19,11 +19,11 @@ internal static class VaultEndpoints
 
     public static void Map(IEndpointRouteBuilder app, VaultNode node)
     {
-        app.MapGet("/health", () => Results.Json(new { status = "ok" }));
+        app.MapGet("/health", () => Results.Json(new { status = "ok" })).AllowAnonymous();
         app.MapGet("/v1/server", () => Results.Json(new ServerInfoResponse(
-            RequestBody.Encode(node.Opaque.ServerPublicKey), "OPAQUE-3DH ristretto255-SHA512", "", node.Policy.DefaultGuessLimit, ApiVersion)));
+            RequestBody.Encode(node.Opaque.ServerPublicKey), "OPAQUE-3DH ristretto255-SHA512", "", node.Policy.DefaultGuessLimit, ApiVersion))).AllowAnonymous();
 
-        RouteGroupBuilder account = app.MapGroup("/v1/accounts/{accountId}");
+        RouteGroupBuilder account = app.MapGroup("/v1/accounts/{accountId}").RequireAuthorization(Auth.RoutedAccountRequirement.Policy);
         account.MapPost("/registration/start", (HttpContext c, string accountId) => RegistrationStart(c, accountId, node));
         account.MapPost("/enrol", (HttpContext c, string accountId) => Enrol(c, accountId, node));
         account.MapPost("/login/start", (HttpContext c, string accountId) => LoginStart(c, accountId, node));

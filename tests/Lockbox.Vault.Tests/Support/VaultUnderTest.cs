@@ -16,6 +16,7 @@ internal sealed class VaultUnderTest : IAsyncDisposable
         _options = options with
         {
             Pin = SoftHsm.UserPin,
+            MetricsUrls = options.MetricsUrls ?? "http://127.0.0.1:0",
             ConfigureLogging = b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug),
         };
     }
@@ -61,7 +62,7 @@ internal sealed class VaultUnderTest : IAsyncDisposable
     public byte[] Dump()
     {
         using var all = new MemoryStream();
-        foreach (string file in System.IO.Directory.EnumerateFiles(Directory, "*", SearchOption.AllDirectories))
+        foreach (string file in System.IO.Directory.EnumerateFiles(Directory, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != "vault.lock"))
             all.Write(File.ReadAllBytes(file));
         all.Write(System.Text.Encoding.UTF8.GetBytes(Logs.All));
         return all.ToArray();
