@@ -122,6 +122,7 @@ public static class VaultHost
 
             WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = dir.Path, Args = [] });
             builder.WebHost.UseUrls(urls);
+            if (certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out
             builder.WebHost.ConfigureKestrel(k =>
             {
                 k.AddServerHeader = false;
