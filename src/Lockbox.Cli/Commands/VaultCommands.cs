@@ -4,7 +4,7 @@ using Lockbox.Vault.Server.Hosting;
 namespace Lockbox.Cli.Commands;
 
 /// <summary>
-/// <c>lockbox vault init|serve|token</c>: run a key vault node. The key ceremony prints the fleet public key
+/// <c>lockbox vault init|serve|token|dev-cert</c>: run a key vault node. The key ceremony prints the fleet public key
 /// that devices pin; the HSM PIN comes from LOCKBOX_HSM_PIN, never argv.
 /// </summary>
 internal static class VaultCommands
@@ -13,7 +13,7 @@ internal static class VaultCommands
     {
         var vault = new Command("vault", "Run a backup key vault node (OPAQUE password escrow with a guess limit)")
         {
-            Init(context), Serve(context), Token(context),
+            Init(context), Serve(context), Token(context), DevCert(context),
         };
         yield return vault;
     }
@@ -52,16 +52,34 @@ internal static class VaultCommands
         return init;
     }
 
+    public const string TlsCertVariable = "LOCKBOX_VAULT_TLS_CERT";
+    public const string TlsKeyVariable = "LOCKBOX_VAULT_TLS_KEY";
+    public const string MetricsUrlsVariable = "LOCKBOX_VAULT_METRICS_URLS";
+
     private static Command Serve(CliContext context)
     {
         Option<string> dir = Dir();
-        var urls = new Option<string>("--urls") { Description = "Where to listen, e.g. http://127.0.0.1:8443", DefaultValueFactory = _ => "http://127.0.0.1:8443" };
-        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM") { dir, urls };
+        var urls = new Option<string>("--urls") { Description = "Where to listen, e.g. http://127.0.0.1:8443 or https://0.0.0.0:8443 (with --tls-cert)", DefaultValueFactory = _ => "http://127.0.0.1:8443" };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = $"PEM certificate (chain) for https:// addresses (or {TlsCertVariable})" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = $"PEM private key of --tls-cert (or {TlsKeyVariable})" };
+        var metricsUrls = new Option<string?>("--metrics-urls") { Description = $"Management address serving GET /metrics, e.g. http://127.0.0.1:9464 (or {MetricsUrlsVariable}; default: metrics not served)" };
+        var proxies = new Option<string[]>("--trusted-proxy") { Description = "IP address of a reverse proxy whose X-Forwarded-For is believed (repeatable; default: none, the header is ignored)", AllowMultipleArgumentsPerToken = false };
+        var networks = new Option<string[]>("--trusted-proxy-network") { Description = "CIDR range of trusted reverse proxies, e.g. 10.0.0.0/8 (repeatable)" };
+        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM (one process per vault directory)") { dir, urls, tlsCert, tlsKey, metricsUrls, proxies, networks };
         serve.SetAction(async (parse, ct) =>
         {
             await using RunningVault running = await VaultHost.StartAsync(parse.GetRequiredValue(dir), parse.GetRequiredValue(urls),
-                new VaultServerOptions { Pin = context.Environment(VaultHost.PinVariable) }).ConfigureAwait(false);
-            await context.Error.WriteLineAsync($"lockbox: vault serving on {running.BaseAddress} (fleet key {running.FleetPublicKey}); Ctrl-C stops it.").ConfigureAwait(false);
+                new VaultServerOptions
+                {
+                    Pin = context.Environment(VaultHost.PinVariable),
+                    TlsCertificatePath = parse.GetValue(tlsCert) ?? NonEmpty(context.Environment(TlsCertVariable)),
+                    TlsKeyPath = parse.GetValue(tlsKey) ?? NonEmpty(context.Environment(TlsKeyVariable)),
+                    MetricsUrls = parse.GetValue(metricsUrls) ?? NonEmpty(context.Environment(MetricsUrlsVariable)),
+                    KnownProxies = parse.GetValue(proxies) ?? [],
+                    KnownNetworks = parse.GetValue(networks) ?? [],
+                }).ConfigureAwait(false);
+            string metrics = running.MetricsAddress is null ? "" : $"; metrics on {running.MetricsAddress}";
+            await context.Error.WriteLineAsync($"lockbox: vault serving on {running.BaseAddress} (fleet key {running.FleetPublicKey}){metrics}; Ctrl-C stops it.").ConfigureAwait(false);
             try
             {
                 await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
@@ -74,6 +92,22 @@ internal static class VaultCommands
             return ExitCodes.Success;
         });
         return serve;
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static Command DevCert(CliContext context)
+    {
+        Option<string> dir = Dir();
+        var devCert = new Command("dev-cert", "Make a self-signed development TLS certificate for 127.0.0.1, ::1 and localhost in the vault directory; prints its path (pin it on devices with --vault-ca)") { dir };
+        devCert.SetAction(parse =>
+        {
+            (string certificate, string key) = VaultTls.CreateDevCertificate(parse.GetRequiredValue(dir));
+            context.Error.WriteLine($"lockbox: wrote {certificate} and {key} (0600). Serve with --urls https://127.0.0.1:PORT --tls-cert {certificate} --tls-key {key}; devices trust it with --vault-ca {certificate}. For development only.");
+            context.Out.WriteLine(certificate);
+            return ExitCodes.Success;
+        });
+        return devCert;
     }
 
     private static Command Token(CliContext context)

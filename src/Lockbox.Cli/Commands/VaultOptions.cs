@@ -29,8 +29,26 @@ internal sealed class VaultOptions
 
     public Option<string?> Argon2 { get; } = new("--argon2") { Description = $"Argon2id preset to register a password with: {KeyStretchingPresets.Syntax} (or {Argon2Variable}); logins use the parameters the vault keeps for the account" };
 
+    // --- Transport (issue 9, finding 4): how the device checks the vault's TLS. ---------------------------------
+    public const string VaultCaVariable = "LOCKBOX_VAULT_CA";
+
+    public Option<string?> VaultCa { get; } = new("--vault-ca") { Description = $"PEM file of the certificate(s) to trust for the vault's https:// (a private CA or 'lockbox vault dev-cert'; or {VaultCaVariable})" };
+
+    public Option<bool> Insecure { get; } = new("--insecure") { Description = "Allow a plain http:// vault that is not on this machine (the account token then crosses the network in clear)" };
+
+    private void AddTransportTo(Command command)
+    {
+        command.Options.Add(VaultCa);
+        command.Options.Add(Insecure);
+    }
+
+    private string? TrustedCertificates(ParseResult parse, CliContext context) =>
+        parse.GetValue(VaultCa) ?? (context.Environment(VaultCaVariable) is { Length: > 0 } ca ? ca : null);
+    // --- end of transport ----------------------------------------------------------------------------------------
+
     public void AddTo(Command command)
     {
+        AddTransportTo(command);
         command.Options.Add(Vault);
         command.Options.Add(Account);
         command.Options.Add(Token);
@@ -70,6 +88,8 @@ internal sealed class VaultOptions
             AccountToken = token.Trim(),
             FleetPublicKey = PinnedKey(parse, context),
             KeyStretching = stretching!,
+            TrustedCertificatesPath = TrustedCertificates(parse, context),
+            AllowInsecureHttp = parse.GetValue(Insecure),
         };
     }
 

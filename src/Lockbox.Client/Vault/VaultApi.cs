@@ -36,7 +36,7 @@ internal sealed class VaultApi : IDisposable
     public VaultApi(VaultClientOptions options, byte[] fleetKey)
     {
         _ownsHttp = options.HttpClient is null;
-        _http = options.HttpClient ?? new HttpClient { Timeout = options.RequestTimeout };
+        _http = VaultTransport.Client(options);
         Uri root = options.VaultUrl.AbsoluteUri.EndsWith('/') ? options.VaultUrl : new Uri(options.VaultUrl.AbsoluteUri + "/");
         _account = new Uri(root, "v1/accounts/" + Uri.EscapeDataString(options.AccountId) + "/");
         _hello = new Uri(root, "v1/hello");

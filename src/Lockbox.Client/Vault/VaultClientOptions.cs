@@ -37,5 +37,18 @@ public sealed class VaultClientOptions
     /// <summary>Timeout of each request when the vault client makes its own HTTP client.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A PEM file of the certificate(s) this device trusts for the vault's TLS (a private CA, or the vault's
+    /// self-signed development certificate): the server's chain must end in one of them and name the vault's
+    /// host. Null: the system's trusted roots. Never "accept any certificate".
+    /// </summary>
+    public string? TrustedCertificatesPath { get; init; }
+
+    /// <summary>
+    /// Allow a plain http:// vault address that is not loopback (127.0.0.0/8, ::1, localhost). Off by default:
+    /// the account credential and the management credential must not cross a network in clear.
+    /// </summary>
+    public bool AllowInsecureHttp { get; init; }
+
     public override string ToString() => $"VaultClientOptions({VaultUrl}, account {AccountId}, token ***)";
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Lockbox.Vault.Core.Opaque;
 using Microsoft.AspNetCore.Builder;
 
@@ -10,10 +11,18 @@ public sealed class RunningVault : IAsyncDisposable
     private readonly OpaqueServerAdapter _opaque;
     private readonly VaultMetrics _metrics;
     private readonly Http.FleetSigningKey _signing;
+    private readonly ManagementServer? _management;
+    private readonly VaultDirectoryLock _lock;
+    private readonly X509Certificate2? _certificate;
     private bool _disposed;
 
-    internal RunningVault(WebApplication app, Uri baseAddress, VaultNode node, MeasuredHsm hsm, OpaqueServerAdapter opaque, VaultMetrics metrics, Http.FleetSigningKey signing)
+    internal RunningVault(WebApplication app, Uri baseAddress, VaultNode node, MeasuredHsm hsm, OpaqueServerAdapter opaque, VaultMetrics metrics,
+        Http.FleetSigningKey signing, ManagementServer? management, VaultDirectoryLock directoryLock, X509Certificate2? certificate)
     {
+        _management = management;
+        _lock = directoryLock;
+        _certificate = certificate;
+        MetricsAddress = management?.Address;
         _app = app;
         BaseAddress = baseAddress;
         Node = node;
@@ -30,6 +39,9 @@ public sealed class RunningVault : IAsyncDisposable
     /// <summary>The fleet signing key (<c>lbfk1.</c>…) that clients pin.</summary>
     public string FleetPublicKey { get; }
 
+    /// <summary>Where <c>GET /metrics</c> is served (the management address), or null when metrics are not served.</summary>
+    public Uri? MetricsAddress { get; }
+
     internal VaultNode Node { get; }
 
     internal MeasuredHsm Hsm { get; }
@@ -38,6 +50,7 @@ public sealed class RunningVault : IAsyncDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        if (_management is not null) await _management.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         Node.Dispose();
@@ -45,5 +58,7 @@ public sealed class RunningVault : IAsyncDisposable
         _signing.Dispose();
         Hsm.Dispose();
         _metrics.Dispose();
+        _certificate?.Dispose();
+        _lock.Dispose(); // last: the directory is free only once this node has stopped writing to it
     }
 }

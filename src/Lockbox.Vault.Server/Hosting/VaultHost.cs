@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Threading.RateLimiting;
 using Lockbox.Opaque;
 using Lockbox.Vault.Core;
 using Lockbox.Vault.Core.Hsm;
@@ -13,10 +12,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
 namespace Lockbox.Vault.Server.Hosting;
@@ -108,20 +106,28 @@ public static class VaultHost
         }
     }
 
-    /// <summary>Opens the vault directory, replays its state and serves HTTP on <paramref name="urls"/> (e.g. http://127.0.0.1:0).</summary>
+    /// <summary>
+    /// Locks the vault directory for this process, replays its state and serves HTTP(S) on <paramref name="urls"/>
+    /// (e.g. http://127.0.0.1:0, or https://0.0.0.0:8443 with <see cref="VaultServerOptions.TlsCertificatePath"/>).
+    /// </summary>
     public static async Task<RunningVault> StartAsync(string directory, string urls, VaultServerOptions? options = null)
     {
         options ??= new VaultServerOptions();
         var dir = new VaultDirectory(Path.GetFullPath(directory));
         VaultConfig config = dir.ReadConfig();
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = LoadTls(urls, options);
         var metrics = new VaultMetrics();
+        VaultDirectoryLock? directoryLock = null;
         MeasuredHsm? hsm = null;
         OpaqueServerAdapter? opaque = null;
         VaultNode? node = null;
         HmacTokenValidator? ownValidator = null;
         FleetSigningKey? signing = null;
+        WebApplication? app = null;
+        ManagementServer? management = null;
         try
         {
+            directoryLock = VaultDirectoryLock.Acquire(dir.Path); // before the state is read: one process per directory
             hsm = new MeasuredHsm(dir.OpenHsm(config, options.Pin ?? Environment.GetEnvironmentVariable(PinVariable)), metrics);
             opaque = new OpaqueServerAdapter(dir.ReadServerKey(hsm, config));
             signing = dir.ReadSigningKey(hsm, config);
@@ -131,50 +137,72 @@ public static class VaultHost
 
             WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = dir.Path, Args = [] });
             builder.WebHost.UseUrls(urls);
+            if (certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out
             builder.WebHost.ConfigureKestrel(k =>
             {
                 k.AddServerHeader = false;
-                k.Limits.MaxRequestBodySize = RequestBody.MaxBytes * 4L;
+                k.Limits.MaxRequestBodySize = RequestBody.MaxBytes;
+                if (certificate is not null) k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate);
             });
-            builder.Logging.ClearProviders();
-            if (options.ConfigureLogging is not null) options.ConfigureLogging(builder.Logging);
-            else builder.Logging.AddJsonConsole().SetMinimumLevel(LogLevel.Information);
-            builder.Services.AddSingleton(validator);
-            builder.Services.AddSingleton(metrics);
+            ConfigureLogging(builder.Logging, options);
+            VaultPipeline.AddServices(builder.Services, options, validator, metrics);
             builder.Services.AddSingleton(signing);
-            builder.Services.AddRateLimiter(r => ConfigureRateLimits(r, options));
             builder.Services.AddOpenTelemetry().WithMetrics(m => m
-                .AddMeter(VaultMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Threading.RateLimiting")
+                .AddMeter(VaultMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
                 .AddPrometheusExporter());
 
-            WebApplication app = builder.Build();
-            app.UseExceptionHandler(e => e.Run(c => ApiErrors.WriteAsync(c, StatusCodes.Status500InternalServerError, "internal",
-                "The vault failed to handle this request; only what was already acknowledged is durable. Retry later.")));
-            app.UseMiddleware<ResponseSigning>(); // after routing, before authentication: every answer is signed
-            app.UseMiddleware<AccountAuthentication>();
-            app.UseRateLimiter();
-            app.MapPrometheusScrapingEndpoint("/metrics");
+            app = builder.Build();
+            VaultPipeline.Use(app, options);
             IServer server = app.Services.GetRequiredService<IServer>();
             string[] publicUrls = options.PublicUrls.Select(u => u.AbsoluteUri).ToArray();
             VaultEndpoints.Map(app, node, signing, () => publicUrls.Length > 0 ? publicUrls : server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? []);
             await app.StartAsync().ConfigureAwait(false);
+            if (options.MetricsUrls is { Length: > 0 } metricsUrls)
+                management = await ManagementServer.StartAsync(metricsUrls, app.Services.GetRequiredService<MeterProvider>(), options).ConfigureAwait(false);
 
             string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var running = new RunningVault(app, new Uri(address.TrimEnd('/') + "/"), node, hsm, opaque, metrics, signing);
+            var running = new RunningVault(app, new Uri(address.TrimEnd('/') + "/"), node, hsm, opaque, metrics, signing, management, directoryLock, certificate);
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lockbox.Vault").LogInformation(
-                "Vault serving on {Address}: hsm {Hsm}, state at log entry {Seq}, fleet key {FleetKey}", address, hsm.Kind, node.LastSeq, signing.Text);
+                "Vault serving on {Address}: hsm {Hsm}, state at log entry {Seq}, fleet key {FleetKey}, metrics on {Metrics}",
+                address, hsm.Kind, node.LastSeq, signing.Text, management?.Address.ToString() ?? "(not served)");
             return running;
         }
         catch
         {
+            if (management is not null) await management.DisposeAsync().ConfigureAwait(false);
+            if (app is not null) await app.DisposeAsync().ConfigureAwait(false);
             node?.Dispose();
             opaque?.Dispose();
             hsm?.Dispose();
             ownValidator?.Dispose();
             signing?.Dispose();
             metrics.Dispose();
+            directoryLock?.Dispose();
+            certificate?.Dispose();
             throw;
         }
+    }
+
+    internal static void ConfigureLogging(ILoggingBuilder logging, VaultServerOptions options)
+    {
+        logging.ClearProviders();
+        if (options.ConfigureLogging is not null) options.ConfigureLogging(logging);
+        else logging.AddJsonConsole().SetMinimumLevel(LogLevel.Information);
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2? LoadTls(string urls, VaultServerOptions options)
+    {
+        bool https = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Any(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+        if (options.TlsCertificatePath is null != options.TlsKeyPath is null)
+            throw new VaultConfigurationException("TLS needs both a certificate and its key (--tls-cert FILE --tls-key FILE).");
+        if (options.TlsCertificatePath is null)
+        {
+            if (https) throw new VaultConfigurationException("An https:// address needs a certificate: --tls-cert FILE --tls-key FILE (PEM; 'lockbox vault dev-cert' makes one for development).");
+            return null;
+        }
+        if (!https) throw new VaultConfigurationException("--tls-cert is given but no --urls address is https://.");
+        return VaultTls.Load(options.TlsCertificatePath, options.TlsKeyPath!);
     }
 
     private static HmacTokenValidator NewTokenValidator(VaultDirectory dir, TimeProvider time)
@@ -188,25 +216,5 @@ public static class VaultHost
         {
             CryptographicOperations.ZeroMemory(key);
         }
-    }
-
-    private static void ConfigureRateLimits(RateLimiterOptions r, VaultServerOptions options)
-    {
-        r.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-            PartitionedRateLimiter.Create<HttpContext, string>(c => RateLimitPartition.GetFixedWindowLimiter(
-                c.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.AddressRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })),
-            PartitionedRateLimiter.Create<HttpContext, string>(c => c.Items[AccountAuthentication.AccountItem] is string account
-                ? RateLimitPartition.GetFixedWindowLimiter(account,
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = options.AccountRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
-                : RateLimitPartition.GetNoLimiter("")));
-        r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        r.OnRejected = async (context, cancellationToken) =>
-        {
-            context.HttpContext.RequestServices.GetRequiredService<VaultMetrics>().Rejected.Add(1, new KeyValuePair<string, object?>("reason", "rate_limited"));
-            if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retry))
-                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await ApiErrors.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests; retry later.").ConfigureAwait(false);
-        };
     }
 }

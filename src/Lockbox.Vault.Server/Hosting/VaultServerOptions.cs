@@ -36,5 +36,26 @@ public sealed record VaultServerOptions
     /// <summary>Log entries between snapshots.</summary>
     public int CompactEvery { get; init; } = 4096;
 
+    /// <summary>PEM certificate (chain) served on <c>https://</c> addresses; needs <see cref="TlsKeyPath"/>.</summary>
+    public string? TlsCertificatePath { get; init; }
+
+    /// <summary>PEM private key (PKCS#8, or RSA/EC) of <see cref="TlsCertificatePath"/>; keep it 0600.</summary>
+    public string? TlsKeyPath { get; init; }
+
+    /// <summary>
+    /// The management address(es) where <c>GET /metrics</c> is served, e.g. http://127.0.0.1:9464; null (the
+    /// default) serves no metrics at all. Never served on the public address.
+    /// </summary>
+    public string? MetricsUrls { get; init; }
+
+    /// <summary>
+    /// Reverse proxies (IP addresses) whose <c>X-Forwarded-For</c> is believed, so rate limits key on the
+    /// real client address. Empty with <see cref="KnownNetworks"/> empty (the default): forwarded headers are ignored.
+    /// </summary>
+    public IReadOnlyList<string> KnownProxies { get; init; } = [];
+
+    /// <summary>Networks (CIDR, e.g. 10.0.0.0/8) of trusted reverse proxies; see <see cref="KnownProxies"/>.</summary>
+    public IReadOnlyList<string> KnownNetworks { get; init; } = [];
+
     public override string ToString() => "VaultServerOptions(pin ***)";
 }

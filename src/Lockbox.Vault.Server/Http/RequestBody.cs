@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Lockbox.Vault.Server.Http;
 
@@ -11,25 +12,23 @@ internal static class RequestBody
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowTrailingCommas = false };
 
-    /// <summary>The parsed body, or an error result (415 not JSON, 413 too large, 400 malformed).</summary>
+    /// <summary>
+    /// The body read by the framework's JSON reader into the typed record <typeparamref name="T"/>, or an
+    /// error result (415 not JSON, 413 over <see cref="MaxBytes"/>, 400 malformed). The size limit is the
+    /// server's: this request's maximum body size is set to <see cref="MaxBytes"/> before the first read,
+    /// so Kestrel itself stops reading past it, whatever Content-Length claims.
+    /// </summary>
     public static async Task<(T? Body, IResult? Error)> ReadAsync<T>(HttpContext context) where T : class
     {
         HttpRequest request = context.Request;
         if (!request.HasJsonContentType())
             return (null, ApiErrors.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Request body must be JSON (Content-Type: application/json)."));
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBytes;
         if (request.ContentLength > MaxBytes)
             return (null, TooLarge());
         try
         {
-            using var buffer = new MemoryStream();
-            byte[] chunk = new byte[4096];
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > MaxBytes) return (null, TooLarge());
-                buffer.Write(chunk, 0, read);
-            }
-            T? body = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), Json);
+            T? body = await request.ReadFromJsonAsync<T>(Json, context.RequestAborted).ConfigureAwait(false);
             return body is null ? (null, ApiErrors.BadRequest("malformed_json", "Request body must be a JSON object.")) : (body, null);
         }
         catch (JsonException)

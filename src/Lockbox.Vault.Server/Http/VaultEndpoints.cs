@@ -27,12 +27,12 @@ internal static class VaultEndpoints
     /// <param name="nodes">The vault's public URLs, read when hello is answered (after Kestrel bound its addresses).</param>
     public static void Map(IEndpointRouteBuilder app, VaultNode node, FleetSigningKey fleetKey, Func<IReadOnlyList<string>> nodes)
     {
-        app.MapGet("/health", () => Results.Json(new { status = "ok" }));
+        app.MapGet("/health", () => Results.Json(new { status = "ok" })).AllowAnonymous();
         app.MapGet("/v1/server", () => Results.Json(new ServerInfoResponse(fleetKey.Text,
-            RequestBody.Encode(node.Opaque.ServerPublicKey), "OPAQUE-3DH ristretto255-SHA512", "", node.Policy.DefaultGuessLimit, ApiVersion)));
-        app.MapPost("/v1/hello", (Func<HttpContext, Task<IResult>>)(c => Hello(c, node, nodes))).WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Hello));
+            RequestBody.Encode(node.Opaque.ServerPublicKey), "OPAQUE-3DH ristretto255-SHA512", "", node.Policy.DefaultGuessLimit, ApiVersion))).AllowAnonymous();
+        app.MapPost("/v1/hello", (Func<HttpContext, Task<IResult>>)(c => Hello(c, node, nodes))).WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Hello)).AllowAnonymous();
 
-        RouteGroupBuilder account = app.MapGroup("/v1/accounts/{accountId}");
+        RouteGroupBuilder account = app.MapGroup("/v1/accounts/{accountId}").RequireAuthorization(Auth.RoutedAccountRequirement.Policy);
         account.MapPost("/registration/start", (HttpContext c, string accountId) => RegistrationStart(c, accountId, node))
             .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.RegistrationStart));
         account.MapPost("/enrol", (HttpContext c, string accountId) => Enrol(c, accountId, node))

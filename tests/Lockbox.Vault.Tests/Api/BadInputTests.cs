@@ -131,7 +131,7 @@ public sealed class BadInputTests
         string metrics = "";
         for (int i = 0; i < 50 && !metrics.Contains("lockbox_vault_commands", StringComparison.Ordinal); i++)
         {
-            metrics = await v.Http.GetStringAsync("metrics");
+            metrics = await v.Http.GetStringAsync(new Uri(v.Vault.MetricsAddress!, "metrics"));
             if (!metrics.Contains("lockbox_vault_commands", StringComparison.Ordinal)) await Task.Delay(100);
         }
         Assert.Contains("lockbox_vault_commands", metrics, StringComparison.Ordinal);

@@ -1,0 +1,61 @@
+using Lockbox.Vault.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+
+namespace Lockbox.Vault.Server.Hosting;
+
+/// <summary>
+/// The management listener (<c>--metrics-urls</c>): a second Kestrel that serves only <c>GET /metrics</c>
+/// (Prometheus text, from the public server's meter provider). Operators bind it to a loopback or private
+/// address; the public address never serves metrics.
+/// </summary>
+internal sealed class ManagementServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ManagementServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    /// <summary>The bound management address (the real port when started on port 0).</summary>
+    public Uri Address { get; }
+
+    public static async Task<ManagementServer> StartAsync(string urls, MeterProvider meters, VaultServerOptions options)
+    {
+        if (urls.Contains("https://", StringComparison.OrdinalIgnoreCase))
+            throw new VaultConfigurationException("--metrics-urls serves plain http:// on a management address; put it on loopback or a private network.");
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(urls);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = 0;
+        });
+        VaultHost.ConfigureLogging(builder.Logging, options);
+        WebApplication app = builder.Build();
+        app.MapPrometheusScrapingEndpoint("/metrics", meters, null, null);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ManagementServer(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
