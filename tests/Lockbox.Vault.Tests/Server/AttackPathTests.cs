@@ -2,6 +2,9 @@ using System.Security.Cryptography;
 using Lockbox.Cryptography;
 using Lockbox.Opaque;
 using Lockbox.Vault.Server.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Lockbox.Vault.Tests.Support;
 
 namespace Lockbox.Vault.Tests.Server;
@@ -154,6 +157,27 @@ public sealed class AttackPathTests
         foreach (string target in new[] { "/metrics", "/v1/accounts", "/v1/accounts/alice", "/v2/accounts/alice/status", "/nothing" })
             Assert.Equal(401, (await RawHttp.SendAsync(v.Vault.BaseAddress, "GET", target)).Status);
         Assert.Equal(404, (await RawHttp.SendAsync(v.Vault.BaseAddress, "GET", "/metrics", v.Client("bob").Token)).Status);
+    }
+
+    [Fact]
+    public async Task EveryEndpointEitherNeedsTheAccountPolicyOrIsOneOfTheFewAnonymousOnes()
+    {
+        await using VaultUnderTest v = await VaultUnderTest.StartAsync();
+        var endpoints = v.Vault.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        Assert.NotEmpty(endpoints);
+        foreach (RouteEndpoint endpoint in endpoints)
+        {
+            string pattern = endpoint.RoutePattern.RawText ?? "";
+            if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            {
+                Assert.Contains(pattern, new[] { "/health", "/v1/server", "/v1/hello" });
+                continue;
+            }
+            // Everything else: the account policy when it acts on an account, at least the fallback (authenticated) otherwise.
+            if (pattern.StartsWith("/v1/accounts/{accountId}", StringComparison.Ordinal))
+                Assert.Contains(endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(), a => a.Policy == RoutedAccountRequirement.Policy);
+        }
+        Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/v1/accounts/{accountId}/login/start");
     }
 
     private static async Task<string> Snapshot(VaultUnderTest v) =>
