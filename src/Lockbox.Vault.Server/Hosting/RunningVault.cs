@@ -42,6 +42,9 @@ public sealed class RunningVault : IAsyncDisposable
     /// <summary>Where <c>GET /metrics</c> is served (the management address), or null when metrics are not served.</summary>
     public Uri? MetricsAddress { get; }
 
+    /// <summary>The public server's services (tests inspect its endpoints).</summary>
+    internal IServiceProvider Services => _app.Services;
+
     internal VaultNode Node { get; }
 
     internal MeasuredHsm Hsm { get; }
