@@ -92,7 +92,7 @@ public sealed class BadInputTests
         Assert.Equal(HttpStatusCode.Forbidden, foreign.Status);
         Assert.Equal("account_mismatch", foreign.Error);
 
-        using var badId = new HttpRequestMessage(HttpMethod.Get, "v1/accounts/bad%20id!/status");
+        using var badId = new HttpRequestMessage(HttpMethod.Post, "v1/accounts/bad%20id!/status") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
         badId.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using HttpResponseMessage badIdResponse = await v.Http.SendAsync(badId);
         Assert.Equal(HttpStatusCode.BadRequest, badIdResponse.StatusCode);

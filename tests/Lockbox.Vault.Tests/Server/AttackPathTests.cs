@@ -107,7 +107,7 @@ public sealed class AttackPathTests
 
         // The canonical path and its case-insensitive spellings are alice's endpoint: bob gets exactly 403.
         foreach (string target in new[] { "/v1/accounts/alice/status", "/V1/accounts/alice/status", "/V1/ACCOUNTS/alice/STATUS", "/v1/./accounts/alice/status", "/v1/accounts/%61lice/status" })
-            Assert.Equal(403, (await RawHttp.SendAsync(v.Vault.BaseAddress, "GET", target, bobToken)).Status);
+            Assert.Equal(403, (await RawHttp.SendAsync(v.Vault.BaseAddress, "POST", target, bobToken, Body("status"))).Status);
 
         Assert.Equal(seq, v.Vault.Node.LastSeq);
         Assert.Equal(hsmCalls, v.Vault.Hsm.Calls);
@@ -137,8 +137,8 @@ public sealed class AttackPathTests
             ("/v1/accounts/al%2Fice/status", 400, "invalid_account_id"),
         })
         {
-            RawHttp.Response r = await RawHttp.SendAsync(v.Vault.BaseAddress, target.Contains("login", StringComparison.Ordinal) ? "POST" : "GET", target,
-                alice.Token, target.Contains("login", StringComparison.Ordinal) ? Body("login/start") : null);
+            RawHttp.Response r = await RawHttp.SendAsync(v.Vault.BaseAddress, "POST", target,
+                alice.Token, target.Contains("login", StringComparison.Ordinal) ? Body("login/start") : Body("status"));
             Assert.True(r.Status == status, $"{target}: {r.Status} {r.Body}");
             if (error.Length > 0) Assert.Contains($"\"error\":\"{error}\"", r.Body, StringComparison.Ordinal);
         }
@@ -146,7 +146,7 @@ public sealed class AttackPathTests
         Assert.Equal(["alice"], (await v.Vault.Node.ReadStateAsync()).Accounts.Keys);
 
         // The same credential on a differently cased but matching route prefix reaches alice's endpoint.
-        Assert.Equal(200, (await RawHttp.SendAsync(v.Vault.BaseAddress, "GET", "/V1/Accounts/alice/Status", alice.Token)).Status);
+        Assert.Equal(200, (await RawHttp.SendAsync(v.Vault.BaseAddress, "POST", "/V1/Accounts/alice/Status", alice.Token, Body("status"))).Status);
     }
 
     [Fact]
@@ -195,6 +195,7 @@ public sealed class AttackPathTests
         "login/finish" => $"{{\"sessionId\":\"{B64(16)}\",\"ke3\":\"{B64(64)}\"}}",
         "password/change" or "password/reset" => $"{{\"managementCredential\":\"{B64(32)}\",\"registrationRecord\":\"{B64(192)}\",\"wrappedKey\":\"{B64(60)}\"}}",
         "delete" => $"{{\"managementCredential\":\"{B64(32)}\"}}",
+        "status" => $"{{\"nonce\":\"{B64(16)}\"}}",
         _ => "{}",
     };
 

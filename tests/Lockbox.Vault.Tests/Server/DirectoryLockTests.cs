@@ -40,7 +40,7 @@ public sealed class DirectoryLockTests
 
             // The first one is unaffected and still answers.
             using var http = new HttpClient { BaseAddress = first.Address };
-            using var request = new HttpRequestMessage(HttpMethod.Get, "v1/accounts/alice/status");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/accounts/alice/status") { Content = new StringContent("{\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAA\"}", System.Text.Encoding.UTF8, "application/json") };
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.SendAsync(request)).StatusCode);
         } // killed (SIGKILL): the kernel drops its lock with it

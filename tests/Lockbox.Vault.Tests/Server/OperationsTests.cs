@@ -58,9 +58,9 @@ public sealed class OperationsTests
         await using VaultUnderTest v = await VaultUnderTest.StartAsync(options: new VaultServerOptions { AccountRequestsPerMinute = 2, AddressRequestsPerMinute = 1000 });
         VaultTestClient alice = v.Client("alice"), bob = v.Client("bob");
         // bob aims at alice's endpoint: refused (403), and it is bob's budget that runs out.
-        Assert.Equal(403, (await RawHttp.SendAsync(v.Vault.BaseAddress, "GET", "/v1/accounts/alice/status", bob.Token)).Status);
-        Assert.Equal(403, (await RawHttp.SendAsync(v.Vault.BaseAddress, "GET", "/v1/accounts/alice/status", bob.Token)).Status);
-        Assert.Equal(429, (await RawHttp.SendAsync(v.Vault.BaseAddress, "GET", "/v1/accounts/alice/status", bob.Token)).Status);
+        Assert.Equal(403, (await RawHttp.SendAsync(v.Vault.BaseAddress, "POST", "/v1/accounts/alice/status", bob.Token, "{}")).Status);
+        Assert.Equal(403, (await RawHttp.SendAsync(v.Vault.BaseAddress, "POST", "/v1/accounts/alice/status", bob.Token, "{}")).Status);
+        Assert.Equal(429, (await RawHttp.SendAsync(v.Vault.BaseAddress, "POST", "/v1/accounts/alice/status", bob.Token, "{}")).Status);
         Assert.Equal((HttpStatusCode)429, (await bob.StatusAsync()).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await alice.StatusAsync()).Status); // alice's budget is untouched
     }
