@@ -101,7 +101,8 @@ internal static class VaultEndpoints
             || !RequestBody.TryField(body.WrappedKey, "wrappedKey", WrappedKeySize, out byte[] wrapped, out error)
             || !RequestBody.TryField(body.ManagementCredential, "managementCredential", ManagementCredentialSize, out byte[] credential, out error))
             return error!;
-        if (Enrolment(body.EnrolmentId, body.KeyStretching, out error) is not var (enrolmentId, ksf)) return error!;
+        if (Enrolment(body.EnrolmentId, body.KeyStretching, out error) is not { } enrolment) return error!;
+        (byte[] enrolmentId, KsfParameters ksf) = enrolment;
         if (!node.Opaque.IsValidRecord(record)) return ApiErrors.BadRequest("invalid_message", "registrationRecord is not a valid OPAQUE RegistrationRecord.");
         int limit = body.GuessLimit ?? node.Policy.DefaultGuessLimit;
         if (limit is < 1 or > VaultPolicy.MaxGuessLimit)
@@ -150,7 +151,8 @@ internal static class VaultEndpoints
             || !RequestBody.TryField(body.RegistrationRecord, "registrationRecord", OpaqueSizes.RegistrationRecord, out byte[] record, out error)
             || !RequestBody.TryField(body.WrappedKey, "wrappedKey", WrappedKeySize, out byte[] wrapped, out error))
             return error!;
-        if (Enrolment(body.EnrolmentId, body.KeyStretching, out error) is not var (enrolmentId, ksf)) return error!;
+        if (Enrolment(body.EnrolmentId, body.KeyStretching, out error) is not { } enrolment) return error!;
+        (byte[] enrolmentId, KsfParameters ksf) = enrolment;
         if (!node.Opaque.IsValidRecord(record)) return ApiErrors.BadRequest("invalid_message", "registrationRecord is not a valid OPAQUE RegistrationRecord.");
         byte[] hash = HashCredential(credential);
         VaultResult result = await node.SubmitAsync(now => reset

@@ -41,6 +41,9 @@ public sealed class BadInputTests
             ("registration/start", new { registrationRequest = VaultTestClient.B64(new byte[32]) }, "invalid_message"),
             ("password/reset", new { managementCredential = "!!" }, "invalid_base64url"),
             ("delete", new { managementCredential = VaultTestClient.B64(new byte[31]) }, "invalid_length"),
+            ("enrol", new { registrationRecord = VaultTestClient.B64(new byte[192]), wrappedKey = VaultTestClient.B64(new byte[60]), managementCredential = VaultTestClient.B64(new byte[32]), enrolmentId = VaultTestClient.B64(new byte[15]) }, "invalid_length"),
+            ("enrol", new { registrationRecord = VaultTestClient.B64(new byte[192]), wrappedKey = VaultTestClient.B64(new byte[60]), managementCredential = VaultTestClient.B64(new byte[32]), keyStretching = new { t = 0, m = 64, p = 1 } }, "invalid_field"),
+            ("password/change", new { managementCredential = VaultTestClient.B64(new byte[32]), registrationRecord = VaultTestClient.B64(new byte[192]), wrappedKey = VaultTestClient.B64(new byte[60]), keyStretching = new { t = 1, m = 64 } }, "invalid_field"),
         ];
         foreach ((string path, object body, string error) in cases)
         {
