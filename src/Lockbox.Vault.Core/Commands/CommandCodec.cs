@@ -60,7 +60,7 @@ internal static class CommandCodec
             CommandKind.ChangePassword => new ChangePasswordCommand(account, time, r.Bytes(), r.Bytes(), r.Bytes()),
             CommandKind.ResetPassword => new ResetPasswordCommand(account, time, r.Bytes(), r.Bytes(), r.Bytes()),
             CommandKind.Delete => new DeleteCommand(account, time, r.Bytes()),
-            CommandKind.Tick => new TickCommand(time),
+            CommandKind.Tick => account.Length == 0 ? new TickCommand(time) : throw new FormatException("A tick entry names no account."),
             _ => throw new FormatException($"Unknown log entry kind {(byte)kind}."),
         };
         if (!r.AtEnd) throw new FormatException("Trailing bytes after log entry.");
