@@ -12,6 +12,7 @@ public static class FuzzTargets
         new VaultStateTarget(),
         new VaultFilesTarget(),
         new OpaqueMessagesTarget(),
+        new OpaqueFlowsTarget(),
         new RepositoryConfigTarget(),
         new RepositoryIndexTarget(),
         new RepositorySnapshotTarget(),

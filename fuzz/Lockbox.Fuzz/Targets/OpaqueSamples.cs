@@ -4,8 +4,9 @@ using Lockbox.Opaque;
 namespace Lockbox.Fuzz.Targets;
 
 /// <summary>
-/// One real registration and login between Lockbox's OPAQUE client and server (identity key stretching, fixed
-/// test password): the seeds of the OPAQUE and vault request targets are these messages.
+/// One deterministic registration and login between Lockbox's OPAQUE client and server (identity key stretching,
+/// fixed test password, fixed blinds, nonces and seeds): the seeds of the OPAQUE and vault targets, and the fixed
+/// client and server states the opaque-flows target answers fuzzed messages with.
 /// </summary>
 internal sealed class OpaqueSamples
 {
@@ -15,22 +16,27 @@ internal sealed class OpaqueSamples
 
     private static readonly Lazy<OpaqueSamples> Lazy = new(() => new OpaqueSamples());
 
+    // Fixed 32-byte values; scalars end below 0x10 so they are canonical (below the group order).
+    private static byte[] Fixed(int start, bool scalar = false)
+    {
+        byte[] b = [.. Enumerable.Range(start, 32).Select(i => (byte)i)];
+        if (scalar) b[31] &= 0x0F;
+        return b;
+    }
+
     private OpaqueSamples()
     {
         var config = new OpaqueConfiguration([], KeyStretching.Identity);
-        byte[] password = Encoding.UTF8.GetBytes("correct horse battery staple");
-        byte[] keySeed = [.. Enumerable.Range(0x10, 32).Select(i => (byte)i)];
-        using ServerKeyPair serverKey = ServerKeyPair.DeriveFromSeed([.. Enumerable.Range(0x30, 32).Select(i => (byte)i)]);
-        var server = new OpaqueServer(serverKey, config);
-        var client = new OpaqueClient(config);
+        Server = new OpaqueServer(ServerKeyPair.DeriveFromSeed(Fixed(0x30)), config);
+        Client = new OpaqueClient(config);
 
-        using ClientRegistrationState registration = client.CreateRegistrationRequest(password);
-        RegistrationResponse response = server.CreateRegistrationResponse(registration.Request, keySeed);
-        using ClientRegistrationResult result = client.FinalizeRegistrationRequest(registration, password, response);
+        using ClientRegistrationState registration = NewRegistration();
+        RegistrationResponse response = Server.CreateRegistrationResponse(registration.Request, KeySeed);
+        using ClientRegistrationResult result = Client.FinalizeRegistrationRequest(registration, Password, response, EnvelopeNonce);
 
-        using ClientLoginState login = client.GenerateKE1(password);
-        KE2 ke2 = server.GenerateKE2(login.KE1, result.Record, keySeed, out _);
-        using ClientLoginResult loggedIn = client.GenerateKE3(login, password, ke2)
+        using ClientLoginState login = NewLogin();
+        KE2 ke2 = Server.GenerateKE2(login.KE1, result.Record, KeySeed, MaskingNonce, ServerNonce, ServerKeyshareSeed, out _);
+        using ClientLoginResult loggedIn = Client.GenerateKE3(login, Password, ke2)
             ?? throw new InvalidOperationException("The sample login failed.");
 
         RegistrationRequest = registration.Request.Serialize();
@@ -43,12 +49,28 @@ internal sealed class OpaqueSamples
 
     public static OpaqueSamples Instance => Lazy.Value;
 
+    public static byte[] Password { get; } = Encoding.UTF8.GetBytes("correct horse battery staple");
+    public static byte[] KeySeed { get; } = Fixed(0x10);
+    public static byte[] MaskingNonce { get; } = Fixed(0x60);
+    public static byte[] ServerNonce { get; } = Fixed(0x70);
+    public static byte[] ServerKeyshareSeed { get; } = Fixed(0x80);
+    public static byte[] EnvelopeNonce { get; } = Fixed(0x50);
+
+    public OpaqueServer Server { get; }
+    public OpaqueClient Client { get; }
+
     public byte[] RegistrationRequest { get; }
     public byte[] RegistrationResponse { get; }
     public byte[] RegistrationRecord { get; }
     public byte[] KE1 { get; }
     public byte[] KE2 { get; }
     public byte[] KE3 { get; }
+
+    /// <summary>The client's registration state for the sample (a fresh object, the same values every time).</summary>
+    public ClientRegistrationState NewRegistration() => Client.CreateRegistrationRequest(Password, Fixed(0x20, scalar: true));
+
+    /// <summary>The client's login state for the sample (a fresh object, the same values every time).</summary>
+    public ClientLoginState NewLogin() => Client.GenerateKE1(Password, Fixed(0x40, scalar: true), Fixed(0x90), Fixed(0xA0));
 
     public IEnumerable<KeyValuePair<string, byte[]>> All()
     {
