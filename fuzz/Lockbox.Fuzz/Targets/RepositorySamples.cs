@@ -34,6 +34,18 @@ internal static class RepositorySamples
         return [new PackRecord(pack.Id, pack.Length, pack.Entries)];
     }
 
+    /// <summary>Two media files at the default piece size (2^20 bytes): one of two pieces, one empty.</summary>
+    public static MediaEntry[] Media()
+    {
+        RepositoryKeys keys = TestKeys.Repository;
+        BlobId a = keys.ComputeId("piece a"u8), b = keys.ComputeId("piece b"u8);
+        return
+        [
+            new MediaEntry("Media/WhatsApp Images/IMG-20260101-WA0001.jpg", (1 << 20) + 5, 638_000_000_000_000_000, keys.ComputeId("file"u8), [a, b]),
+            new MediaEntry("Media/WhatsApp Voice Notes/empty.opus", 0, 638_000_000_000_000_001, keys.ComputeId(""u8), []),
+        ];
+    }
+
     public static SnapshotManifest Snapshot(long sequence, BlobId previous)
     {
         RepositoryKeys keys = TestKeys.Repository;

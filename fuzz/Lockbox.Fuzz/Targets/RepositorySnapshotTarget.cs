@@ -5,8 +5,9 @@ namespace Lockbox.Fuzz.Targets;
 
 /// <summary>
 /// A snapshot manifest. Mode byte 0: the object as stored under the fixed test key. Mode 1: the payload in clear,
-/// sealed by the real envelope writer, so the manifest parser and its consistency checks are reached.
-/// Allowed: CorruptDataException.
+/// sealed by the real envelope writer, so the manifest parser and its consistency checks are reached. Mode 2:
+/// piece-size byte || a media list blob's payload (<c>MediaList.Decode</c>: paths a restore will create,
+/// sizes, piece counts), as read from packs after the blob's id was checked. Allowed: CorruptDataException.
 /// </summary>
 public sealed class RepositorySnapshotTarget : IFuzzTarget
 {
@@ -19,8 +20,20 @@ public sealed class RepositorySnapshotTarget : IFuzzTarget
         if (data.IsEmpty) return;
         try
         {
-            byte[] stored = data[0] % 2 == 0 ? data[1..].ToArray() : MetadataEnvelope.Seal(TestKeys.Repository, FormatConstants.TypeSnapshot, data[1..]);
-            _ = SnapshotManifest.Decode(TestKeys.Repository, stored);
+            switch (data[0] % 3)
+            {
+                case 0:
+                    _ = SnapshotManifest.Decode(TestKeys.Repository, data[1..]);
+                    break;
+                case 1:
+                    _ = SnapshotManifest.Decode(TestKeys.Repository, MetadataEnvelope.Seal(TestKeys.Repository, FormatConstants.TypeSnapshot, data[1..]));
+                    break;
+                default:
+                    if (data.Length < 2) return;
+                    // Every piece size a config may hold: 2^12 .. 2^26 (RepositoryConfig.Decode's range).
+                    _ = MediaList.Decode(data[2..], 1 << (12 + (data[1] % 15)));
+                    break;
+            }
         }
         catch (CorruptDataException)
         {
@@ -33,5 +46,6 @@ public sealed class RepositorySnapshotTarget : IFuzzTarget
         byte[] second = RepositorySamples.Snapshot(2, TestKeys.Repository.ComputeId(first)).Encode(TestKeys.Repository);
         yield return new("snapshot-1.bin", [0, .. first]);
         yield return new("snapshot-2-clear.bin", [1, .. MetadataEnvelope.Open(TestKeys.Repository, FormatConstants.TypeSnapshot, second)]);
+        yield return new("media-list.bin", [2, 8, .. MediaList.Encode(RepositorySamples.Media())]);
     }
 }
