@@ -58,6 +58,10 @@ for t in "${targets[@]}"; do
   afl-fuzz -i "fuzz/corpus/$t" -o "$out" -E "$execs" -t 2000 -m none -- \
     dotnet "$build/bin/Lockbox.Fuzz.dll" "$t" >"$out/afl.log" 2>&1 || echo "fuzz: afl-fuzz exited with $? for $t, see $out/afl.log"
   seconds=$(( $(date +%s) - start ))
+  # afl-fuzz ends the harness with SIGKILL, so vault-files cannot remove its scratch folder: do it for dead ones.
+  for d in /dev/shm/lockbox-fuzz-vault-* "${TMPDIR:-/tmp}"/lockbox-fuzz-vault-*; do
+    [ -d "$d" ] && ! kill -0 "${d##*-}" 2>/dev/null && rm -rf "$d"
+  done
   s="$out/default/fuzzer_stats"
   if [ -f "$s" ]; then
     ex=$(stat "$s" execs_done); cr=$(stat "$s" saved_crashes); hg=$(stat "$s" saved_hangs); pa=$(stat "$s" corpus_count)
