@@ -5,6 +5,9 @@ internal sealed class CountingStream(Stream inner) : Stream
 {
     public long Written { get; private set; }
 
+    /// <summary>True once a write to the inner stream threw: that failure is the destination's, not the data's.</summary>
+    public bool InnerFailed { get; private set; }
+
     public override bool CanRead => false;
     public override bool CanSeek => false;
     public override bool CanWrite => true;
@@ -20,7 +23,15 @@ internal sealed class CountingStream(Stream inner) : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        inner.Write(buffer);
+        try
+        {
+            inner.Write(buffer);
+        }
+        catch
+        {
+            InnerFailed = true;
+            throw;
+        }
         Written += buffer.Length;
     }
 

@@ -103,15 +103,17 @@ public static class Crypt15Reader
         }
         if (!IsZlibHeader(payload))
             return Crypt15Result.Fail(Crypt15Failure.BadPayload, WhatsAppErrors.BadPayload("neither a zlib stream nor a zip archive"), header);
+        var counting = new CountingStream(destination);
         try
         {
             using var input = new MemoryStream(payload, writable: false);
             using var zlib = new ZLibStream(input, CompressionMode.Decompress);
-            var counting = new CountingStream(destination);
             zlib.CopyTo(counting);
             return new Crypt15Result(Crypt15Failure.None, null, header, Crypt15Payload.Zlib, counting.Written, hasChecksum);
         }
-        catch (InvalidDataException)
+        // zlib reports some corrupt streams as InvalidDataException, others as its (internal) ZLibException, an
+        // IOException; an IOException from writing the destination is not the payload's fault and propagates.
+        catch (Exception e) when (e is InvalidDataException || (e is IOException && !counting.InnerFailed))
         {
             return Crypt15Result.Fail(Crypt15Failure.BadPayload, WhatsAppErrors.BadPayload("the zlib stream is corrupt"), header);
         }

@@ -92,7 +92,7 @@ internal static class CommandCodec
                 command = new DeleteCommand(account, time, r.Bytes());
                 break;
             case CommandKind.Tick:
-                command = new TickCommand(time);
+                command = account.Length == 0 ? new TickCommand(time) : throw new FormatException("A tick entry names no account.");
                 break;
             default:
                 throw new FormatException($"Unknown log entry kind {(byte)kind}.");

@@ -74,13 +74,14 @@ internal sealed class VaultState
                 Version = r.I64(),
             };
             (account.EnrolmentId, account.Ksf) = CommandCodec.ReadEnrolment(r, version == SnapshotVersion);
-            state.Accounts.Add(id, account);
+            if (!state.Accounts.TryAdd(id, account)) throw new FormatException("Snapshot lists an account twice.");
         }
         int pending = r.I32();
         for (int i = 0; i < pending; i++)
         {
             string session = r.Text();
-            state.Pending.Add(session, new PendingLogin(r.Text(), r.Bytes(), r.I64(), r.U8() == 1, r.I64()));
+            if (!state.Pending.TryAdd(session, new PendingLogin(r.Text(), r.Bytes(), r.I64(), r.U8() == 1, r.I64())))
+                throw new FormatException("Snapshot lists a pending login twice.");
         }
         if (!r.AtEnd) throw new FormatException("Trailing bytes after snapshot.");
         return state;
