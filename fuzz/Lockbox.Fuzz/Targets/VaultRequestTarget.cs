@@ -30,15 +30,17 @@ public sealed class VaultRequestTarget : IFuzzTarget
         {
             case 0:
                 if (Read<RegistrationStartRequest>(body) is { } start
-                    && Field(start.RegistrationRequest, "registrationRequest", RegistrationRequest.Size, out byte[] request))
+                    && Field(start.RegistrationRequest, "registrationRequest", RegistrationRequest.Size, out byte[] request)
+                    && (start.ManagementCredential is null || Field(start.ManagementCredential, "managementCredential", VaultEndpoints.ManagementCredentialSize, out _)))
                     _ = RegistrationRequest.TryParse(request, out _);
                 break;
             case 1:
                 if (Read<EnrolRequest>(body) is { } enrol
                     && Field(enrol.RegistrationRecord, "registrationRecord", RegistrationRecord.Size, out byte[] record)
                     && Field(enrol.WrappedKey, "wrappedKey", VaultEndpoints.WrappedKeySize, out _)
-                    && Field(enrol.ManagementCredential, "managementCredential", VaultEndpoints.ManagementCredentialSize, out _))
-                    _ = RegistrationRecord.TryParse(record, out _) && enrol.GuessLimit is null or (>= 1 and <= VaultPolicy.MaxGuessLimit);
+                    && Field(enrol.ManagementCredential, "managementCredential", VaultEndpoints.ManagementCredentialSize, out _)
+                    && Field(enrol.EnrolmentId, "enrolmentId", CredentialIdentifier.EnrolmentIdSize, out _))
+                    _ = RegistrationRecord.TryParse(record, out _) && enrol.GuessLimit is null or (>= 1 and <= VaultPolicy.MaxGuessLimit) && Ksf(enrol.KeyStretching);
                 break;
             case 2:
                 if (Read<LoginStartRequest>(body) is { } login && Field(login.Ke1, "ke1", KE1.Size, out byte[] ke1))
@@ -54,8 +56,9 @@ public sealed class VaultRequestTarget : IFuzzTarget
                 if (Read<PasswordRequest>(body) is { } password
                     && Field(password.ManagementCredential, "managementCredential", VaultEndpoints.ManagementCredentialSize, out _)
                     && Field(password.RegistrationRecord, "registrationRecord", RegistrationRecord.Size, out byte[] newRecord)
-                    && Field(password.WrappedKey, "wrappedKey", VaultEndpoints.WrappedKeySize, out _))
-                    _ = RegistrationRecord.TryParse(newRecord, out _);
+                    && Field(password.WrappedKey, "wrappedKey", VaultEndpoints.WrappedKeySize, out _)
+                    && Field(password.EnrolmentId, "enrolmentId", CredentialIdentifier.EnrolmentIdSize, out _))
+                    _ = RegistrationRecord.TryParse(newRecord, out _) && Ksf(password.KeyStretching);
                 break;
             case 5:
                 if (Read<DeleteRequest>(body) is { } delete)
@@ -86,6 +89,9 @@ public sealed class VaultRequestTarget : IFuzzTarget
         return parsed;
     }
 
+    /// <summary>The KSF parameters' range check, as the endpoints apply it.</summary>
+    private static bool Ksf(KsfModel? model) => model is { T: { } t, M: { } m, P: { } p } && new KsfParameters(t, m, p).IsValid;
+
     private static bool Field(string? value, string name, int length, out byte[] bytes)
     {
         bool ok = RequestBody.TryField(value, name, length, out bytes, out IResult? error);
@@ -100,15 +106,17 @@ public sealed class VaultRequestTarget : IFuzzTarget
         string b64(byte[] b) => RequestBody.Encode(b);
         string wrapped = b64([.. Enumerable.Range(0, VaultEndpoints.WrappedKeySize).Select(i => (byte)(i * 7))]);
         string credential = b64([.. Enumerable.Range(0, VaultEndpoints.ManagementCredentialSize).Select(i => (byte)(i * 3))]);
+        string enrolmentId = b64([.. Enumerable.Range(0, CredentialIdentifier.EnrolmentIdSize).Select(i => (byte)(i * 11))]);
+        var ksf = new KsfModel(3, 65536, 4);
         string session = b64([.. Enumerable.Range(0, VaultStateMachine.SessionIdSize).Select(i => (byte)(i * 5))]);
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         byte[] Body(int endpoint, object value) => [(byte)endpoint, .. JsonSerializer.SerializeToUtf8Bytes(value, json)];
 
-        yield return new("registration-start.json", Body(0, new RegistrationStartRequest(b64(s.RegistrationRequest))));
-        yield return new("enrol.json", Body(1, new EnrolRequest(b64(s.RegistrationRecord), wrapped, credential, 10)));
+        yield return new("registration-start.json", Body(0, new RegistrationStartRequest(b64(s.RegistrationRequest), null)));
+        yield return new("enrol.json", Body(1, new EnrolRequest(b64(s.RegistrationRecord), wrapped, credential, 10, enrolmentId, ksf)));
         yield return new("login-start.json", Body(2, new LoginStartRequest(b64(s.KE1))));
         yield return new("login-finish.json", Body(3, new LoginFinishRequest(session, b64(s.KE3))));
-        yield return new("password.json", Body(4, new PasswordRequest(credential, b64(s.RegistrationRecord), wrapped)));
+        yield return new("password.json", Body(4, new PasswordRequest(credential, b64(s.RegistrationRecord), wrapped, enrolmentId, ksf)));
         yield return new("delete.json", Body(5, new DeleteRequest(credential)));
         string token = Tokens.Mint("alice@example.org", new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero));
         yield return new("token.txt", [6, .. Encoding.UTF8.GetBytes(token + "\nalice@example.org")]);

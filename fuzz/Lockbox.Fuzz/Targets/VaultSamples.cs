@@ -17,11 +17,11 @@ internal static class VaultSamples
     public static IEnumerable<KeyValuePair<string, VaultCommand>> Commands()
     {
         OpaqueSamples s = OpaqueSamples.Instance;
-        yield return new("enrol", new EnrolCommand(Account, Time, s.RegistrationRecord, Bytes(60, 1), Bytes(32, 2), 10));
+        yield return new("enrol", new EnrolCommand(Account, Time, s.RegistrationRecord, Bytes(60, 1), Bytes(32, 2), 10, Bytes(16, 8), new KsfParameters(3, 65536, 4)));
         yield return new("start-login", new StartLoginCommand(Account, Time + 1, s.KE1, Bytes(VaultStateMachine.SessionIdSize, 3), Bytes(96, 4)));
         yield return new("finish-login", new FinishLoginCommand(Account, Time + 2, Bytes(VaultStateMachine.SessionIdSize, 3), s.KE3, Bytes(12, 5)));
-        yield return new("change-password", new ChangePasswordCommand(Account, Time + 3, Bytes(32, 2), s.RegistrationRecord, Bytes(60, 6)));
-        yield return new("reset-password", new ResetPasswordCommand(Account, Time + 4, Bytes(32, 2), s.RegistrationRecord, Bytes(60, 7)));
+        yield return new("change-password", new ChangePasswordCommand(Account, Time + 3, Bytes(32, 2), s.RegistrationRecord, Bytes(60, 6), Bytes(16, 9), new KsfParameters(3, 65536, 4)));
+        yield return new("reset-password", new ResetPasswordCommand(Account, Time + 4, Bytes(32, 2), s.RegistrationRecord, Bytes(60, 7), Bytes(16, 10), new KsfParameters(1, 65536, 4)));
         yield return new("delete", new DeleteCommand(Account, Time + 5, Bytes(32, 2)));
         yield return new("tick", new TickCommand(Time + 6));
     }
