@@ -55,6 +55,7 @@ internal static class VaultCommands
     public const string TlsCertVariable = "LOCKBOX_VAULT_TLS_CERT";
     public const string TlsKeyVariable = "LOCKBOX_VAULT_TLS_KEY";
     public const string MetricsUrlsVariable = "LOCKBOX_VAULT_METRICS_URLS";
+    public const string PublicUrlsVariable = "LOCKBOX_VAULT_PUBLIC_URLS";
 
     private static Command Serve(CliContext context)
     {
@@ -65,7 +66,8 @@ internal static class VaultCommands
         var metricsUrls = new Option<string?>("--metrics-urls") { Description = $"Management address serving GET /metrics, e.g. http://127.0.0.1:9464 (or {MetricsUrlsVariable}; default: metrics not served)" };
         var proxies = new Option<string[]>("--trusted-proxy") { Description = "IP address of a reverse proxy whose X-Forwarded-For is believed (repeatable; default: none, the header is ignored)", AllowMultipleArgumentsPerToken = false };
         var networks = new Option<string[]>("--trusted-proxy-network") { Description = "CIDR range of trusted reverse proxies, e.g. 10.0.0.0/8 (repeatable)" };
-        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM (one process per vault directory)") { dir, urls, tlsCert, tlsKey, metricsUrls, proxies, networks };
+        var publicUrls = new Option<string[]>("--public-url") { Description = $"An address devices use to reach this vault, listed in its signed hello (repeatable, or comma-separated in {PublicUrlsVariable}; default: the addresses it listens on). Needed behind a proxy or when listening on 0.0.0.0" };
+        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM (one process per vault directory)") { dir, urls, tlsCert, tlsKey, metricsUrls, proxies, networks, publicUrls };
         serve.SetAction(async (parse, ct) =>
         {
             await using RunningVault running = await VaultHost.StartAsync(parse.GetRequiredValue(dir), parse.GetRequiredValue(urls),
@@ -77,6 +79,7 @@ internal static class VaultCommands
                     MetricsUrls = parse.GetValue(metricsUrls) ?? NonEmpty(context.Environment(MetricsUrlsVariable)),
                     KnownProxies = parse.GetValue(proxies) ?? [],
                     KnownNetworks = parse.GetValue(networks) ?? [],
+                    PublicUrls = PublicUrls(parse.GetValue(publicUrls) is { Length: > 0 } given ? given : NonEmpty(context.Environment(PublicUrlsVariable))?.Split(',') ?? []),
                 }).ConfigureAwait(false);
             string metrics = running.MetricsAddress is null ? "" : $"; metrics on {running.MetricsAddress}";
             await context.Error.WriteLineAsync($"lockbox: vault serving on {running.BaseAddress} (fleet key {running.FleetPublicKey}){metrics}; Ctrl-C stops it.").ConfigureAwait(false);
@@ -95,6 +98,13 @@ internal static class VaultCommands
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>The addresses the signed hello lists: absolute http(s) URLs without query or fragment.</summary>
+    private static Uri[] PublicUrls(string[] values) => [.. values.Select(v => v.Trim()).Where(v => v.Length > 0).Select(v =>
+        Uri.TryCreate(v, UriKind.Absolute, out Uri? u) && u.Scheme is "https" or "http" && u.Query.Length == 0 && u.Fragment.Length == 0
+            && u.Host is not ("0.0.0.0" or "[::]")
+            ? u
+            : throw new CliException(ExitCodes.Usage, $"--public-url '{v}' is not an address devices can use: give an absolute https:// (or http://) URL naming this vault's host, such as https://vault.example.org:8443/."))];
 
     private static Command DevCert(CliContext context)
     {
