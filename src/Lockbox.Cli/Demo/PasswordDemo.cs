@@ -26,8 +26,11 @@ internal sealed class PasswordDemo : IAsyncDisposable
     private readonly string _token;
     private readonly byte[] _fleetKey;
 
-    private PasswordDemo(RunningVault vault, Argon2idKeyStretching stretching, string token, byte[] fleetKey)
+    private readonly string _certificate;
+
+    private PasswordDemo(RunningVault vault, Argon2idKeyStretching stretching, string token, byte[] fleetKey, string certificate)
     {
+        _certificate = certificate;
         _vault = vault;
         _stretching = stretching;
         _token = token;
@@ -41,14 +44,21 @@ internal sealed class PasswordDemo : IAsyncDisposable
     {
         string directory = Path.Combine(work, "vault");
         VaultInitResult made = await VaultHost.InitAsync(new VaultInitOptions { Directory = directory }).ConfigureAwait(false);
-        RunningVault vault = await VaultHost.StartAsync(directory, "http://127.0.0.1:0", new VaultServerOptions { ConfigureLogging = _ => { } }).ConfigureAwait(false);
+        // HTTPS, as a real vault: a self-signed development certificate the phones trust explicitly.
+        (string certificate, string certificateKey) = VaultTls.CreateDevCertificate(directory);
+        RunningVault vault = await VaultHost.StartAsync(directory, "https://127.0.0.1:0", new VaultServerOptions
+        {
+            ConfigureLogging = _ => { },
+            TlsCertificatePath = certificate,
+            TlsKeyPath = certificateKey,
+        }).ConfigureAwait(false);
         if (!FleetKey.TryParse(made.FleetPublicKey, out byte[] fleetKey, out string? error))
         {
             await vault.DisposeAsync().ConfigureAwait(false);
             throw new CliException(ExitCodes.Failure, $"The demo vault's fleet key: {error}");
         }
-        var demo = new PasswordDemo(vault, stretching, VaultHost.MintToken(directory, Account), fleetKey);
-        return (demo, $"vault on {vault.BaseAddress} (software HSM in {directory}); the phone pins its fleet key {made.FleetPublicKey}");
+        var demo = new PasswordDemo(vault, stretching, VaultHost.MintToken(directory, Account), fleetKey, certificate);
+        return (demo, $"vault on {vault.BaseAddress} (TLS with a development certificate, software HSM in {directory}); the phone pins its fleet key {made.FleetPublicKey}");
     }
 
     /// <summary>Escrows the phone's K behind the password.</summary>
@@ -91,6 +101,7 @@ internal sealed class PasswordDemo : IAsyncDisposable
         AccountToken = _token,
         FleetPublicKey = _fleetKey,
         KeyStretching = _stretching,
+        TrustedCertificatesPath = _certificate,
     });
 
     public ValueTask DisposeAsync() => _vault.DisposeAsync();
