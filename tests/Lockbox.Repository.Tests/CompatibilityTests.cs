@@ -36,6 +36,35 @@ public sealed class CompatibilityTests
         Assert.Empty((await repo.VerifyAsync(readData: true)).Problems);
     }
 
+    [Fact]
+    public async Task BackupIntoAVersion1RepositoryKeepsItReadableByVersion1Readers()
+    {
+        using var f = new Fixture();
+        string db = ChatData.CreateDatabase(f.Source, 20_000);
+        await using var repo = await FormatVersion1.InitAsync(f);
+        await repo.BackupAsync(new BackupSource(db, null));
+        using (var c = new Microsoft.Data.Sqlite.SqliteConnection(ChatData.ConnectionString(db)))
+        {
+            c.Open();
+            ChatData.Exec(c, "UPDATE messages SET sent = sent + 1 WHERE id % 40 = 0");
+        }
+        SnapshotSummary s = await repo.BackupAsync(new BackupSource(db, null));
+        Assert.Equal(0, s.DeltaBlocks);
+        Assert.Equal(1, File.ReadAllBytes(f.StoredPath("config"))[13]);
+        // Every snapshot object keeps envelope version 1, so a version 1 reader opens all of them.
+        Assert.All(f.StoredFiles("snapshots/"), n => Assert.Equal(1, File.ReadAllBytes(f.StoredPath(n))[0]));
+        RestoreResult r = await repo.RestoreAsync("latest", f.NewFolder("out"));
+        Assert.Equal(ChatData.Dump(db), ChatData.Dump(r.DatabasePath));
+    }
+
+    [Fact]
+    public async Task NewRepositoriesAreFormatVersion2()
+    {
+        using var f = new Fixture();
+        await (await f.InitAsync()).DisposeAsync();
+        Assert.Equal(2, File.ReadAllBytes(f.StoredPath("config"))[13]);
+    }
+
     private static void CopyTree(string from, string to)
     {
         foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))

@@ -69,10 +69,10 @@ public sealed class FormatTests
         using var f = new Fixture();
         await (await f.InitAsync()).DisposeAsync();
         byte[] config = await File.ReadAllBytesAsync(f.StoredPath("config"));
-        config[13] = 2;
+        config[13] = 3;
         await File.WriteAllBytesAsync(f.StoredPath("config"), config);
         var e = await Assert.ThrowsAsync<RepositoryDamagedException>(() => f.OpenAsync());
-        Assert.Contains("format version 2 is not supported", e.Message, StringComparison.Ordinal);
+        Assert.Contains("format version 3 is not supported", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
