@@ -30,11 +30,16 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
     private sealed record LoadedDelta(byte[] Payload, BlobId Block, string Pack);
     private readonly List<LoadedDelta> _deltas = [];
 
-    public async Task<RestoreResult> RunAsync(BlobId snapshotId, SnapshotManifest snapshot, string targetDirectory, bool overwrite, CancellationToken ct)
+    /// <summary>
+    /// Restores the database first and renames it into place as soon as all of its bytes are authenticated (messages
+    /// first: the app can open the chats while the media still arrive), then the media, unless <paramref name="databaseOnly"/>.
+    /// </summary>
+    public async Task<RestoreResult> RunAsync(BlobId snapshotId, SnapshotManifest snapshot, string targetDirectory, bool overwrite, bool databaseOnly, CancellationToken ct)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         BlobId[] blocks = await state.ReadBlockListAsync(snapshot, ct).ConfigureAwait(false);
         DeltaEntry[] deltaEntries = await state.ReadDeltaListAsync(snapshot, snapshotId, ct).ConfigureAwait(false);
-        List<MediaEntry> media = await state.ReadMediaListAsync(snapshot, snapshotId, ct).ConfigureAwait(false);
+        List<MediaEntry> media = databaseOnly ? [] : await state.ReadMediaListAsync(snapshot, snapshotId, ct).ConfigureAwait(false);
         string root = Path.GetFullPath(targetDirectory);
         string suffix = TempSuffix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
@@ -52,13 +57,15 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
 
         // Plan: pack → every place one of its blobs goes. One flat list of structs per pack (no object per blob),
         // so the plan stays small and cheap for the collector as the database grows.
-        var plan = new Dictionary<BlobId, (PackRecord Pack, List<Place> Places)>();
+        var databasePlan = new Dictionary<BlobId, (PackRecord Pack, List<Place> Places)>();
+        var mediaPlan = new Dictionary<BlobId, (PackRecord Pack, List<Place> Places)>();
         void Need(BlobId id, int target, long offset, long expectedLength, string owner, int delta = -1)
         {
             if (!state.Index.TryGet(id, out PackRecord pack, out PackEntry entry))
                 throw new RepositoryDamagedException(owner, $"blob {id.ToHex()[..16]} is missing from the repository");
             if (entry.RawLength != expectedLength || entry.Compression == FormatConstants.CompressionDelta)
                 throw new RepositoryDamagedException(owner, $"blob {id.ToHex()[..16]} has the wrong length or kind");
+            var plan = target == 0 ? databasePlan : mediaPlan;
             if (!plan.TryGetValue(pack.Id, out var p)) plan[pack.Id] = p = (pack, []);
             p.Places.Add(new Place(entry, target, offset, delta));
         }
@@ -82,6 +89,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         _remaining = [.. targets.Select(t => t.Length)];
 
         var created = new List<string>();
+        TimeSpan timeToDatabase = TimeSpan.Zero;
         try
         {
             foreach (Target t in targets)
@@ -91,21 +99,16 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 using SafeFileHandle h = File.OpenHandle(t.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, t.Length);
                 RandomAccess.SetLength(h, t.Length);
             }
-            await Parallel.ForEachAsync(plan.Values, new ParallelOptions { MaxDegreeOfParallelism = 3, CancellationToken = ct },
+            var options = new ParallelOptions { MaxDegreeOfParallelism = 3, CancellationToken = ct };
+            await Parallel.ForEachAsync(databasePlan.Values, options,
+                async (p, token) => await RestorePackAsync(p.Pack, p.Places, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
+            await FinishAsync(targets.Take(1), created, overwrite).ConfigureAwait(false);
+            timeToDatabase = clock.Elapsed;
+            progress?.Report(new RestoreProgress("messages", Interlocked.Read(ref _done), _total));
+            await Parallel.ForEachAsync(mediaPlan.Values, options,
                 async (p, token) => await RestorePackAsync(p.Pack, p.Places, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
             progress?.Report(new RestoreProgress("finish", _total, _total));
-            Task flushing;
-            lock (_flushed) flushing = _flushing;
-            await flushing.ConfigureAwait(false);
-            foreach (Target t in targets)
-            {
-                if (_flushed.Contains(t.TempPath)) continue;
-                using (SafeFileHandle h = File.OpenHandle(t.TempPath, FileMode.Open, FileAccess.ReadWrite))
-                    RandomAccess.FlushToDisk(h);
-            }
-            foreach (Target t in targets)
-                File.Move(t.TempPath, t.FinalPath, overwrite);
-            created.Clear();
+            await FinishAsync(targets.Skip(1), created, overwrite).ConfigureAwait(false);
         }
         finally
         {
@@ -123,7 +126,27 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 catch (UnauthorizedAccessException) { }
             }
         }
-        return new RestoreResult(snapshotId.ToHex(), targets[0].FinalPath, media.Count, _total);
+        return new RestoreResult(snapshotId.ToHex(), targets[0].FinalPath, media.Count, _total, timeToDatabase, clock.Elapsed);
+    }
+
+    /// <summary>Flushes completed temporary files to disk and renames them into place (every byte of them was authenticated).</summary>
+    private async Task FinishAsync(IEnumerable<Target> done, List<string> created, bool overwrite)
+    {
+        Task flushing;
+        lock (_flushed) flushing = _flushing;
+        await flushing.ConfigureAwait(false);
+        var list = done.ToList();
+        foreach (Target t in list)
+        {
+            if (_flushed.Contains(t.TempPath)) continue;
+            using (SafeFileHandle h = File.OpenHandle(t.TempPath, FileMode.Open, FileAccess.ReadWrite))
+                RandomAccess.FlushToDisk(h);
+        }
+        foreach (Target t in list)
+        {
+            File.Move(t.TempPath, t.FinalPath, overwrite);
+            created.Remove(t.TempPath);
+        }
     }
 
     /// <summary>Reads every delta blob the snapshot needs (each pack once), authenticated; returns each delta entry's index in <see cref="_deltas"/>.</summary>
