@@ -56,7 +56,9 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             BlobId[] blocks = await ProduceDatabaseAsync(pipeline, db, blockSize, deltas).ConfigureAwait(false);
             await pipeline.DrainWorkersAsync().ConfigureAwait(false);
 
-            BlobId[] dbList = await StoreListAsync(pipeline, IdsToBytes(blocks), FormatConstants.ListBlobIds * BlobId.Size).ConfigureAwait(false);
+            // The block list's pieces are deltas against the previous snapshot's pieces too: a day that changes a few
+            // ids in every piece then costs those ids, not the whole list (32 bytes per block of the database).
+            var (dbList, dbListBases) = await StoreDatabaseListAsync(pipeline, IdsToBytes(blocks), deltas is null ? null : previousDb!.Value.Manifest).ConfigureAwait(false);
             var deltaEntries = new List<DeltaEntry>();
             if (deltas is not null)
                 for (int i = 0; i < deltas.Bases.Length; i++)
@@ -90,7 +92,8 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
                 BytesStored: stored,
                 Version: state.Config.SupportsDeltas ? FormatConstants.SnapshotVersionWithDeltas : FormatConstants.Version,
                 DeltaCount: deltaEntries.Count,
-                DeltaListPieces: deltaList);
+                DeltaListPieces: deltaList,
+                DatabaseListBaseIds: state.Config.SupportsDeltas ? dbListBases : null);
             byte[] data = manifest.Encode(state.Keys);
             BlobId id = BlobId.Read(SHA256.HashData(data));
             await state.Store.PutIfAbsentAsync(FormatConstants.SnapshotPrefix + id.ToHex(), data, ct).ConfigureAwait(false);
@@ -198,6 +201,23 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             throw new SourceException($"cannot read media file {file.FullPath}: {e.Message}", e);
         }
         return new MediaEntry(file.RelativePath, file.Size, file.ModifiedTicks, BlobId.Read(fileHash.GetHashAndReset()), ids);
+    }
+
+    private static async Task<(BlobId[] Ids, BlobId[] Bases)> StoreDatabaseListAsync(BlobPipeline pipeline, byte[] raw, SnapshotManifest? previous)
+    {
+        int pieceSize = FormatConstants.ListBlobIds * BlobId.Size;
+        var ids = new List<BlobId>();
+        var bases = new List<BlobId>();
+        for (int offset = 0, k = 0; offset < raw.Length; offset += pieceSize, k++)
+        {
+            BlobId previousBase = default;
+            if (previous is not null && k < previous.DatabaseList.Length)
+                previousBase = previous.DatabaseListBases[k].IsZero ? previous.DatabaseList[k] : previous.DatabaseListBases[k];
+            var (id, used) = await pipeline.StoreDirectAsync(raw.AsMemory(offset, Math.Min(pieceSize, raw.Length - offset)), compress: true, previousBase).ConfigureAwait(false);
+            ids.Add(id);
+            bases.Add(used);
+        }
+        return ([.. ids], [.. bases]);
     }
 
     private static async Task<BlobId[]> StoreListAsync(BlobPipeline pipeline, byte[] raw, int pieceSize)

@@ -77,14 +77,23 @@ internal sealed class BlobPipeline : IAsyncDisposable
     }
 
     /// <summary>Stores one blob hashed by the caller (list blobs, after <see cref="DrainWorkersAsync"/>); returns its id.</summary>
-    public async ValueTask<BlobId> StoreDirectAsync(ReadOnlyMemory<byte> raw, bool compress)
+    public async ValueTask<BlobId> StoreDirectAsync(ReadOnlyMemory<byte> raw, bool compress) =>
+        (await StoreDirectAsync(raw, compress, default).ConfigureAwait(false)).Id;
+
+    /// <summary>
+    /// As <see cref="StoreDirectAsync(ReadOnlyMemory{byte}, bool)"/>; with a <paramref name="previousBase"/> (format 2, database
+    /// list pieces) a changed piece may be stored as a delta against it. Returns the id and the base used (zero: whole).
+    /// </summary>
+    public async ValueTask<(BlobId Id, BlobId Base)> StoreDirectAsync(ReadOnlyMemory<byte> raw, bool compress, BlobId previousBase)
     {
         BlobId id = _state.Keys.ComputeId(raw.Span);
-        if (_state.Index.ContainsBlob(id) || !_claimed.TryAdd(id, 0)) return id;
+        if (_state.Index.ContainsBlob(id) || _claimed.ContainsKey(id)) return (id, default);
+        if (!previousBase.IsZero && await TryStoreDeltaAsync(raw, id, previousBase, _cts.Token).ConfigureAwait(false)) return (id, previousBase);
+        if (!_claimed.TryAdd(id, 0)) return (id, default);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(raw.Length);
         raw.Span.CopyTo(buffer);
         await _seal.Writer.WriteAsync(Prepare(id, buffer, raw.Length, compress), _cts.Token).ConfigureAwait(false);
-        return id;
+        return (id, default);
     }
 
     /// <summary>Flushes the last pack and the remaining index entries; returns the packs this run wrote.</summary>
@@ -159,31 +168,33 @@ internal sealed class BlobPipeline : IAsyncDisposable
     {
         if (item.Slot >= plan.PreviousBase.Length) return false;
         BlobId baseId = plan.PreviousBase[item.Slot];
+        if (!await TryStoreDeltaAsync(item.Buffer.AsMemory(0, item.Length), id, baseId, ct).ConfigureAwait(false)) return false;
+        plan.Bases[item.Slot] = baseId;
+        ArrayPool<byte>.Shared.Return(item.Buffer);
+        return true;
+    }
+
+    /// <summary>Stores <paramref name="block"/> as a delta against <paramref name="baseId"/>, or finds that delta stored; false when it should be stored whole.</summary>
+    private async Task<bool> TryStoreDeltaAsync(ReadOnlyMemory<byte> block, BlobId id, BlobId baseId, CancellationToken ct)
+    {
         if (baseId.IsZero || !_state.Index.TryGet(baseId, out _, out PackEntry baseEntry)
-            || baseEntry.Compression == FormatConstants.CompressionDelta || baseEntry.RawLength != item.Length)
+            || baseEntry.Compression == FormatConstants.CompressionDelta || baseEntry.RawLength != block.Length)
             return false;
         BlobId deltaId = _state.Keys.DeltaId(baseId, id);
-        if (_state.Index.ContainsBlob(deltaId) || !_claimed.TryAdd(deltaId, 0))
-        {
-            plan.Bases[item.Slot] = baseId;
-            ArrayPool<byte>.Shared.Return(item.Buffer);
-            return true;
-        }
+        if (_state.Index.ContainsBlob(deltaId) || !_claimed.TryAdd(deltaId, 0)) return true;
         byte[] baseRaw = await _state.ReadBlobAsync(baseId, ct).ConfigureAwait(false);
         byte[]? packed = null;
         try
         {
             if (DeltaCodec.CanBeBase(baseRaw))
             {
-                packed = ArrayPool<byte>.Shared.Rent(Compression.Bound(item.Length));
-                int n = DeltaCodec.Encode(item.Buffer.AsSpan(0, item.Length), baseRaw, packed);
+                packed = ArrayPool<byte>.Shared.Rent(Compression.Bound(block.Length));
+                int n = DeltaCodec.Encode(block.Span, baseRaw, packed);
                 if (n <= baseEntry.PayloadLength * FormatConstants.RebaseAbove)
                 {
-                    plan.Bases[item.Slot] = baseId;
-                    ArrayPool<byte>.Shared.Return(item.Buffer);
                     byte[] handed = packed;
                     packed = null;
-                    await _seal.Writer.WriteAsync(new SealItem(deltaId, handed, n, FormatConstants.CompressionDelta, item.Length), ct).ConfigureAwait(false);
+                    await _seal.Writer.WriteAsync(new SealItem(deltaId, handed, n, FormatConstants.CompressionDelta, block.Length), ct).ConfigureAwait(false);
                     return true;
                 }
             }

@@ -33,6 +33,12 @@ internal sealed class Pruner(RepositoryState state, long knownSequence)
         foreach (var (id, m) in kept)
         {
             live.UnionWith(m.DatabaseList);
+            for (int k = 0; k < m.DatabaseList.Length; k++)
+            {
+                if (m.DatabaseListBases[k].IsZero) continue;
+                live.Add(m.DatabaseListBases[k]);
+                live.Add(state.Keys.DeltaId(m.DatabaseListBases[k], m.DatabaseList[k]));
+            }
             live.UnionWith(m.MediaList);
             BlobId[] blocks = await state.ReadBlockListAsync(m, ct).ConfigureAwait(false);
             live.UnionWith(blocks);

@@ -199,14 +199,15 @@ internal sealed class RepositoryState : IDisposable
         return data;
     }
 
-    /// <summary>Concatenates list blobs (database block list, media list).</summary>
-    public async Task<byte[]> ReadListAsync(BlobId[] ids, long expectedLength, CancellationToken ct)
+    /// <summary>Concatenates list blobs (database block list, media list); with <paramref name="bases"/>, pieces stored as deltas are rebuilt.</summary>
+    public async Task<byte[]> ReadListAsync(BlobId[] ids, long expectedLength, CancellationToken ct, BlobId[]? bases = null)
     {
         var output = new byte[expectedLength];
         long position = 0;
-        foreach (BlobId id in ids)
+        for (int k = 0; k < ids.Length; k++)
         {
-            byte[] part = await ReadBlobAsync(id, ct).ConfigureAwait(false);
+            BlobId id = ids[k];
+            byte[] part = await ReadBlockAsync(id, bases?[k] ?? default, ct).ConfigureAwait(false);
             if (position + part.Length > expectedLength) throw Damaged($"list blob {id.ToHex()[..16]}", "longer than recorded");
             part.CopyTo(output, position);
             position += part.Length;
@@ -217,7 +218,7 @@ internal sealed class RepositoryState : IDisposable
 
     public async Task<BlobId[]> ReadBlockListAsync(SnapshotManifest s, CancellationToken ct)
     {
-        byte[] raw = await ReadListAsync(s.DatabaseList, s.BlockCount * BlobId.Size, ct).ConfigureAwait(false);
+        byte[] raw = await ReadListAsync(s.DatabaseList, s.BlockCount * BlobId.Size, ct, s.DatabaseListBases).ConfigureAwait(false);
         var ids = new BlobId[s.BlockCount];
         for (int i = 0; i < ids.Length; i++) ids[i] = BlobId.Read(raw.AsSpan(i * BlobId.Size));
         return ids;

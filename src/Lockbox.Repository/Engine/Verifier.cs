@@ -40,7 +40,14 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
             string name = FormatConstants.SnapshotPrefix + id.ToHex();
             try
             {
-                var needed = new List<BlobId>(manifest.DatabaseList);
+                var needed = new List<BlobId>();
+                for (int k = 0; k < manifest.DatabaseList.Length; k++)
+                {
+                    BlobId listBase = manifest.DatabaseListBases[k];
+                    if (listBase.IsZero) { needed.Add(manifest.DatabaseList[k]); continue; }
+                    needed.Add(listBase);
+                    needed.Add(state.Keys.DeltaId(listBase, manifest.DatabaseList[k]));
+                }
                 needed.AddRange(manifest.MediaList);
                 needed.AddRange(manifest.DeltaList);
                 BlobId[] blocks = await state.ReadBlockListAsync(manifest, ct).ConfigureAwait(false);

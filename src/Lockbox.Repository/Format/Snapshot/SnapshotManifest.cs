@@ -24,9 +24,13 @@ internal sealed record SnapshotManifest(
     long BytesStored,
     byte Version = FormatConstants.Version,
     long DeltaCount = 0,
-    BlobId[]? DeltaListPieces = null)
+    BlobId[]? DeltaListPieces = null,
+    BlobId[]? DatabaseListBaseIds = null)
 {
     public BlobId[] DeltaList => DeltaListPieces ?? [];
+
+    /// <summary>Format 2: per database list piece, the whole piece it is a delta against, or zero when it is stored whole.</summary>
+    public BlobId[] DatabaseListBases => DatabaseListBaseIds ?? new BlobId[DatabaseList.Length];
 
     public byte[] Encode(RepositoryKeys keys)
     {
@@ -54,8 +58,9 @@ internal sealed record SnapshotManifest(
             w.U64((ulong)DeltaCount);
             w.U32((uint)DeltaList.Length);
             foreach (BlobId id in DeltaList) w.Id(id);
+            foreach (BlobId id in DatabaseListBases) w.Id(id);
         }
-        else if (DeltaCount != 0) throw new InvalidOperationException("A version 1 snapshot cannot hold deltas.");
+        else if (DeltaCount != 0 || DatabaseListBases.Any(b => !b.IsZero)) throw new InvalidOperationException("A version 1 snapshot cannot hold deltas.");
         return MetadataEnvelope.Seal(keys, FormatConstants.TypeSnapshot, w.Written, Version);
     }
 
@@ -81,10 +86,13 @@ internal sealed record SnapshotManifest(
         long stored = (long)r.U64();
         long deltaCount = 0;
         BlobId[] deltaList = [];
+        BlobId[]? listBases = null;
         if (version >= FormatConstants.SnapshotVersionWithDeltas)
         {
             deltaCount = (long)r.U64();
             deltaList = ReadIds(ref r);
+            listBases = new BlobId[dbList.Length];
+            for (int i = 0; i < listBases.Length; i++) listBases[i] = r.Id();
         }
         r.End();
         if (sequence < 1 || blockSize < 512 || blockSize > 1 << 16 || dbBytes < 0 || blockCount != (dbBytes + blockSize - 1) / blockSize
@@ -95,7 +103,7 @@ internal sealed record SnapshotManifest(
             || deltaList.Length != (deltaCount + FormatConstants.DeltaListEntries - 1) / FormatConstants.DeltaListEntries)
             throw new CorruptDataException("snapshot fields are inconsistent");
         return new SnapshotManifest(sequence, previous, time, device, dbName, dbBytes, pageSize, blockSize, blockCount, dbList,
-            mediaFiles, mediaBytes, mediaListBytes, mediaList, added, stored, version, deltaCount, deltaList);
+            mediaFiles, mediaBytes, mediaListBytes, mediaList, added, stored, version, deltaCount, deltaList, listBases);
     }
 
     private static BlobId[] ReadIds(ref ByteReader r)
