@@ -122,7 +122,7 @@ measure borg "next-day backup" "$pw/repo-borg" borg create "$pw/repo-borg::day2"
 
 # Full restore of the newest snapshot.
 measure lockbox "restore" "$pw/restore-lockbox" dotnet "$work/cli/lockbox.dll" restore --repo "$pw/repo-lockbox" --to "$pw/restore-lockbox" --json
-to_messages=$(grep -o '"secondsToMessages":[0-9.]*' "$work/out.log" | cut -d: -f2)
+to_messages=$(grep -o '"secondsToMessages": *[0-9.]*' "$work/out.log" | cut -d: -f2 | tr -d ' ')
 measure restic "restore" "$pw/restore-restic" restic --repo "$pw/repo-restic" restore latest --target "$pw/restore-restic"
 mkdir -p "$pw/restore-borg"
 measure borg "restore" "$pw/restore-borg" sh -c 'cd "$1" && borg extract "$2::day2"' sh "$pw/restore-borg" "$pw/repo-borg"
