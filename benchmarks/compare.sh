@@ -75,6 +75,7 @@ if [ "$profile" = db-heavy ]; then
     local fs; fs=$(stat -c %s "$f")
     if [ $((used + fs)) -le "$budget" ]; then used=$((used + fs)); else rm -f "$f"; fi
   done < <(find "$data/Media" -type f -print0 | sort -z)
+  find "$data/Media" -mindepth 1 -type d -empty -delete   # Lockbox restores files, not empty folders
 else
   timeout "$limit" dotnet "$work/cli/lockbox.dll" demo generate --to "$data" --size "$size" >&2
 fi
