@@ -72,10 +72,17 @@ public sealed class LockboxClient
     /// On a new device, a key that restored successfully becomes this device's key.
     /// </summary>
     public Task<RestoreResult> RestoreAsync(string address, string snapshot, string targetDirectory, bool overwrite = false, IProgress<RestoreProgress>? progress = null, CancellationToken cancellationToken = default)
+        => RestoreAsync(address, snapshot, targetDirectory, databaseOnly: false, overwrite, progress, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RestoreAsync(string, string, string, bool, IProgress{RestoreProgress}?, CancellationToken)"/>: the
+    /// database comes first (in place as soon as it is complete), then the media unless <paramref name="databaseOnly"/>.
+    /// </summary>
+    public Task<RestoreResult> RestoreAsync(string address, string snapshot, string targetDirectory, bool databaseOnly, bool overwrite = false, IProgress<RestoreProgress>? progress = null, CancellationToken cancellationToken = default)
         => WithRepositoryAsync(address, async (repository, normalized, key) =>
         {
             await CheckRollbackAsync(repository, normalized, cancellationToken).ConfigureAwait(false);
-            RestoreResult result = await repository.RestoreAsync(snapshot, targetDirectory, overwrite, progress, cancellationToken).ConfigureAwait(false);
+            RestoreResult result = await repository.RestoreAsync(snapshot, targetDirectory, databaseOnly, overwrite, progress, cancellationToken).ConfigureAwait(false);
             if (!State.HasKey) State.SaveKey(key);
             return result;
         }, cancellationToken);

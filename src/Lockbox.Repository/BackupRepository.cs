@@ -127,7 +127,15 @@ public sealed class BackupRepository : IAsyncDisposable
     /// under its file name and media under media/. Writes temporary files and renames them only after every byte was
     /// authenticated; refuses to replace existing files unless <paramref name="overwrite"/>.
     /// </summary>
-    public async Task<RestoreResult> RestoreAsync(string snapshot, string targetDirectory, bool overwrite = false, IProgress<RestoreProgress>? progress = null, CancellationToken ct = default)
+    public Task<RestoreResult> RestoreAsync(string snapshot, string targetDirectory, bool overwrite = false, IProgress<RestoreProgress>? progress = null, CancellationToken ct = default)
+        => RestoreAsync(snapshot, targetDirectory, databaseOnly: false, overwrite, progress, ct);
+
+    /// <summary>
+    /// As <see cref="RestoreAsync(string, string, bool, IProgress{RestoreProgress}?, CancellationToken)"/>; the database is
+    /// restored first and renamed into place as soon as it is complete (messages first), then the media, which
+    /// <paramref name="databaseOnly"/> skips.
+    /// </summary>
+    public async Task<RestoreResult> RestoreAsync(string snapshot, string targetDirectory, bool databaseOnly, bool overwrite = false, IProgress<RestoreProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(snapshot);
         ArgumentException.ThrowIfNullOrWhiteSpace(targetDirectory);
@@ -135,7 +143,7 @@ public sealed class BackupRepository : IAsyncDisposable
         var chain = SnapshotChain.OrderOrThrow(await _state.LoadSnapshotsAsync(ct).ConfigureAwait(false), KnownSequence);
         if (chain.Count == 0) throw new SnapshotNotFoundException(snapshot, "the repository has no snapshots yet");
         var chosen = snapshot == "latest" ? chain[^1] : Resolve(chain, snapshot);
-        return await new RestoreRun(_state, progress).RunAsync(chosen.Id, chosen.Manifest, targetDirectory, overwrite, ct).ConfigureAwait(false);
+        return await new RestoreRun(_state, progress).RunAsync(chosen.Id, chosen.Manifest, targetDirectory, overwrite, databaseOnly, ct).ConfigureAwait(false);
     }
 
     /// <summary>Checks structure and chain; with <paramref name="readData"/> also reads every pack and checks every blob.</summary>

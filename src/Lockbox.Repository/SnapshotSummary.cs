@@ -11,6 +11,7 @@ namespace Lockbox.Repository;
 /// <param name="MediaBytes">Total size of the media files.</param>
 /// <param name="BytesAdded">Bytes this backup wrote to the store (packs, index and snapshot objects).</param>
 /// <param name="BytesStored">Bytes of packs and index in the repository after this backup.</param>
+/// <param name="DeltaBlocks">Database blocks stored as a delta against an earlier version (format 2; 0 in format 1).</param>
 public sealed record SnapshotSummary(
     string Id,
     long Sequence,
@@ -21,4 +22,5 @@ public sealed record SnapshotSummary(
     int MediaFiles,
     long MediaBytes,
     long BytesAdded,
-    long BytesStored);
+    long BytesStored,
+    long DeltaBlocks = 0);

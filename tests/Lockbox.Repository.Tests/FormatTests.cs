@@ -50,7 +50,7 @@ public sealed class FormatTests
         await (await BackupRepository.InitAsync(f.Store, key, new RepositoryHints("https://v.example", null))).DisposeAsync();
         byte[] config = await File.ReadAllBytesAsync(f.StoredPath("config"));
         Assert.Equal("LOCKBOX-REPO\0"u8.ToArray(), config[..13]);
-        Assert.Equal(1, config[13]);
+        Assert.Equal(2, config[13]);   // format version 2: delta blocks (FORMAT.md section 15)
         byte[] repositoryId = config[14..30];
         Assert.Equal(Hkdf("lockbox/v1/key-check", repositoryId), config[30..62]);
         Assert.Equal(1, config[62]);                                       // flags: vault URL only
@@ -64,15 +64,26 @@ public sealed class FormatTests
     }
 
     [Fact]
+    public void DeltaIdIsTheDocumentedKeyedHashOfBaseAndBlockIds()
+    {
+        using var key = BackupKey.Import(K);
+        using var keys = new RepositoryKeys(key);
+        BlobId baseId = keys.ComputeId("base page"u8), blockId = keys.ComputeId("new page"u8);
+        byte[] input = [.. "lockbox/v2/delta"u8, .. baseId.ToArray(), .. blockId.ToArray()];
+        Assert.Equal(HMACSHA256.HashData(Hkdf("lockbox/v1/blob-id", []), input), keys.DeltaId(baseId, blockId).ToArray());
+        Assert.NotEqual(keys.DeltaId(baseId, blockId), keys.DeltaId(blockId, baseId));
+    }
+
+    [Fact]
     public async Task ReaderRefusesAConfigOfAnUnknownVersion()
     {
         using var f = new Fixture();
         await (await f.InitAsync()).DisposeAsync();
         byte[] config = await File.ReadAllBytesAsync(f.StoredPath("config"));
-        config[13] = 2;
+        config[13] = 3;
         await File.WriteAllBytesAsync(f.StoredPath("config"), config);
         var e = await Assert.ThrowsAsync<RepositoryDamagedException>(() => f.OpenAsync());
-        Assert.Contains("format version 2 is not supported", e.Message, StringComparison.Ordinal);
+        Assert.Contains("format version 3 is not supported", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

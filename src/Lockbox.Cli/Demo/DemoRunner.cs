@@ -78,7 +78,7 @@ internal sealed class DemoRunner(CliContext context, ChatSpec spec, DemoKeyMode 
                 $"(forwarded media stored once)");
         }).ConfigureAwait(false);
 
-        await StepAsync("Next day: ~1% new messages and 300 scattered edits", () =>
+        await StepAsync("Next day: ~1% new messages, read receipts and edits across every chat", () =>
         {
             (long added, int edited) = NextDay.Apply(chat.DatabasePath, spec.Seed + 1);
             return Task.FromResult((added, $"{added:N0} messages added, {edited} rows edited"));

@@ -27,6 +27,11 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             ? (await state.ReadMediaListAsync(p.Manifest, p.Id, ct).ConfigureAwait(false)).ToDictionary(m => m.Path, StringComparer.Ordinal)
             : [];
         List<PackRecord> adopted = await AdoptOrphanPacksAsync(ct).ConfigureAwait(false);
+        // The previous version of each block, from the newest snapshot of the same database (format 2 only).
+        (BlobId Id, SnapshotManifest Manifest)? previousDb = state.Config.SupportsDeltas
+            ? chain.LastOrDefault(s => string.Equals(s.Manifest.DatabaseName, dbName, StringComparison.Ordinal)) is { Manifest: not null } found ? found : null
+            : null;
+        BlobId[]? previousBase = previousDb is { } pd ? await PreviousBasesAsync(pd.Id, pd.Manifest, ct).ConfigureAwait(false) : null;
 
         progress?.Report(new BackupProgress("database", 0, 0));
         // A database that is missing or not SQLite is refused before anything is stored; the consistent copy
@@ -46,10 +51,19 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             db = await copying.ConfigureAwait(false);
             int blockSize = Math.Max(db.PageSize, FormatConstants.MinimumBlockSize);
             _total = db.Length + media.Sum(m => m.Size);
-            BlobId[] blocks = await ProduceDatabaseAsync(pipeline, db, blockSize).ConfigureAwait(false);
+            long blockCount = (db.Length + blockSize - 1) / blockSize;
+            DeltaPlan? deltas = previousBase is not null && previousDb!.Value.Manifest.BlockSize == blockSize ? new DeltaPlan(previousBase, blockCount) : null;
+            BlobId[] blocks = await ProduceDatabaseAsync(pipeline, db, blockSize, deltas).ConfigureAwait(false);
             await pipeline.DrainWorkersAsync().ConfigureAwait(false);
 
-            BlobId[] dbList = await StoreListAsync(pipeline, IdsToBytes(blocks), FormatConstants.ListBlobIds * BlobId.Size).ConfigureAwait(false);
+            // The block list's pieces are deltas against the previous snapshot's pieces too: a day that changes a few
+            // ids in every piece then costs those ids, not the whole list (32 bytes per block of the database).
+            var (dbList, dbListBases) = await StoreDatabaseListAsync(pipeline, IdsToBytes(blocks), deltas is null ? null : previousDb!.Value.Manifest).ConfigureAwait(false);
+            var deltaEntries = new List<DeltaEntry>();
+            if (deltas is not null)
+                for (int i = 0; i < deltas.Bases.Length; i++)
+                    if (!deltas.Bases[i].IsZero) deltaEntries.Add(new DeltaEntry(i, deltas.Bases[i]));
+            BlobId[] deltaList = await StoreListAsync(pipeline, DeltaEntry.Encode(deltaEntries), FormatConstants.DeltaListEntries * FormatConstants.DeltaEntrySize).ConfigureAwait(false);
             byte[] mediaBytes = MediaList.Encode(entries);
             BlobId[] mediaList = await StoreListAsync(pipeline, mediaBytes, FormatConstants.MediaListPieceSize).ConfigureAwait(false);
             progress?.Report(new BackupProgress("finish", _total, _total));
@@ -75,7 +89,11 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
                 MediaListBytes: mediaBytes.Length,
                 MediaList: mediaList,
                 BytesAdded: pipeline.BytesAdded,
-                BytesStored: stored);
+                BytesStored: stored,
+                Version: state.Config.SupportsDeltas ? FormatConstants.SnapshotVersionWithDeltas : FormatConstants.Version,
+                DeltaCount: deltaEntries.Count,
+                DeltaListPieces: deltaList,
+                DatabaseListBaseIds: state.Config.SupportsDeltas ? dbListBases : null);
             byte[] data = manifest.Encode(state.Keys);
             BlobId id = BlobId.Read(SHA256.HashData(data));
             await state.Store.PutIfAbsentAsync(FormatConstants.SnapshotPrefix + id.ToHex(), data, ct).ConfigureAwait(false);
@@ -126,7 +144,15 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
         return adopted;
     }
 
-    private async Task<BlobId[]> ProduceDatabaseAsync(BlobPipeline pipeline, SqliteSnapshot db, int blockSize)
+    /// <summary>For each block of a previous snapshot, the whole blob it rebuilds from: its base when it is a delta, else itself.</summary>
+    private async Task<BlobId[]> PreviousBasesAsync(BlobId id, SnapshotManifest manifest, CancellationToken ct)
+    {
+        BlobId[] bases = await state.ReadBlockListAsync(manifest, ct).ConfigureAwait(false);
+        foreach (DeltaEntry e in await state.ReadDeltaListAsync(manifest, id, ct).ConfigureAwait(false)) bases[e.Block] = e.Base;
+        return bases;
+    }
+
+    private async Task<BlobId[]> ProduceDatabaseAsync(BlobPipeline pipeline, SqliteSnapshot db, int blockSize, DeltaPlan? deltas)
     {
         long count = (db.Length + blockSize - 1) / blockSize;
         var ids = new BlobId[count];
@@ -135,7 +161,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
         {
             byte[] buffer = ArrayPool<byte>.Shared.Rent(blockSize);
             int n = await stream.ReadAtLeastAsync(buffer.AsMemory(0, blockSize), blockSize, throwOnEndOfStream: false, pipeline.Token).ConfigureAwait(false);
-            await pipeline.SubmitAsync(buffer, n, ids, i, compress: true).ConfigureAwait(false);
+            await pipeline.SubmitAsync(buffer, n, ids, i, compress: true, deltas).ConfigureAwait(false);
             Advance(n);
         }
         return ids;
@@ -175,6 +201,23 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             throw new SourceException($"cannot read media file {file.FullPath}: {e.Message}", e);
         }
         return new MediaEntry(file.RelativePath, file.Size, file.ModifiedTicks, BlobId.Read(fileHash.GetHashAndReset()), ids);
+    }
+
+    private static async Task<(BlobId[] Ids, BlobId[] Bases)> StoreDatabaseListAsync(BlobPipeline pipeline, byte[] raw, SnapshotManifest? previous)
+    {
+        int pieceSize = FormatConstants.ListBlobIds * BlobId.Size;
+        var ids = new List<BlobId>();
+        var bases = new List<BlobId>();
+        for (int offset = 0, k = 0; offset < raw.Length; offset += pieceSize, k++)
+        {
+            BlobId previousBase = default;
+            if (previous is not null && k < previous.DatabaseList.Length)
+                previousBase = previous.DatabaseListBases[k].IsZero ? previous.DatabaseList[k] : previous.DatabaseListBases[k];
+            var (id, used) = await pipeline.StoreDirectAsync(raw.AsMemory(offset, Math.Min(pieceSize, raw.Length - offset)), compress: true, previousBase).ConfigureAwait(false);
+            ids.Add(id);
+            bases.Add(used);
+        }
+        return ([.. ids], [.. bases]);
     }
 
     private static async Task<BlobId[]> StoreListAsync(BlobPipeline pipeline, byte[] raw, int pieceSize)

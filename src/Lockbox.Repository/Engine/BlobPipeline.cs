@@ -10,7 +10,7 @@ namespace Lockbox.Repository.Engine;
 
 /// <summary>
 /// The backup's write path, across cores with bounded buffers:
-/// producer → workers (keyed hash, dedup, zstd) → packer (AEAD into an 8 MiB pack) → uploader (pack, then index objects).
+/// producer → workers (keyed hash, dedup, zstd or delta) → packer (AEAD into an 8 MiB pack) → uploader (pack, then index objects).
 /// Write ordering (FORMAT.md): a pack is stored before any index object lists it; the caller writes
 /// the snapshot only after <see cref="CompleteAsync"/>, so every blob a snapshot names is in a stored pack and index.
 /// A failure in any stage cancels the others; the pipeline is unusable afterwards.
@@ -52,12 +52,15 @@ internal sealed class BlobPipeline : IAsyncDisposable
     public IReadOnlyList<PackRecord> WrittenPacks => _written;
     public CancellationToken Token => _cts.Token;
 
-    /// <summary>Queues a blob whose id the workers compute into <paramref name="ids"/>[<paramref name="slot"/>]; takes ownership of the rented buffer.</summary>
-    public async ValueTask SubmitAsync(byte[] rented, int length, BlobId[] ids, int slot, bool compress)
+    /// <summary>
+    /// Queues a blob whose id the workers compute into <paramref name="ids"/>[<paramref name="slot"/>]; takes ownership of the rented buffer.
+    /// With <paramref name="deltas"/> (database blocks in a format 2 repository) a changed block may be stored as a delta.
+    /// </summary>
+    public async ValueTask SubmitAsync(byte[] rented, int length, BlobId[] ids, int slot, bool compress, DeltaPlan? deltas = null)
     {
         try
         {
-            await _work.Writer.WriteAsync(new WorkItem(rented, length, ids, slot, compress), _cts.Token).ConfigureAwait(false);
+            await _work.Writer.WriteAsync(new WorkItem(rented, length, ids, slot, compress, deltas), _cts.Token).ConfigureAwait(false);
         }
         catch
         {
@@ -74,14 +77,23 @@ internal sealed class BlobPipeline : IAsyncDisposable
     }
 
     /// <summary>Stores one blob hashed by the caller (list blobs, after <see cref="DrainWorkersAsync"/>); returns its id.</summary>
-    public async ValueTask<BlobId> StoreDirectAsync(ReadOnlyMemory<byte> raw, bool compress)
+    public async ValueTask<BlobId> StoreDirectAsync(ReadOnlyMemory<byte> raw, bool compress) =>
+        (await StoreDirectAsync(raw, compress, default).ConfigureAwait(false)).Id;
+
+    /// <summary>
+    /// As <see cref="StoreDirectAsync(ReadOnlyMemory{byte}, bool)"/>; with a <paramref name="previousBase"/> (format 2, database
+    /// list pieces) a changed piece may be stored as a delta against it. Returns the id and the base used (zero: whole).
+    /// </summary>
+    public async ValueTask<(BlobId Id, BlobId Base)> StoreDirectAsync(ReadOnlyMemory<byte> raw, bool compress, BlobId previousBase)
     {
         BlobId id = _state.Keys.ComputeId(raw.Span);
-        if (_state.Index.ContainsBlob(id) || !_claimed.TryAdd(id, 0)) return id;
+        if (_state.Index.ContainsBlob(id) || _claimed.ContainsKey(id)) return (id, default);
+        if (!previousBase.IsZero && await TryStoreDeltaAsync(raw, id, previousBase, _cts.Token).ConfigureAwait(false)) return (id, previousBase);
+        if (!_claimed.TryAdd(id, 0)) return (id, default);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(raw.Length);
         raw.Span.CopyTo(buffer);
         await _seal.Writer.WriteAsync(Prepare(id, buffer, raw.Length, compress), _cts.Token).ConfigureAwait(false);
-        return id;
+        return (id, default);
     }
 
     /// <summary>Flushes the last pack and the remaining index entries; returns the packs this run wrote.</summary>
@@ -131,12 +143,68 @@ internal sealed class BlobPipeline : IAsyncDisposable
         {
             BlobId id = _state.Keys.ComputeId(item.Buffer.AsSpan(0, item.Length));
             item.Ids[item.Slot] = id;
-            if (_state.Index.ContainsBlob(id) || !_claimed.TryAdd(id, 0))
+            if (_state.Index.ContainsBlob(id) || _claimed.ContainsKey(id))
+            {
+                ArrayPool<byte>.Shared.Return(item.Buffer);
+                continue;
+            }
+            if (item.Deltas is { } plan && await TryDeltaAsync(item, id, plan, ct).ConfigureAwait(false)) continue;
+            if (!_claimed.TryAdd(id, 0))
             {
                 ArrayPool<byte>.Shared.Return(item.Buffer);
                 continue;
             }
             await _seal.Writer.WriteAsync(Prepare(id, item.Buffer, item.Length, item.Compress), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A changed database block whose previous version is (or rebuilds from) a whole blob: stores it as a delta against
+    /// that base when the delta's payload is at most <see cref="FormatConstants.RebaseAbove"/> of the base's payload, or
+    /// reuses the same delta already stored. True when the block is taken care of (the buffer is then returned);
+    /// false to store it whole, which makes it the base of its next versions (re-base).
+    /// </summary>
+    private async Task<bool> TryDeltaAsync(WorkItem item, BlobId id, DeltaPlan plan, CancellationToken ct)
+    {
+        if (item.Slot >= plan.PreviousBase.Length) return false;
+        BlobId baseId = plan.PreviousBase[item.Slot];
+        if (!await TryStoreDeltaAsync(item.Buffer.AsMemory(0, item.Length), id, baseId, ct).ConfigureAwait(false)) return false;
+        plan.Bases[item.Slot] = baseId;
+        ArrayPool<byte>.Shared.Return(item.Buffer);
+        return true;
+    }
+
+    /// <summary>Stores <paramref name="block"/> as a delta against <paramref name="baseId"/>, or finds that delta stored; false when it should be stored whole.</summary>
+    private async Task<bool> TryStoreDeltaAsync(ReadOnlyMemory<byte> block, BlobId id, BlobId baseId, CancellationToken ct)
+    {
+        if (baseId.IsZero || !_state.Index.TryGet(baseId, out _, out PackEntry baseEntry)
+            || baseEntry.Compression == FormatConstants.CompressionDelta || baseEntry.RawLength != block.Length)
+            return false;
+        BlobId deltaId = _state.Keys.DeltaId(baseId, id);
+        if (_state.Index.ContainsBlob(deltaId) || !_claimed.TryAdd(deltaId, 0)) return true;
+        byte[] baseRaw = await _state.ReadBlobAsync(baseId, ct).ConfigureAwait(false);
+        byte[]? packed = null;
+        try
+        {
+            if (DeltaCodec.CanBeBase(baseRaw))
+            {
+                packed = ArrayPool<byte>.Shared.Rent(Compression.Bound(block.Length));
+                int n = DeltaCodec.Encode(block.Span, baseRaw, packed);
+                if (n <= baseEntry.PayloadLength * FormatConstants.RebaseAbove)
+                {
+                    byte[] handed = packed;
+                    packed = null;
+                    await _seal.Writer.WriteAsync(new SealItem(deltaId, handed, n, FormatConstants.CompressionDelta, block.Length), ct).ConfigureAwait(false);
+                    return true;
+                }
+            }
+            _claimed.TryRemove(deltaId, out _);
+            return false;
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(baseRaw);
+            if (packed is not null) ArrayPool<byte>.Shared.Return(packed);
         }
     }
 
@@ -243,6 +311,6 @@ internal sealed class BlobPipeline : IAsyncDisposable
         _cts.Dispose();
     }
 
-    private readonly record struct WorkItem(byte[] Buffer, int Length, BlobId[] Ids, int Slot, bool Compress);
+    private readonly record struct WorkItem(byte[] Buffer, int Length, BlobId[] Ids, int Slot, bool Compress, DeltaPlan? Deltas);
     private readonly record struct SealItem(BlobId Id, byte[] Buffer, int Length, byte Compression, int RawLength);
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Lockbox.Repository.Format;
 using Lockbox.Repository.Format.Index;
 using Lockbox.Repository.Format.Pack;
+using Lockbox.Repository.Format.Snapshot;
 
 namespace Lockbox.Repository.Engine;
 
@@ -32,8 +33,22 @@ internal sealed class Pruner(RepositoryState state, long knownSequence)
         foreach (var (id, m) in kept)
         {
             live.UnionWith(m.DatabaseList);
+            for (int k = 0; k < m.DatabaseList.Length; k++)
+            {
+                if (m.DatabaseListBases[k].IsZero) continue;
+                live.Add(m.DatabaseListBases[k]);
+                live.Add(state.Keys.DeltaId(m.DatabaseListBases[k], m.DatabaseList[k]));
+            }
             live.UnionWith(m.MediaList);
-            live.UnionWith(await state.ReadBlockListAsync(m, ct).ConfigureAwait(false));
+            BlobId[] blocks = await state.ReadBlockListAsync(m, ct).ConfigureAwait(false);
+            live.UnionWith(blocks);
+            live.UnionWith(m.DeltaList);
+            // A delta block needs its delta blob and its base, whichever snapshot stored the base.
+            foreach (DeltaEntry d in await state.ReadDeltaListAsync(m, id, ct).ConfigureAwait(false))
+            {
+                live.Add(d.Base);
+                live.Add(state.Keys.DeltaId(d.Base, blocks[d.Block]));
+            }
             foreach (var media in await state.ReadMediaListAsync(m, id, ct).ConfigureAwait(false)) live.UnionWith(media.Pieces);
         }
 
@@ -96,6 +111,28 @@ internal sealed class Pruner(RepositoryState state, long knownSequence)
                 using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
                 foreach (PackEntry e in liveEntries)
                 {
+                    if (e.Compression == FormatConstants.CompressionDelta)
+                    {
+                        // A delta is copied as it is (authenticated; its block is checked whenever it is rebuilt).
+                        byte[] payload;
+                        try
+                        {
+                            payload = PackReader.OpenDeltaPayload(cipher, e, data.AsSpan((int)e.Offset, (int)e.SealedLength));
+                        }
+                        catch (CorruptDataException ex)
+                        {
+                            throw new RepositoryDamagedException(pack.Name, ex.Message);
+                        }
+                        writer ??= new PackWriter(state.Keys, state.Config.PackSize + state.Config.MediaPieceSize + 4096);
+                        writer.Add(e.Id, payload, FormatConstants.CompressionDelta, (int)e.RawLength);
+                        if (writer.Length >= state.Config.PackSize)
+                        {
+                            result.Add(await UploadAsync(writer, ct).ConfigureAwait(false));
+                            writer.Dispose();
+                            writer = null;
+                        }
+                        continue;
+                    }
                     byte[] raw = new byte[e.RawLength];
                     try
                     {

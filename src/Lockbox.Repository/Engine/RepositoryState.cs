@@ -120,13 +120,10 @@ internal sealed class RepositoryState : IDisposable
         return result;
     }
 
-    /// <summary>Reads, decrypts and checks one blob by id.</summary>
+    /// <summary>Reads, decrypts and checks one whole blob by id.</summary>
     public async Task<byte[]> ReadBlobAsync(BlobId id, CancellationToken ct)
     {
-        if (!Index.TryGet(id, out PackRecord pack, out PackEntry entry))
-            throw Damaged($"blob {id.ToHex()[..16]}", "not in the index (missing data)");
-        byte[] salt = await SaltAsync(pack, ct).ConfigureAwait(false);
-        byte[] sealedBlob = await RangeAsync(pack.Name, entry.Offset, (int)entry.SealedLength, ct).ConfigureAwait(false);
+        var (pack, entry, salt, sealedBlob) = await ReadSealedAsync(id, ct).ConfigureAwait(false);
         byte[] raw = new byte[entry.RawLength];
         using var cipher = new PackCipher(Keys, salt);
         try
@@ -138,6 +135,42 @@ internal sealed class RepositoryState : IDisposable
             throw Damaged(pack.Name, e.Message);
         }
         return raw;
+    }
+
+    /// <summary>
+    /// Reads one database block: the whole blob <paramref name="blockId"/> when <paramref name="baseId"/> is zero,
+    /// else the delta blob DeltaId(base, block) applied to the whole blob <paramref name="baseId"/> (format 2).
+    /// Either way the result is checked against <paramref name="blockId"/>.
+    /// </summary>
+    public async Task<byte[]> ReadBlockAsync(BlobId blockId, BlobId baseId, CancellationToken ct)
+    {
+        if (baseId.IsZero) return await ReadBlobAsync(blockId, ct).ConfigureAwait(false);
+        byte[] baseRaw = await ReadBlobAsync(baseId, ct).ConfigureAwait(false);
+        var (pack, entry, salt, sealedBlob) = await ReadSealedAsync(Keys.DeltaId(baseId, blockId), ct).ConfigureAwait(false);
+        byte[] raw = new byte[entry.RawLength];
+        using var cipher = new PackCipher(Keys, salt);
+        try
+        {
+            PackReader.OpenDelta(Keys, cipher, entry, sealedBlob, baseRaw, blockId, raw);
+        }
+        catch (CorruptDataException e)
+        {
+            throw Damaged(pack.Name, e.Message);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(baseRaw);
+        }
+        return raw;
+    }
+
+    private async Task<(PackRecord Pack, PackEntry Entry, byte[] Salt, byte[] Sealed)> ReadSealedAsync(BlobId id, CancellationToken ct)
+    {
+        if (!Index.TryGet(id, out PackRecord pack, out PackEntry entry))
+            throw Damaged($"blob {id.ToHex()[..16]}", "not in the index (missing data)");
+        byte[] salt = await SaltAsync(pack, ct).ConfigureAwait(false);
+        byte[] sealedBlob = await RangeAsync(pack.Name, entry.Offset, (int)entry.SealedLength, ct).ConfigureAwait(false);
+        return (pack, entry, salt, sealedBlob);
     }
 
     private async Task<byte[]> SaltAsync(PackRecord pack, CancellationToken ct)
@@ -166,14 +199,15 @@ internal sealed class RepositoryState : IDisposable
         return data;
     }
 
-    /// <summary>Concatenates list blobs (database block list, media list).</summary>
-    public async Task<byte[]> ReadListAsync(BlobId[] ids, long expectedLength, CancellationToken ct)
+    /// <summary>Concatenates list blobs (database block list, media list); with <paramref name="bases"/>, pieces stored as deltas are rebuilt.</summary>
+    public async Task<byte[]> ReadListAsync(BlobId[] ids, long expectedLength, CancellationToken ct, BlobId[]? bases = null)
     {
         var output = new byte[expectedLength];
         long position = 0;
-        foreach (BlobId id in ids)
+        for (int k = 0; k < ids.Length; k++)
         {
-            byte[] part = await ReadBlobAsync(id, ct).ConfigureAwait(false);
+            BlobId id = ids[k];
+            byte[] part = await ReadBlockAsync(id, bases?[k] ?? default, ct).ConfigureAwait(false);
             if (position + part.Length > expectedLength) throw Damaged($"list blob {id.ToHex()[..16]}", "longer than recorded");
             part.CopyTo(output, position);
             position += part.Length;
@@ -184,10 +218,25 @@ internal sealed class RepositoryState : IDisposable
 
     public async Task<BlobId[]> ReadBlockListAsync(SnapshotManifest s, CancellationToken ct)
     {
-        byte[] raw = await ReadListAsync(s.DatabaseList, s.BlockCount * BlobId.Size, ct).ConfigureAwait(false);
+        byte[] raw = await ReadListAsync(s.DatabaseList, s.BlockCount * BlobId.Size, ct, s.DatabaseListBases).ConfigureAwait(false);
         var ids = new BlobId[s.BlockCount];
         for (int i = 0; i < ids.Length; i++) ids[i] = BlobId.Read(raw.AsSpan(i * BlobId.Size));
         return ids;
+    }
+
+    /// <summary>The snapshot's delta list (empty for format 1 snapshots and snapshots without deltas).</summary>
+    public async Task<DeltaEntry[]> ReadDeltaListAsync(SnapshotManifest s, BlobId snapshotId, CancellationToken ct)
+    {
+        if (s.DeltaCount == 0) return [];
+        byte[] raw = await ReadListAsync(s.DeltaList, s.DeltaCount * FormatConstants.DeltaEntrySize, ct).ConfigureAwait(false);
+        try
+        {
+            return DeltaEntry.Decode(raw, s.BlockCount);
+        }
+        catch (CorruptDataException e)
+        {
+            throw Damaged(FormatConstants.SnapshotPrefix + snapshotId.ToHex(), e.Message);
+        }
     }
 
     public async Task<List<MediaEntry>> ReadMediaListAsync(SnapshotManifest s, BlobId snapshotId, CancellationToken ct)

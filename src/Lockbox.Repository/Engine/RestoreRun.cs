@@ -23,12 +23,23 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
     private Task _flushing = Task.CompletedTask;
 
     private sealed record Target(string FinalPath, string TempPath, long Length);
-    private readonly record struct Place(PackEntry Entry, int Target, long Offset);
+    /// <summary>Where one blob goes; <see cref="Delta"/> ≥ 0 means the blob is a base and <see cref="_deltas"/>[Delta] applied to it goes there.</summary>
+    private readonly record struct Place(PackEntry Entry, int Target, long Offset, int Delta = -1);
 
-    public async Task<RestoreResult> RunAsync(BlobId snapshotId, SnapshotManifest snapshot, string targetDirectory, bool overwrite, CancellationToken ct)
+    /// <summary>A delta blob's authenticated payload, the block it rebuilds, and the pack it came from (for messages).</summary>
+    private sealed record LoadedDelta(byte[] Payload, BlobId Block, string Pack);
+    private readonly List<LoadedDelta> _deltas = [];
+
+    /// <summary>
+    /// Restores the database first and renames it into place as soon as all of its bytes are authenticated (messages
+    /// first: the app can open the chats while the media still arrive), then the media, unless <paramref name="databaseOnly"/>.
+    /// </summary>
+    public async Task<RestoreResult> RunAsync(BlobId snapshotId, SnapshotManifest snapshot, string targetDirectory, bool overwrite, bool databaseOnly, CancellationToken ct)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         BlobId[] blocks = await state.ReadBlockListAsync(snapshot, ct).ConfigureAwait(false);
-        List<MediaEntry> media = await state.ReadMediaListAsync(snapshot, snapshotId, ct).ConfigureAwait(false);
+        DeltaEntry[] deltaEntries = await state.ReadDeltaListAsync(snapshot, snapshotId, ct).ConfigureAwait(false);
+        List<MediaEntry> media = databaseOnly ? [] : await state.ReadMediaListAsync(snapshot, snapshotId, ct).ConfigureAwait(false);
         string root = Path.GetFullPath(targetDirectory);
         string suffix = TempSuffix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
@@ -46,19 +57,30 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
 
         // Plan: pack → every place one of its blobs goes. One flat list of structs per pack (no object per blob),
         // so the plan stays small and cheap for the collector as the database grows.
-        var plan = new Dictionary<BlobId, (PackRecord Pack, List<Place> Places)>();
-        void Need(BlobId id, int target, long offset, long expectedLength, string owner)
+        var databasePlan = new Dictionary<BlobId, (PackRecord Pack, List<Place> Places)>();
+        var mediaPlan = new Dictionary<BlobId, (PackRecord Pack, List<Place> Places)>();
+        void Need(BlobId id, int target, long offset, long expectedLength, string owner, int delta = -1)
         {
             if (!state.Index.TryGet(id, out PackRecord pack, out PackEntry entry))
                 throw new RepositoryDamagedException(owner, $"blob {id.ToHex()[..16]} is missing from the repository");
-            if (entry.RawLength != expectedLength)
-                throw new RepositoryDamagedException(owner, $"blob {id.ToHex()[..16]} has the wrong length");
+            if (entry.RawLength != expectedLength || entry.Compression == FormatConstants.CompressionDelta)
+                throw new RepositoryDamagedException(owner, $"blob {id.ToHex()[..16]} has the wrong length or kind");
+            var plan = target == 0 ? databasePlan : mediaPlan;
             if (!plan.TryGetValue(pack.Id, out var p)) plan[pack.Id] = p = (pack, []);
-            p.Places.Add(new Place(entry, target, offset));
+            p.Places.Add(new Place(entry, target, offset, delta));
         }
         string snapName = FormatConstants.SnapshotPrefix + snapshotId.ToHex();
+        // Delta blocks (format 2): their payloads are small and loaded first; each base then rebuilds its block when its pack is read.
+        int[] deltaAt = await LoadDeltasAsync(blocks, deltaEntries, snapName, ct).ConfigureAwait(false);
+        int nextDelta = 0;
         for (int i = 0; i < blocks.Length; i++)
-            Need(blocks[i], 0, (long)i * snapshot.BlockSize, Math.Min(snapshot.BlockSize, snapshot.DatabaseBytes - (long)i * snapshot.BlockSize), snapName);
+        {
+            long length = Math.Min(snapshot.BlockSize, snapshot.DatabaseBytes - (long)i * snapshot.BlockSize);
+            if (nextDelta < deltaEntries.Length && deltaEntries[nextDelta].Block == i)
+                Need(deltaEntries[nextDelta].Base, 0, (long)i * snapshot.BlockSize, length, snapName, deltaAt[nextDelta++]);
+            else
+                Need(blocks[i], 0, (long)i * snapshot.BlockSize, length, snapName);
+        }
         int pieceSize = state.Config.MediaPieceSize;
         for (int f = 0; f < media.Count; f++)
             for (int i = 0; i < media[f].Pieces.Length; i++)
@@ -67,6 +89,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         _remaining = [.. targets.Select(t => t.Length)];
 
         var created = new List<string>();
+        TimeSpan timeToDatabase = TimeSpan.Zero;
         try
         {
             foreach (Target t in targets)
@@ -76,21 +99,16 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 using SafeFileHandle h = File.OpenHandle(t.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, t.Length);
                 RandomAccess.SetLength(h, t.Length);
             }
-            await Parallel.ForEachAsync(plan.Values, new ParallelOptions { MaxDegreeOfParallelism = 3, CancellationToken = ct },
+            var options = new ParallelOptions { MaxDegreeOfParallelism = 3, CancellationToken = ct };
+            await Parallel.ForEachAsync(databasePlan.Values, options,
+                async (p, token) => await RestorePackAsync(p.Pack, p.Places, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
+            await FinishAsync(targets.Take(1), created, overwrite).ConfigureAwait(false);
+            timeToDatabase = clock.Elapsed;
+            progress?.Report(new RestoreProgress("messages", Interlocked.Read(ref _done), _total));
+            await Parallel.ForEachAsync(mediaPlan.Values, options,
                 async (p, token) => await RestorePackAsync(p.Pack, p.Places, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
             progress?.Report(new RestoreProgress("finish", _total, _total));
-            Task flushing;
-            lock (_flushed) flushing = _flushing;
-            await flushing.ConfigureAwait(false);
-            foreach (Target t in targets)
-            {
-                if (_flushed.Contains(t.TempPath)) continue;
-                using (SafeFileHandle h = File.OpenHandle(t.TempPath, FileMode.Open, FileAccess.ReadWrite))
-                    RandomAccess.FlushToDisk(h);
-            }
-            foreach (Target t in targets)
-                File.Move(t.TempPath, t.FinalPath, overwrite);
-            created.Clear();
+            await FinishAsync(targets.Skip(1), created, overwrite).ConfigureAwait(false);
         }
         finally
         {
@@ -108,7 +126,65 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 catch (UnauthorizedAccessException) { }
             }
         }
-        return new RestoreResult(snapshotId.ToHex(), targets[0].FinalPath, media.Count, _total);
+        return new RestoreResult(snapshotId.ToHex(), targets[0].FinalPath, media.Count, _total, timeToDatabase, clock.Elapsed);
+    }
+
+    /// <summary>Flushes completed temporary files to disk and renames them into place (every byte of them was authenticated).</summary>
+    private async Task FinishAsync(IEnumerable<Target> done, List<string> created, bool overwrite)
+    {
+        Task flushing;
+        lock (_flushed) flushing = _flushing;
+        await flushing.ConfigureAwait(false);
+        var list = done.ToList();
+        foreach (Target t in list)
+        {
+            if (_flushed.Contains(t.TempPath)) continue;
+            using (SafeFileHandle h = File.OpenHandle(t.TempPath, FileMode.Open, FileAccess.ReadWrite))
+                RandomAccess.FlushToDisk(h);
+        }
+        foreach (Target t in list)
+        {
+            File.Move(t.TempPath, t.FinalPath, overwrite);
+            created.Remove(t.TempPath);
+        }
+    }
+
+    /// <summary>Reads every delta blob the snapshot needs (each pack once), authenticated; returns each delta entry's index in <see cref="_deltas"/>.</summary>
+    private async Task<int[]> LoadDeltasAsync(BlobId[] blocks, DeltaEntry[] entries, string snapName, CancellationToken ct)
+    {
+        var at = new int[entries.Length];
+        var byPack = new Dictionary<BlobId, (PackRecord Pack, List<(PackEntry Entry, int Slot)> Wanted)>();
+        for (int k = 0; k < entries.Length; k++)
+        {
+            BlobId deltaId = state.Keys.DeltaId(entries[k].Base, blocks[entries[k].Block]);
+            if (!state.Index.TryGet(deltaId, out PackRecord pack, out PackEntry entry) || entry.Compression != FormatConstants.CompressionDelta)
+                throw new RepositoryDamagedException(snapName, $"delta blob {deltaId.ToHex()[..16]} is missing from the repository");
+            _deltas.Add(null!);
+            at[k] = k;
+            if (!byPack.TryGetValue(pack.Id, out var p)) byPack[pack.Id] = p = (pack, []);
+            p.Wanted.Add((entry, k));
+        }
+        foreach (var (pack, wanted) in byPack.Values)
+        {
+            _memory.Downloaded(pack.Length);
+            byte[] data = await state.GetAsync(pack.Name, ct).ConfigureAwait(false);
+            if (data.Length != pack.Length) throw new RepositoryDamagedException(pack.Name, "has the wrong length (truncated or replaced)");
+            RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);
+            using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
+            foreach (var (entry, k) in wanted)
+            {
+                try
+                {
+                    byte[] payload = PackReader.OpenDeltaPayload(cipher, entry, data.AsSpan((int)entry.Offset, (int)entry.SealedLength));
+                    _deltas[k] = new LoadedDelta(payload, blocks[entries[k].Block], pack.Name);
+                }
+                catch (CorruptDataException e)
+                {
+                    throw new RepositoryDamagedException(pack.Name, e.Message);
+                }
+            }
+        }
+        return at;
     }
 
     private async Task RestorePackAsync(PackRecord pack, List<Place> places, List<Target> targets, CancellationToken ct)
@@ -128,12 +204,13 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
 
         var handles = new Dictionary<int, SafeFileHandle>();
         Dictionary<uint, byte[]>? opened = null; // blobs needed at several places: opened once
+        byte[]? scratch = null;                  // a base needed once, opened to rebuild its delta block
         byte[] run = ArrayPool<byte>.Shared.Rent(RunSize);
         int runTarget = -1, runLength = 0;
         long runOffset = 0;
         try
         {
-            foreach (var (entry, target, offset) in places)
+            foreach (var (entry, target, offset, delta) in places)
             {
                 int length = (int)entry.RawLength;
                 bool shared = uses[entry.Offset] > 1;
@@ -154,7 +231,40 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                     }
                 }
                 Span<byte> destination = run.AsSpan(runLength, length);
-                if (shared && opened is not null && opened.TryGetValue(entry.Offset, out byte[]? copy))
+                if (delta >= 0)
+                {
+                    // A base: open it (once), then rebuild the delta block from it straight into the run.
+                    ReadOnlySpan<byte> baseRaw;
+                    if (shared && opened is not null && opened.TryGetValue(entry.Offset, out byte[]? cachedBase))
+                    {
+                        baseRaw = cachedBase.AsSpan(0, length);
+                    }
+                    else
+                    {
+                        byte[] into = shared ? ArrayPool<byte>.Shared.Rent(length) : (scratch is { } s0 && s0.Length >= length ? s0 : scratch = ArrayPool<byte>.Shared.Rent(Math.Max(length, FormatConstants.MinimumBlockSize)));
+                        try
+                        {
+                            PackReader.OpenBlob(state.Keys, cipher, entry, data.AsSpan((int)entry.Offset, (int)entry.SealedLength), into.AsSpan(0, length));
+                        }
+                        catch (CorruptDataException e)
+                        {
+                            if (shared) ReturnCleared(into, length);
+                            throw new RepositoryDamagedException(pack.Name, e.Message);
+                        }
+                        if (shared) (opened ??= [])[entry.Offset] = into;
+                        baseRaw = into.AsSpan(0, length);
+                    }
+                    LoadedDelta d = _deltas[delta];
+                    try
+                    {
+                        PackReader.ApplyDelta(state.Keys, d.Payload, baseRaw, d.Block, destination);
+                    }
+                    catch (CorruptDataException e)
+                    {
+                        throw new RepositoryDamagedException(d.Pack, e.Message);
+                    }
+                }
+                else if (shared && opened is not null && opened.TryGetValue(entry.Offset, out byte[]? copy))
                 {
                     copy.AsSpan(0, length).CopyTo(destination);
                 }
@@ -183,6 +293,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         finally
         {
             ReturnCleared(run, run.Length);
+            if (scratch is not null) ReturnCleared(scratch, scratch.Length);
             if (opened is not null)
                 foreach (byte[] b in opened.Values) ReturnCleared(b, b.Length);
             foreach (SafeFileHandle h in handles.Values) h.Dispose();

@@ -1,10 +1,19 @@
 namespace Lockbox.Repository.Format;
 
-/// <summary>Every constant of repository format version 1 (docs/FORMAT.md); HKDF labels live in Lockbox.Cryptography.Labels.</summary>
+/// <summary>Every constant of repository format versions 1 and 2 (docs/FORMAT.md); HKDF labels live in Lockbox.Cryptography.Labels.</summary>
 internal static class FormatConstants
 {
-    /// <summary>The format version this code writes and the only one it reads.</summary>
+    /// <summary>Version byte of pack headers and of index and lock envelopes: unchanged (1) in format version 2.</summary>
     public const byte Version = 1;
+
+    /// <summary>The repository format version (config) this code creates: 2, delta blocks (FORMAT.md "Versioning").</summary>
+    public const byte RepositoryVersion = 2;
+
+    /// <summary>The oldest repository format version this code reads and writes (in its own format).</summary>
+    public const byte OldestRepositoryVersion = 1;
+
+    /// <summary>Envelope version of a snapshot that carries a delta list (format version 2).</summary>
+    public const byte SnapshotVersionWithDeltas = 2;
 
     /// <summary>Magic at the start of the config object (FORMAT.md "Config").</summary>
     public static ReadOnlySpan<byte> ConfigMagic => "LOCKBOX-REPO\0"u8;
@@ -20,6 +29,25 @@ internal static class FormatConstants
     /// <summary>Blob kinds: how the payload is encoded before padding (FORMAT.md "Blob").</summary>
     public const byte CompressionNone = 0;
     public const byte CompressionZstd = 1;
+
+    /// <summary>Format 2: zstd frame of the block compressed with its base block's raw bytes as a raw-content dictionary.</summary>
+    public const byte CompressionDelta = 2;
+
+    /// <summary>Prefix of the keyed hash that names a delta blob: HMAC(blob-id key, prefix || base id || block id).</summary>
+    public static ReadOnlySpan<byte> DeltaIdPrefix => "lockbox/v2/delta"u8;
+
+    /// <summary>Delta list entries per list piece: block index u64 || base id (40 bytes each).</summary>
+    public const int DeltaListEntries = 1024;
+    public const int DeltaEntrySize = 8 + 32;
+
+    /// <summary>
+    /// A changed block is stored as a delta while the delta's payload is at most this fraction of its base's
+    /// payload; past it the block is stored whole and becomes the next base (re-base).
+    /// </summary>
+    public const double RebaseAbove = 0.5;
+
+    /// <summary>The zstd dictionary magic: a base starting with it would not read as raw content, so it gets no deltas.</summary>
+    public static ReadOnlySpan<byte> ZstdDictionaryMagic => [0x37, 0xA4, 0x30, 0xEC];
 
     /// <summary>Pack salt length.</summary>
     public const int PackSaltSize = 32;

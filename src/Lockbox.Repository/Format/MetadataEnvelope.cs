@@ -8,20 +8,25 @@ namespace Lockbox.Repository.Format;
 /// </summary>
 internal static class MetadataEnvelope
 {
-    public static byte[] Seal(RepositoryKeys keys, byte type, ReadOnlySpan<byte> payload)
+    public static byte[] Seal(RepositoryKeys keys, byte type, ReadOnlySpan<byte> payload, byte version = FormatConstants.Version)
     {
         byte[] compressed = Compression.Compress(payload);
         byte[] output = new byte[2 + compressed.Length + Aead.Overhead];
-        output[0] = FormatConstants.Version;
+        output[0] = version;
         output[1] = type;
         Aead.Seal(keys.MetadataKey, compressed, output.AsSpan(0, 2), output.AsSpan(2));
         return output;
     }
 
-    public static byte[] Open(RepositoryKeys keys, byte expectedType, ReadOnlySpan<byte> data)
+    public static byte[] Open(RepositoryKeys keys, byte expectedType, ReadOnlySpan<byte> data) =>
+        Open(keys, expectedType, data, FormatConstants.Version, out _);
+
+    /// <summary>Opens an object whose envelope version is 1 to <paramref name="maxVersion"/> (snapshots: 2 in format 2).</summary>
+    public static byte[] Open(RepositoryKeys keys, byte expectedType, ReadOnlySpan<byte> data, byte maxVersion, out byte version)
     {
         if (data.Length < 2 + Aead.Overhead) throw new CorruptDataException("truncated");
-        if (data[0] != FormatConstants.Version) throw new CorruptDataException($"unsupported format version {data[0]}");
+        version = data[0];
+        if (version < FormatConstants.Version || version > maxVersion) throw new CorruptDataException($"unsupported format version {data[0]}");
         if (data[1] != expectedType) throw new CorruptDataException("wrong object type");
         byte[]? compressed = Aead.Open(keys.MetadataKey, data[2..], data[..2]);
         if (compressed is null) throw new CorruptDataException("authentication failed (tampered, or not written with this key)");

@@ -65,6 +65,19 @@ internal sealed class RepositoryKeys : IDisposable
         return BlobId.Read(mac);
     }
 
+    /// <summary>
+    /// Delta blob id = HMAC-SHA256(blob-id key, "lockbox/v2/delta" || base id || block id): keyed, and computed from ids
+    /// only, so neither the store nor anyone without K can link a delta to a guessed page.
+    /// </summary>
+    public BlobId DeltaId(BlobId baseId, BlobId blockId)
+    {
+        Span<byte> input = stackalloc byte[FormatConstants.DeltaIdPrefix.Length + 2 * BlobId.Size];
+        FormatConstants.DeltaIdPrefix.CopyTo(input);
+        baseId.CopyTo(input[FormatConstants.DeltaIdPrefix.Length..]);
+        blockId.CopyTo(input[(FormatConstants.DeltaIdPrefix.Length + BlobId.Size)..]);
+        return ComputeId(input);
+    }
+
     /// <summary>An incremental keyed hash with the blob-id key (whole-file ids of media).</summary>
     public IncrementalHash CreateFileHash() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _blobIdKey);
 

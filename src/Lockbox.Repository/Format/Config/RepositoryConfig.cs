@@ -7,8 +7,13 @@ namespace Lockbox.Repository.Format.Config;
 /// The config object (FORMAT.md "Config"):
 /// magic || version (1) || repository id (16) || key-check (32) || hints || AEAD(config key, parameters, ad = everything before).
 /// </summary>
-internal sealed record RepositoryConfig(byte[] RepositoryId, RepositoryHints? Hints, int PackSize, int MediaPieceSize, long CreatedUnixMs)
+/// <param name="Version">The repository format version: 1 (whole blocks only) or 2 (delta blocks); a repository keeps its version.</param>
+internal sealed record RepositoryConfig(byte[] RepositoryId, RepositoryHints? Hints, int PackSize, int MediaPieceSize, long CreatedUnixMs,
+    byte Version = FormatConstants.RepositoryVersion)
 {
+    /// <summary>True when backups may store changed blocks as deltas (format 2).</summary>
+    public bool SupportsDeltas => Version >= 2;
+
     private const byte HasVaultUrl = 1, HasAccountId = 2, HasKeyStretching = 4;
 
     public static RepositoryConfig CreateNew(RepositoryHints? hints, DateTimeOffset now) => new(
@@ -19,7 +24,7 @@ internal sealed record RepositoryConfig(byte[] RepositoryId, RepositoryHints? Hi
     {
         var w = new ByteWriter();
         w.Bytes(FormatConstants.ConfigMagic);
-        w.U8(FormatConstants.Version);
+        w.U8(Version);
         w.Bytes(RepositoryId);
         w.Bytes(keys.KeyCheck(RepositoryId));
         byte flags = (byte)((Hints?.VaultUrl is null ? 0 : HasVaultUrl) | (Hints?.AccountId is null ? 0 : HasAccountId)
@@ -38,14 +43,18 @@ internal sealed record RepositoryConfig(byte[] RepositoryId, RepositoryHints? Hi
 
     /// <summary>Parses the part readable without K. Throws <see cref="NotARepositoryException"/> or <see cref="CorruptDataException"/>.</summary>
     public static (byte[] RepositoryId, byte[] KeyCheck, RepositoryHints? Hints, int HeaderLength) ReadPublic(ReadOnlySpan<byte> data, string where)
+        => ReadPublic(data, where, out _);
+
+    /// <summary>As <see cref="ReadPublic(ReadOnlySpan{byte}, string)"/>, also giving the format version.</summary>
+    public static (byte[] RepositoryId, byte[] KeyCheck, RepositoryHints? Hints, int HeaderLength) ReadPublic(ReadOnlySpan<byte> data, string where, out byte version)
     {
         ReadOnlySpan<byte> magic = FormatConstants.ConfigMagic;
         if (data.Length < magic.Length || !data[..magic.Length].SequenceEqual(magic))
             throw new NotARepositoryException(where, "its config object is not a Lockbox config");
         var r = new ByteReader(data[magic.Length..]);
-        byte version = r.U8();
-        if (version != FormatConstants.Version)
-            throw new CorruptDataException($"format version {version} is not supported (this Lockbox reads version {FormatConstants.Version})");
+        version = r.U8();
+        if (version is < FormatConstants.OldestRepositoryVersion or > FormatConstants.RepositoryVersion)
+            throw new CorruptDataException($"format version {version} is not supported (this Lockbox reads versions {FormatConstants.OldestRepositoryVersion} to {FormatConstants.RepositoryVersion}; a newer Lockbox wrote it)");
         byte[] id = r.Bytes(FormatConstants.RepositoryIdSize).ToArray();
         byte[] check = r.Bytes(32).ToArray();
         byte flags = r.U8();
@@ -60,7 +69,7 @@ internal sealed record RepositoryConfig(byte[] RepositoryId, RepositoryHints? Hi
     /// <summary>Checks the key (<see cref="WrongKeyException"/>) and then the MAC over everything (<see cref="CorruptDataException"/>).</summary>
     public static RepositoryConfig Decode(RepositoryKeys keys, ReadOnlySpan<byte> data, string where)
     {
-        var (id, check, hints, headerLength) = ReadPublic(data, where);
+        var (id, check, hints, headerLength) = ReadPublic(data, where, out byte version);
         byte[] expected = keys.KeyCheck(id);
         try
         {
@@ -79,6 +88,6 @@ internal sealed record RepositoryConfig(byte[] RepositoryId, RepositoryHints? Hi
         r.End();
         if (packSize is < 1 << 16 or > 1 << 28 || pieceSize is < 1 << 12 or > 1 << 26)
             throw new CorruptDataException("parameters out of range");
-        return new RepositoryConfig(id, hints, packSize, pieceSize, created);
+        return new RepositoryConfig(id, hints, packSize, pieceSize, created, version);
     }
 }

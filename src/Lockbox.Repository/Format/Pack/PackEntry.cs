@@ -22,7 +22,7 @@ internal readonly record struct PackEntry(BlobId Id, uint Offset, uint SealedLen
     public static PackEntry Read(ref ByteReader r)
     {
         var e = new PackEntry(r.Id(), r.U32(), r.U32(), r.U32(), r.U32(), r.U8());
-        if (e.Compression > FormatConstants.CompressionZstd) throw new CorruptDataException("unknown compression");
+        if (e.Compression > FormatConstants.CompressionDelta) throw new CorruptDataException("unknown compression");
         if (e.RawLength > MaxRawLength || e.SealedLength < Cryptography.Aead.Overhead
             || e.PayloadLength > e.SealedLength - Cryptography.Aead.Overhead
             || (e.Compression == FormatConstants.CompressionNone && e.PayloadLength != e.RawLength))

@@ -3,6 +3,7 @@ namespace Lockbox.Repository.Format.Snapshot;
 /// <summary>
 /// A snapshot manifest (FORMAT.md "Snapshot"), the commit point of a backup. The database's block list and
 /// the media list are stored as blobs (in packs) and referenced here by id, so the manifest stays small.
+/// Format 2 (<see cref="Version"/> 2, envelope version 2) adds the delta list: which blocks are stored as deltas, and against which base.
 /// </summary>
 internal sealed record SnapshotManifest(
     long Sequence,
@@ -20,8 +21,17 @@ internal sealed record SnapshotManifest(
     long MediaListBytes,
     BlobId[] MediaList,
     long BytesAdded,
-    long BytesStored)
+    long BytesStored,
+    byte Version = FormatConstants.Version,
+    long DeltaCount = 0,
+    BlobId[]? DeltaListPieces = null,
+    BlobId[]? DatabaseListBaseIds = null)
 {
+    public BlobId[] DeltaList => DeltaListPieces ?? [];
+
+    /// <summary>Format 2: per database list piece, the whole piece it is a delta against, or zero when it is stored whole.</summary>
+    public BlobId[] DatabaseListBases => DatabaseListBaseIds ?? new BlobId[DatabaseList.Length];
+
     public byte[] Encode(RepositoryKeys keys)
     {
         var w = new ByteWriter(256 + (DatabaseList.Length + MediaList.Length) * BlobId.Size);
@@ -43,12 +53,20 @@ internal sealed record SnapshotManifest(
         foreach (BlobId id in MediaList) w.Id(id);
         w.U64((ulong)BytesAdded);
         w.U64((ulong)BytesStored);
-        return MetadataEnvelope.Seal(keys, FormatConstants.TypeSnapshot, w.Written);
+        if (Version >= FormatConstants.SnapshotVersionWithDeltas)
+        {
+            w.U64((ulong)DeltaCount);
+            w.U32((uint)DeltaList.Length);
+            foreach (BlobId id in DeltaList) w.Id(id);
+            foreach (BlobId id in DatabaseListBases) w.Id(id);
+        }
+        else if (DeltaCount != 0 || DatabaseListBases.Any(b => !b.IsZero)) throw new InvalidOperationException("A version 1 snapshot cannot hold deltas.");
+        return MetadataEnvelope.Seal(keys, FormatConstants.TypeSnapshot, w.Written, Version);
     }
 
     public static SnapshotManifest Decode(RepositoryKeys keys, ReadOnlySpan<byte> data)
     {
-        byte[] payload = MetadataEnvelope.Open(keys, FormatConstants.TypeSnapshot, data);
+        byte[] payload = MetadataEnvelope.Open(keys, FormatConstants.TypeSnapshot, data, FormatConstants.SnapshotVersionWithDeltas, out byte version);
         var r = new ByteReader(payload);
         long sequence = (long)r.U64();
         BlobId previous = r.Id();
@@ -66,14 +84,26 @@ internal sealed record SnapshotManifest(
         BlobId[] mediaList = ReadIds(ref r);
         long added = (long)r.U64();
         long stored = (long)r.U64();
+        long deltaCount = 0;
+        BlobId[] deltaList = [];
+        BlobId[]? listBases = null;
+        if (version >= FormatConstants.SnapshotVersionWithDeltas)
+        {
+            deltaCount = (long)r.U64();
+            deltaList = ReadIds(ref r);
+            listBases = new BlobId[dbList.Length];
+            for (int i = 0; i < listBases.Length; i++) listBases[i] = r.Id();
+        }
         r.End();
         if (sequence < 1 || blockSize < 512 || blockSize > 1 << 16 || dbBytes < 0 || blockCount != (dbBytes + blockSize - 1) / blockSize
             || dbList.Length != (blockCount + FormatConstants.ListBlobIds - 1) / FormatConstants.ListBlobIds
             || mediaFiles < 0 || mediaListBytes < 0 || dbName.Length == 0 || dbName.Contains('/') || dbName is "." or ".."
-            || (sequence == 1) != previous.IsZero)
+            || (sequence == 1) != previous.IsZero
+            || deltaCount < 0 || deltaCount > blockCount
+            || deltaList.Length != (deltaCount + FormatConstants.DeltaListEntries - 1) / FormatConstants.DeltaListEntries)
             throw new CorruptDataException("snapshot fields are inconsistent");
         return new SnapshotManifest(sequence, previous, time, device, dbName, dbBytes, pageSize, blockSize, blockCount, dbList,
-            mediaFiles, mediaBytes, mediaListBytes, mediaList, added, stored);
+            mediaFiles, mediaBytes, mediaListBytes, mediaList, added, stored, version, deltaCount, deltaList, listBases);
     }
 
     private static BlobId[] ReadIds(ref ByteReader r)
