@@ -95,6 +95,9 @@ internal static class PasswordMode
     /// </summary>
     private static async Task<BackupKey> RecoverAsync(CliContext context, VaultClient client, CancellationToken ct)
     {
+        // The signed status first: a vault that is not the pinned fleet, or an account with nothing escrowed,
+        // is said before anyone is asked for a password.
+        await client.GetStatusAsync(ct).ConfigureAwait(false);
         string prompt = $"Password for your backup (account '{client.AccountId}')";
         for (int attempt = 1; ; attempt++)
         {
