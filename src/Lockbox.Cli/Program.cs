@@ -19,13 +19,15 @@ internal static class Program
             if (stop.IsCancellationRequested) return;
             e.Cancel = true;
             Console.Error.WriteLine("lockbox: stopping... (Ctrl-C again to quit at once)");
-            stop.Cancel();
+            // Not Cancel(): its callbacks and the continuations they release would run the whole stop (salvage, lock
+            // release) on the signal thread, which then could not take the second Ctrl-C.
+            _ = stop.CancelAsync();
         };
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
         {
             if (s_prompting) QuitAtPrompt();
             signal.Cancel = true;
-            stop.Cancel();
+            _ = stop.CancelAsync();
         });
 
         var context = new CliContext
