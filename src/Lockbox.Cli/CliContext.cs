@@ -36,6 +36,7 @@ internal sealed class CliContext
             State = state,
             KeyFromEnvironment = key,
             PromptForKey = read is null ? null : ct => read("Enter your 64-digit backup key: ", ct),
+            Notice = line => Error.WriteLine($"lockbox: {line}"),
         });
     }
 }

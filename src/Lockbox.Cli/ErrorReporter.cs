@@ -33,7 +33,9 @@ internal static class ErrorReporter
             NotARepositoryException e => (ExitCodes.NotARepository, e.Message),
             RepositoryExistsException e => (ExitCodes.NotARepository, e.Message),
             RepositoryDamagedException e => (ExitCodes.Damaged, e.Message),
-            RepositoryLockedException e => (ExitCodes.Locked, e.Message),
+            RepositoryLockedException e => (ExitCodes.Locked, e.IsStale
+                ? $"{e.Message}. If that process is gone, run 'lockbox unlock --repo <repository>' to remove the lock."
+                : $"{e.Message}. If that process is gone, 'lockbox unlock --remove-all --repo <repository>' removes the lock."),
             RestoreTargetExistsException e => (ExitCodes.WouldOverwrite, $"{e.Path} already exists; refusing to overwrite it (restore to an empty folder, or pass --overwrite)."),
             SourceException e => (ExitCodes.BadSource, e.Message),
             RepositoryException e => (ExitCodes.Damaged, e.Message),

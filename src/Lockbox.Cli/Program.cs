@@ -13,16 +13,21 @@ internal static class Program
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
-            // The first Ctrl-C stops the command cleanly; a second one (or one at a prompt) ends the process.
-            if (stop.IsCancellationRequested || s_prompting) return;
+            // At a prompt nothing is under way (no lock held, nothing written): end at once. Otherwise the first Ctrl-C
+            // stops the command cleanly and a second one ends the process (a lock it leaves is cleared by the next run).
+            if (s_prompting) QuitAtPrompt();
+            if (stop.IsCancellationRequested) return;
             e.Cancel = true;
             Console.Error.WriteLine("lockbox: stopping... (Ctrl-C again to quit at once)");
-            stop.Cancel();
+            // Not Cancel(): its callbacks and the continuations they release would run the whole stop (salvage, lock
+            // release) on the signal thread, which then could not take the second Ctrl-C.
+            _ = stop.CancelAsync();
         };
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
         {
+            if (s_prompting) QuitAtPrompt();
             signal.Cancel = true;
-            stop.Cancel();
+            _ = stop.CancelAsync();
         });
 
         var context = new CliContext
@@ -36,6 +41,17 @@ internal static class Program
         return await LockboxCli.RunAsync(args, context, stop.Token).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Ctrl-C or SIGTERM while a prompt waits for the terminal: the blocking read cannot observe a token, and nothing
+    /// is under way that needs cleaning up, so the process ends here with the cancelled code.
+    /// </summary>
+    private static void QuitAtPrompt()
+    {
+        Console.Error.WriteLine();
+        Console.Error.WriteLine("lockbox: cancelled at the prompt; nothing was changed.");
+        Environment.Exit(ExitCodes.Cancelled);
+    }
+
     /// <summary>Reads a line from the terminal without echoing it.</summary>
     private static string? ReadHidden(string prompt, CancellationToken cancellationToken)
     {
@@ -44,8 +60,9 @@ internal static class Program
         {
             Console.Error.Write(prompt);
             var text = new StringBuilder();
-            while (!cancellationToken.IsCancellationRequested)
+            while (true)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 ConsoleKeyInfo key = Console.ReadKey(intercept: true);
                 if (key.Key == ConsoleKey.Enter) break;
                 if (key.Key == ConsoleKey.Backspace)

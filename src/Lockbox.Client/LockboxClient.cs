@@ -107,6 +107,19 @@ public sealed class LockboxClient
     }
 
     /// <summary>
+    /// Removes a stale repository lock (its holder ran on this host and has ended, or shows no sign of life for 30
+    /// minutes); with <paramref name="removeAll"/>, any lock, also one whose holder may still be running.
+    /// </summary>
+    public async Task<UnlockResult> UnlockAsync(string address, bool removeAll, CancellationToken cancellationToken = default)
+    {
+        string normalized = RepositoryAddress.Normalize(address);
+        IBlobStore store = RepositoryAddress.Open(normalized);
+        (BackupKey key, _) = _keys.Resolve(cancellationToken);
+        using (key)
+            return await BackupRepository.UnlockAsync(store, key, removeAll, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// The backup key this client has without asking anyone (a recovered key, LOCKBOX_KEY, then device
     /// state), or null. The caller disposes it.
     /// </summary>
@@ -134,6 +147,7 @@ public sealed class LockboxClient
             {
                 // The engine also refuses a repository whose newest snapshot is older than this.
                 repository.KnownSequence = State.TryLoadFacts(normalized)?.LastSequence ?? 0;
+                repository.Notice = _options.Notice;
                 return await action(repository, normalized, key).ConfigureAwait(false);
             }
         }

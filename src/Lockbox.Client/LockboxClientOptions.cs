@@ -22,4 +22,7 @@ public sealed class LockboxClientOptions
     /// other source; the client uses a copy, the caller keeps and disposes this one.
     /// </summary>
     public BackupKey? RecoveredKey { get; init; }
+
+    /// <summary>Receives one-line notices about things done on the user's behalf (a stale lock of this host removed).</summary>
+    public Action<string>? Notice { get; init; }
 }

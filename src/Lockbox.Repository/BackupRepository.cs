@@ -31,6 +31,12 @@ public sealed class BackupRepository : IAsyncDisposable
     /// </summary>
     public long KnownSequence { get; set; }
 
+    /// <summary>
+    /// Receives one-line notices about things done on the user's behalf, such as removing a lock left by a process of
+    /// this host that has ended.
+    /// </summary>
+    public Action<string>? Notice { get; set; }
+
     /// <summary>A short description of the store, for messages.</summary>
     public string Description => _state.Store.Description;
 
@@ -105,11 +111,21 @@ public sealed class BackupRepository : IAsyncDisposable
         return await RepositoryLock.BreakAsync(store, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Removes a stale lock (its holder ran on this host and has ended, or it shows no sign of life for 30 minutes);
+    /// with <paramref name="removeAll"/>, any lock, also one whose holder may still run. Needs K.
+    /// </summary>
+    public static async Task<UnlockResult> UnlockAsync(IBlobStore store, BackupKey key, bool removeAll, CancellationToken ct = default)
+    {
+        await using BackupRepository repository = await OpenAsync(store, key, ct).ConfigureAwait(false);
+        return await RepositoryLock.UnlockAsync(repository._state, removeAll, repository._time, ct).ConfigureAwait(false);
+    }
+
     /// <summary>Backs up the database (consistent copy of the live file) and the media folder; returns the new snapshot.</summary>
     public async Task<SnapshotSummary> BackupAsync(BackupSource source, IProgress<BackupProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        await using RepositoryLock held = await RepositoryLock.AcquireAsync(_state, "backup", _time, ct).ConfigureAwait(false);
+        await using RepositoryLock held = await RepositoryLock.AcquireAsync(_state, "backup", _time, Notice, ct).ConfigureAwait(false);
         SnapshotSummary summary = await new BackupRun(_state, KnownSequence, progress, _time).RunAsync(source, ct).ConfigureAwait(false);
         KnownSequence = Math.Max(KnownSequence, summary.Sequence);
         return summary;
@@ -154,7 +170,7 @@ public sealed class BackupRepository : IAsyncDisposable
     public async Task<ForgetResult> ForgetAsync(int keepLast, bool prune, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keepLast, 1);
-        await using RepositoryLock held = await RepositoryLock.AcquireAsync(_state, "forget", _time, ct).ConfigureAwait(false);
+        await using RepositoryLock held = await RepositoryLock.AcquireAsync(_state, "forget", _time, Notice, ct).ConfigureAwait(false);
         return await new Pruner(_state, KnownSequence).RunAsync(keepLast, prune, ct).ConfigureAwait(false);
     }
 

@@ -62,6 +62,12 @@ internal sealed class BlobPipeline : IAsyncDisposable
         {
             await _work.Writer.WriteAsync(new WorkItem(rented, length, ids, slot, compress, deltas), _cts.Token).ConfigureAwait(false);
         }
+        catch (ChannelClosedException)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            ThrowStopped();
+            throw;
+        }
         catch
         {
             ArrayPool<byte>.Shared.Return(rented);
@@ -92,8 +98,29 @@ internal sealed class BlobPipeline : IAsyncDisposable
         if (!_claimed.TryAdd(id, 0)) return (id, default);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(raw.Length);
         raw.Span.CopyTo(buffer);
-        await _seal.Writer.WriteAsync(Prepare(id, buffer, raw.Length, compress), _cts.Token).ConfigureAwait(false);
+        SealItem sealItem = Prepare(id, buffer, raw.Length, compress);
+        try
+        {
+            await _seal.Writer.WriteAsync(sealItem, _cts.Token).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            ArrayPool<byte>.Shared.Return(sealItem.Buffer);
+            ThrowStopped();
+            throw;
+        }
         return (id, default);
+    }
+
+    /// <summary>
+    /// A stage that fails or is cancelled closes the channels (<see cref="Guard"/>), so a writer can see a closed
+    /// channel before its own token: report what closed it — the stage's failure, or the cancellation — never the
+    /// closed channel itself.
+    /// </summary>
+    private void ThrowStopped()
+    {
+        if (Failure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        _cts.Token.ThrowIfCancellationRequested();
     }
 
     /// <summary>Flushes the last pack and the remaining index entries; returns the packs this run wrote.</summary>
@@ -126,14 +153,25 @@ internal sealed class BlobPipeline : IAsyncDisposable
         {
             await stage().ConfigureAwait(false);
         }
+        catch (ChannelClosedException) when (_cts.IsCancellationRequested)
+        {
+            // Only a stopping pipeline closes a channel early (below, after cancelling): this stage was stopped, it did not fail.
+            CloseChannels();
+            throw new OperationCanceledException(_cts.Token);
+        }
         catch
         {
             await _cts.CancelAsync().ConfigureAwait(false);
-            _work.Writer.TryComplete();
-            _seal.Writer.TryComplete();
-            _upload.Writer.TryComplete();
+            CloseChannels();
             throw;
         }
+    }
+
+    private void CloseChannels()
+    {
+        _work.Writer.TryComplete();
+        _seal.Writer.TryComplete();
+        _upload.Writer.TryComplete();
     }
 
     private async Task WorkAsync()

@@ -5,7 +5,7 @@ public sealed class RepositoryLockedException : RepositoryException
 {
     public RepositoryLockedException(string owner, DateTimeOffset since, bool stale)
         : base(stale
-            ? $"repository is locked by {owner} since {since:u}, and the lock looks stale (no refresh for 30 minutes); break it if that process is gone"
+            ? $"repository is locked by {owner} since {since:u}, and the lock looks stale"
             : $"repository is locked by {owner} since {since:u}; wait for it to finish")
     {
         Owner = owner;
