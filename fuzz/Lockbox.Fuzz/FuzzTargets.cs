@@ -16,6 +16,7 @@ public static class FuzzTargets
         new RepositoryConfigTarget(),
         new RepositoryIndexTarget(),
         new RepositorySnapshotTarget(),
+        new RepositoryLockTarget(),
         new PackHeaderTarget(),
         new Crypt15Target(),
         new DeviceStateTarget(),

@@ -95,6 +95,28 @@ public sealed class StaleLockTests
     }
 
     [Fact]
+    public async Task RefreshMarkersAHostileStoreNamesOutOfRangeAreIgnoredAndALockTimeOutOfRangeIsDamage()
+    {
+        using var f = new Fixture();
+        string db = ChatData.CreateDatabase(f.Source, 300);
+        await using var repo = await f.InitAsync();
+        LockRecord held = Record("phone-of-someone-else", EndedProcessId(), 1, Now);
+        PlantLock(f, held.Encode());
+        // Refresh markers are plain names in the store's listing: nothing authenticates them.
+        Directory.CreateDirectory(f.StoredPath(FormatConstants.LockRefreshPrefix + held.IdHex));
+        foreach (string name in new[] { "99999999999999999", "-5", "+12", "1e9" })
+            File.WriteAllBytes(f.StoredPath(FormatConstants.LockRefreshPrefix + held.IdHex + "/" + name), []);
+
+        var e = await Assert.ThrowsAsync<RepositoryLockedException>(() => repo.BackupAsync(new BackupSource(db, null)));
+        Assert.Equal(held.Describe(), e.Owner);
+
+        // A lock whose own (authenticated) time no date can hold is damage, not a crash.
+        PlantLock(f, (held with { CreatedUnixMs = long.MaxValue }).Encode());
+        var damaged = await Assert.ThrowsAsync<RepositoryDamagedException>(() => repo.BackupAsync(new BackupSource(db, null)));
+        Assert.Contains("lock time out of range", damaged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LockOfAnotherHostIsRefusedUntilUnlockRemoveAll()
     {
         using var f = new Fixture();

@@ -35,8 +35,12 @@ internal sealed record LockRecord(string IdHex, string Host, uint ProcessId, lon
         string purpose = r.Str();
         long started = r.Remaining == 0 ? 0 : r.I64();
         r.End();
+        if (!IsTime(created) || !IsTime(started)) throw new CorruptDataException("lock time out of range");
         return new LockRecord(id, host, pid, created, purpose, started);
     }
+
+    /// <summary>True for a Unix time in milliseconds that <see cref="DateTimeOffset"/> can hold (0 up to the year 9999).</summary>
+    public static bool IsTime(long unixMs) => unixMs >= 0 && unixMs <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     /// <summary>"backup on HOST (process PID)", for messages.</summary>
     public string Describe() => $"{Purpose} on {Host} (process {ProcessId})";

@@ -109,7 +109,9 @@ internal sealed class RepositoryLock : IAsyncDisposable
         DateTimeOffset last = DateTimeOffset.FromUnixTimeMilliseconds(record.CreatedUnixMs);
         await foreach (BlobInfo info in state.Store.ListAsync($"{FormatConstants.LockRefreshPrefix}{record.IdHex}/", ct).ConfigureAwait(false))
         {
-            if (long.TryParse(info.Name[(info.Name.LastIndexOf('/') + 1)..], out long ms))
+            // Refresh markers are named by the store's listing, unauthenticated: a name that is no time is ignored.
+            if (long.TryParse(info.Name[(info.Name.LastIndexOf('/') + 1)..], System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out long ms) && LockRecord.IsTime(ms))
             {
                 var t = DateTimeOffset.FromUnixTimeMilliseconds(ms);
                 if (t > last) last = t;
