@@ -1,8 +1,8 @@
 namespace Lockbox.WhatsApp.Tests;
 
 /// <summary>
-/// The shared WhatsApp fixtures (../shared/fixtures/whatsapp, see its README): env
-/// LOCKBOX_TEST_FIXTURES, else ../shared/fixtures next to the repository root.
+/// The WhatsApp files in the repository's testdata/whatsapp (see its NOTICE.md): env
+/// LOCKBOX_TEST_FIXTURES names another copy with the same layout, else testdata/ at the repository root.
 /// </summary>
 internal static class Fixtures
 {
@@ -32,8 +32,8 @@ internal static class Fixtures
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Lockbox.slnx")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures"));
+                return Path.Combine(dir.FullName, "testdata");
         }
-        throw new InvalidOperationException("Cannot find the fixtures: set LOCKBOX_TEST_FIXTURES.");
+        throw new InvalidOperationException("Lockbox.slnx not found above the test binaries; LOCKBOX_TEST_FIXTURES may name the test data.");
     }
 }
