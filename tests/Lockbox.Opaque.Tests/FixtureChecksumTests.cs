@@ -2,7 +2,10 @@ using Lockbox.TestData;
 
 namespace Lockbox.Opaque.Tests;
 
-/// <summary>testdata/opaque is exactly what was fetched from the CFRG repositories (see its NOTICE.md).</summary>
+/// <summary>
+/// testdata/opaque is exactly what was fetched from the CFRG repositories (see its NOTICE.md). Checks the
+/// repository's copy even when LOCKBOX_TEST_FIXTURES points the other tests elsewhere.
+/// </summary>
 public sealed class FixtureChecksumTests
 {
     /// <summary>Listed in the SHA256SUMS as fetched, never copied into the repository (NOTICE.md says why).</summary>
@@ -12,14 +15,14 @@ public sealed class FixtureChecksumTests
     [Fact]
     public void VectorsMatchTheirSha256Sums()
     {
-        Assert.Empty(Sha256Sums.Problems(Path.Combine(Fixtures.Directory, "opaque"), NotShipped));
+        Assert.Empty(Sha256Sums.Problems(Path.Combine(Fixtures.InRepository, "opaque"), NotShipped));
     }
 
     [Fact]
     public void TheRistrettoVectorsTheTestsReadAreThere()
     {
         foreach (string name in new[] { "opaque-ristretto255-SHA512.json", "oprf-ristretto255-SHA512.json" })
-            Assert.True(File.Exists(Path.Combine(Fixtures.Directory, "opaque", name)), name);
+            Assert.True(File.Exists(Path.Combine(Fixtures.InRepository, "opaque", name)), name);
     }
 
     [Fact]
@@ -28,7 +31,7 @@ public sealed class FixtureChecksumTests
         string copy = Directory.CreateTempSubdirectory("lockbox-vectors-").FullName;
         try
         {
-            string source = Path.Combine(Fixtures.Directory, "opaque");
+            string source = Path.Combine(Fixtures.InRepository, "opaque");
             foreach (string path in Directory.EnumerateFiles(source))
                 File.Copy(path, Path.Combine(copy, Path.GetFileName(path)));
             byte[] vectors = File.ReadAllBytes(Path.Combine(copy, "opaque-vectors.json"));

@@ -12,12 +12,15 @@ internal static class Fixtures
             string? fromEnv = Environment.GetEnvironmentVariable("LOCKBOX_TEST_FIXTURES");
             if (!string.IsNullOrEmpty(fromEnv) && System.IO.Directory.Exists(fromEnv))
                 return fromEnv;
-            string inRepository = Path.Combine(RepositoryRoot(), "testdata");
+            string inRepository = InRepository;
             if (System.IO.Directory.Exists(inRepository))
                 return inRepository;
             throw new InvalidOperationException($"Test vectors not found at {inRepository}; LOCKBOX_TEST_FIXTURES may name another copy.");
         }
     }
+
+    /// <summary>The repository's own testdata/, whatever LOCKBOX_TEST_FIXTURES says.</summary>
+    public static string InRepository => Path.Combine(RepositoryRoot(), "testdata");
 
     public static JsonElement Load(string relativePath)
     {

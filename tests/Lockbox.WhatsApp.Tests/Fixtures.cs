@@ -24,16 +24,23 @@ internal static class Fixtures
         return key!;
     }
 
+    /// <summary>The repository's own testdata/, whatever LOCKBOX_TEST_FIXTURES says.</summary>
+    public static string InRepository
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Lockbox.slnx")))
+                    return Path.Combine(dir.FullName, "testdata");
+            }
+            throw new InvalidOperationException("Lockbox.slnx not found above the test binaries; LOCKBOX_TEST_FIXTURES may name the test data.");
+        }
+    }
+
     private static string Locate()
     {
         string? env = Environment.GetEnvironmentVariable("LOCKBOX_TEST_FIXTURES");
-        if (!string.IsNullOrEmpty(env))
-            return env;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Lockbox.slnx")))
-                return Path.Combine(dir.FullName, "testdata");
-        }
-        throw new InvalidOperationException("Lockbox.slnx not found above the test binaries; LOCKBOX_TEST_FIXTURES may name the test data.");
+        return string.IsNullOrEmpty(env) ? InRepository : env;
     }
 }
