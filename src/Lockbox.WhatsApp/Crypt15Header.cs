@@ -53,7 +53,7 @@ public sealed class Crypt15Header
 
     private static SortedDictionary<int, bool> DefaultFeatures()
     {
-        // Fields 4..37 as found in ../shared/fixtures/whatsapp/msgstore.db.crypt15.
+        // Fields 4..37 as found in testdata/whatsapp/msgstore.db.crypt15.
         int[] set = [5, 7, 8, 13, 14, 19, 22, 25, 28, 30, 31, 32, 36, 37];
         var features = new SortedDictionary<int, bool>();
         for (int field = 4; field <= 37; field++)

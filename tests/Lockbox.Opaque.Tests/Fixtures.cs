@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Lockbox.Opaque.Tests;
 
-/// <summary>Finds the shared test vectors: LOCKBOX_TEST_FIXTURES, else ../shared/fixtures next to the repository.</summary>
+/// <summary>Finds the test vectors: LOCKBOX_TEST_FIXTURES, else the repository's own testdata/ (see its README).</summary>
 internal static class Fixtures
 {
     public static string Directory
@@ -12,13 +12,15 @@ internal static class Fixtures
             string? fromEnv = Environment.GetEnvironmentVariable("LOCKBOX_TEST_FIXTURES");
             if (!string.IsNullOrEmpty(fromEnv) && System.IO.Directory.Exists(fromEnv))
                 return fromEnv;
-            string root = RepositoryRoot();
-            string fallback = Path.GetFullPath(Path.Combine(root, "..", "shared", "fixtures"));
-            if (System.IO.Directory.Exists(fallback))
-                return fallback;
-            throw new InvalidOperationException($"Test vectors not found: set LOCKBOX_TEST_FIXTURES or provide {fallback} (./test sets it).");
+            string inRepository = InRepository;
+            if (System.IO.Directory.Exists(inRepository))
+                return inRepository;
+            throw new InvalidOperationException($"Test vectors not found at {inRepository}; LOCKBOX_TEST_FIXTURES may name another copy.");
         }
     }
+
+    /// <summary>The repository's own testdata/, whatever LOCKBOX_TEST_FIXTURES says.</summary>
+    public static string InRepository => Path.Combine(RepositoryRoot(), "testdata");
 
     public static JsonElement Load(string relativePath)
     {

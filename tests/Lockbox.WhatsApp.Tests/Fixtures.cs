@@ -1,8 +1,8 @@
 namespace Lockbox.WhatsApp.Tests;
 
 /// <summary>
-/// The shared WhatsApp fixtures (../shared/fixtures/whatsapp, see its README): env
-/// LOCKBOX_TEST_FIXTURES, else ../shared/fixtures next to the repository root.
+/// The WhatsApp files in the repository's testdata/whatsapp (see its NOTICE.md): env
+/// LOCKBOX_TEST_FIXTURES names another copy with the same layout, else testdata/ at the repository root.
 /// </summary>
 internal static class Fixtures
 {
@@ -24,16 +24,23 @@ internal static class Fixtures
         return key!;
     }
 
+    /// <summary>The repository's own testdata/, whatever LOCKBOX_TEST_FIXTURES says.</summary>
+    public static string InRepository
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Lockbox.slnx")))
+                    return Path.Combine(dir.FullName, "testdata");
+            }
+            throw new InvalidOperationException("Lockbox.slnx not found above the test binaries; LOCKBOX_TEST_FIXTURES may name the test data.");
+        }
+    }
+
     private static string Locate()
     {
         string? env = Environment.GetEnvironmentVariable("LOCKBOX_TEST_FIXTURES");
-        if (!string.IsNullOrEmpty(env))
-            return env;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Lockbox.slnx")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures"));
-        }
-        throw new InvalidOperationException("Cannot find the fixtures: set LOCKBOX_TEST_FIXTURES.");
+        return string.IsNullOrEmpty(env) ? InRepository : env;
     }
 }
