@@ -4,7 +4,8 @@ namespace Lockbox.Cryptography.Sodium;
 
 /// <summary>
 /// Ed25519 signatures (RFC 8032, PureEdDSA) through libsodium. The private key is the 32-byte seed;
-/// the 64-byte expanded key libsodium signs with lives only for the duration of one call and is wiped.
+/// the 64-byte expanded key libsodium signs with lives for one call (<see cref="Sign(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>)
+/// or, for a long-lived signer, as long as its owner keeps it (<see cref="Expand"/>, <see cref="SignExpanded"/>), and is wiped after.
 /// Verification is libsodium's strict one (canonical encodings, small-order keys refused). A failed
 /// verification is <c>false</c>, never an exception; wrong-length spans are caller bugs (<see cref="ArgumentException"/>).
 /// </summary>
@@ -19,7 +20,8 @@ public static class Ed25519
     /// <summary>Size of a signature.</summary>
     public const int SignatureSize = 64;
 
-    private const int ExpandedKeySize = 64;
+    /// <summary>Size of the expanded signing key (<see cref="Expand"/>).</summary>
+    public const int ExpandedKeySize = 64;
 
     static Ed25519() => Ristretto255.Initialize();
 
@@ -55,29 +57,46 @@ public static class Ed25519
     }
 
     /// <summary>Signs <paramref name="message"/> with the key of <paramref name="seed"/> (deterministic, RFC 8032 §5.1.6).</summary>
-    public static unsafe void Sign(ReadOnlySpan<byte> seed, ReadOnlySpan<byte> message, Span<byte> signature)
+    public static void Sign(ReadOnlySpan<byte> seed, ReadOnlySpan<byte> message, Span<byte> signature)
     {
-        Check(seed, SeedSize, nameof(seed));
-        Check(signature, SignatureSize, nameof(signature));
-        Span<byte> publicKey = stackalloc byte[PublicKeySize];
         Span<byte> expanded = stackalloc byte[ExpandedKeySize];
         try
         {
-            fixed (byte* s = seed)
-            fixed (byte* pk = publicKey)
-            fixed (byte* sk = expanded)
-            fixed (byte* m = message)
-            fixed (byte* sig = signature)
-            {
-                if (SodiumNative.crypto_sign_ed25519_seed_keypair(pk, sk, s) != 0
-                    || SodiumNative.crypto_sign_ed25519_detached(sig, null, m, (ulong)message.Length, sk) != 0)
-                    throw new CryptographicException("Ed25519 signing failed.");
-            }
+            Expand(seed, expanded);
+            SignExpanded(expanded, message, signature);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(expanded);
         }
+    }
+
+    /// <summary>
+    /// Writes libsodium's 64-byte signing key for <paramref name="seed"/> (the seed followed by its public key), so a
+    /// long-lived signer derives it once instead of at every <see cref="SignExpanded"/>; the caller wipes it.
+    /// </summary>
+    public static unsafe void Expand(ReadOnlySpan<byte> seed, Span<byte> expandedKey)
+    {
+        Check(seed, SeedSize, nameof(seed));
+        Check(expandedKey, ExpandedKeySize, nameof(expandedKey));
+        Span<byte> publicKey = stackalloc byte[PublicKeySize];
+        fixed (byte* s = seed)
+        fixed (byte* pk = publicKey)
+        fixed (byte* sk = expandedKey)
+            if (SodiumNative.crypto_sign_ed25519_seed_keypair(pk, sk, s) != 0)
+                throw new CryptographicException("Ed25519 key derivation failed.");
+    }
+
+    /// <summary>Signs <paramref name="message"/> with a key made by <see cref="Expand"/>.</summary>
+    public static unsafe void SignExpanded(ReadOnlySpan<byte> expandedKey, ReadOnlySpan<byte> message, Span<byte> signature)
+    {
+        Check(expandedKey, ExpandedKeySize, nameof(expandedKey));
+        Check(signature, SignatureSize, nameof(signature));
+        fixed (byte* sk = expandedKey)
+        fixed (byte* m = message)
+        fixed (byte* sig = signature)
+            if (SodiumNative.crypto_sign_ed25519_detached(sig, null, m, (ulong)message.Length, sk) != 0)
+                throw new CryptographicException("Ed25519 signing failed.");
     }
 
     /// <summary>Signs <paramref name="message"/>; returns the 64-byte signature.</summary>
