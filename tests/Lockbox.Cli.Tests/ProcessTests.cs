@@ -12,17 +12,7 @@ public sealed class ProcessTests : IDisposable
 
     private async Task<CliResult> RunProcessAsync(Dictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lockbox.dll"));
-        foreach (string a in args) start.ArgumentList.Add(a);
-        start.Environment.Remove("LOCKBOX_KEY");
-        start.Environment["LOCKBOX_HOME"] = _w.Home;
+        ProcessStartInfo start = Processes.LockboxProcess.StartInfo(_w.Home, args);
         foreach ((string k, string v) in environment) start.Environment[k] = v;
         using Process process = Process.Start(start)!;
         process.StandardInput.Close();

@@ -91,7 +91,7 @@ public sealed class InterruptedBackupTests : IDisposable
         // SIGKILL runs no handler: the lock stays, held by a process that no longer exists.
         using (LockboxProcess run = LockboxProcess.Start(_w.Home, BackupArgs(_w.Repository, chat)))
         {
-            await run.FirstErrorLine;
+            await run.StopWhileHoldingAsync(Path.Combine(_w.Repository, "locks", "lock"), Limit);
             run.Signal("KILL");
             CliResult killed = await run.WaitAsync(Limit);
             Assert.Equal(137, killed.ExitCode);

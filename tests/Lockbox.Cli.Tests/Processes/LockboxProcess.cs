@@ -22,6 +22,20 @@ internal sealed class LockboxProcess : IDisposable
     /// <summary>Starts <c>dotnet lockbox.dll args...</c> with LOCKBOX_HOME=<paramref name="home"/>, no LOCKBOX_KEY and no stdin.</summary>
     public static LockboxProcess Start(string home, params string[] args)
     {
+        var process = new Process { StartInfo = StartInfo(home, args) };
+        var running = new LockboxProcess(process);
+        process.OutputDataReceived += (_, e) => running.Append(running._out, e.Data, error: false);
+        process.ErrorDataReceived += (_, e) => running.Append(running._error, e.Data, error: true);
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return running;
+    }
+
+    /// <summary>How to run <c>dotnet lockbox.dll args...</c> with LOCKBOX_HOME=<paramref name="home"/>, no LOCKBOX_KEY, all three streams redirected.</summary>
+    public static ProcessStartInfo StartInfo(string home, IEnumerable<string> args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -33,15 +47,7 @@ internal sealed class LockboxProcess : IDisposable
         foreach (string a in args) start.ArgumentList.Add(a);
         start.Environment.Remove("LOCKBOX_KEY");
         start.Environment["LOCKBOX_HOME"] = home;
-        var process = new Process { StartInfo = start };
-        var running = new LockboxProcess(process);
-        process.OutputDataReceived += (_, e) => running.Append(running._out, e.Data, error: false);
-        process.ErrorDataReceived += (_, e) => running.Append(running._error, e.Data, error: true);
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return running;
+        return start;
     }
 
     private void Append(StringBuilder to, string? line, bool error)
@@ -53,6 +59,25 @@ internal sealed class LockboxProcess : IDisposable
 
     /// <summary>Completes when the program has written its first line on stderr (its handlers are installed by then).</summary>
     public Task FirstErrorLine => _firstErrorLine.Task;
+
+    /// <summary>
+    /// Waits until the program holds the repository lock (the file at <paramref name="lockPath"/> exists), then stops it
+    /// (SIGSTOP) so it keeps holding it however fast the machine finishes the backup. Its first line on stderr is no such
+    /// signal: with output redirected, a short backup may print nothing before its final line.
+    /// </summary>
+    public Task StopWhileHoldingAsync(string lockPath, TimeSpan limit) => Task.Factory.StartNew(() =>
+    {
+        // On a thread of its own, polling every millisecond: a busy thread pool must not let a short backup finish unseen.
+        DateTime deadline = DateTime.UtcNow + limit;
+        while (!File.Exists(lockPath))
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"lockbox ended (exit {_process.ExitCode}) before it took the lock: {ErrorText}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("lockbox did not take the lock in time.");
+            Thread.Sleep(1);
+        }
+        Signal("STOP");
+        if (!File.Exists(lockPath)) throw new InvalidOperationException("lockbox released the lock before it was stopped: give it a larger backup.");
+    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>Sends <paramref name="signal"/> ("INT", "TERM", "KILL") with kill(1).</summary>
     public void Signal(string signal)

@@ -33,7 +33,7 @@ public sealed class UnlockTests : IDisposable
         using (LockboxProcess run = LockboxProcess.Start(_w.Home, BackupArgs(chat)))
         {
             holder = run.Id;
-            await run.FirstErrorLine;
+            await run.StopWhileHoldingAsync(LockPath, Limit);
             run.Signal("KILL");
             Assert.Equal(137, (await run.WaitAsync(Limit)).ExitCode);
         }
@@ -56,8 +56,7 @@ public sealed class UnlockTests : IDisposable
 
         // A backup that holds the lock and is still alive (stopped, as a hung process would be).
         using LockboxProcess holder = LockboxProcess.Start(_w.Home, BackupArgs(chat));
-        await holder.FirstErrorLine;
-        holder.Signal("STOP");
+        await holder.StopWhileHoldingAsync(LockPath, Limit);
         try
         {
             CliResult refused = await _w.RunAsync(BackupArgs(chat));
