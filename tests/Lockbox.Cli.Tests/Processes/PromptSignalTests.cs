@@ -22,9 +22,11 @@ public sealed class PromptSignalTests : IDisposable
         (await _w.RunAsync("init", "--repo", _w.Repository)).AssertSuccess();
         string pidFile = _w.PathOf("lockbox.pid");
         string dll = Path.Combine(AppContext.BaseDirectory, "lockbox.dll");
-        // A device with no key and no LOCKBOX_KEY: lockbox asks for the key at the terminal.
+        // A device with no key and no LOCKBOX_KEY: lockbox asks for the key at the terminal. script(1) runs the
+        // command with $SHELL -c; that shell writes its own pid and execs lockbox in place, so the pid is lockbox's
+        // whatever the shell (a nested sh -c would expand $$ in the outer shell, which dash does not replace).
         string command = $"echo $$ > '{pidFile}'; exec dotnet '{dll}' snapshots --repo '{_w.Repository}'";
-        var start = new ProcessStartInfo("script", ["-qec", $"sh -c \"{command}\"", "/dev/null"])
+        var start = new ProcessStartInfo("script", ["-qec", command, "/dev/null"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
