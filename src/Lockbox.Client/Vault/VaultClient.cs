@@ -49,9 +49,11 @@ public sealed class VaultClient : IDisposable
         if (_serverPublicKey is not null) return;
         HelloReply hello = await _api.HelloAsync(cancellationToken).ConfigureAwait(false);
         byte[] serverPublicKey = _api.Decode(hello.ServerPublicKey, 32, "hello serverPublicKey");
-        if (hello.Nodes is null || !hello.Nodes.Any(n => SameVault(n, VaultUrl)))
-            throw new VaultException(VaultFailure.NotAuthentic,
-                $"The vault fleet does not list {VaultUrl} among its addresses: this address relays or impersonates it. Nothing was sent that could reveal the token, the password or the backup key.");
+        // Every address this device was given must be one the fleet signs for: the token may go to any of them.
+        foreach (Uri node in _api.Nodes)
+            if (hello.Nodes is null || !hello.Nodes.Any(n => SameVault(n, node)))
+                throw new VaultException(VaultFailure.NotAuthentic,
+                    $"The vault fleet does not list {node} among its addresses: this address relays or impersonates it. Nothing was sent that could reveal the token, the password or the backup key.");
         _serverPublicKey = serverPublicKey;
         _api.MarkAuthenticated();
     }
@@ -92,8 +94,11 @@ public sealed class VaultClient : IDisposable
             var opaque = new OpaqueClient(new OpaqueConfiguration([], StretchingOf(status)));
 
             using ClientLoginState state = opaque.GenerateKE1(pw);
+            // One attempt id for this guess: if the answer is lost and the request goes again (to another node), the
+            // vault recognises the attempt and counts it once (docs/VAULT-API.md, "login/start").
+            string attemptId = VaultApi.Encode(RandomNumberGenerator.GetBytes(16));
             LoginStartReply start = await _api.PostAsync<LoginStartReply>(VaultSigning.Endpoints.LoginStart,
-                new LoginStartBody(VaultApi.Encode(state.KE1.Serialize())), cancellationToken).ConfigureAwait(false);
+                new LoginStartBody(VaultApi.Encode(state.KE1.Serialize()), attemptId), cancellationToken).ConfigureAwait(false);
             byte[] session = _api.Decode(start.SessionId, 16, "login/start sessionId");
             byte[] ke2Bytes = _api.Decode(start.Ke2, KE2.Size, "login/start ke2");
             if (!KE2.TryParse(ke2Bytes, out KE2? ke2))

@@ -35,4 +35,7 @@ public enum VaultFailure
 
     /// <summary>The vault refused the request or answered something this client does not understand.</summary>
     Rejected,
+
+    /// <summary>A replicated vault has no majority of its nodes answering (or no leader this device reaches); retry later.</summary>
+    NoQuorum,
 }

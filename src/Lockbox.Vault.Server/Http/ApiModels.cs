@@ -19,7 +19,7 @@ internal sealed record PasswordRequest(string? ManagementCredential, string? Reg
 internal sealed record DeleteRequest(string? ManagementCredential);
 internal sealed record AccountResponse(long Version, int GuessLimit, int GuessesLeft);
 
-internal sealed record LoginStartRequest(string? Ke1);
+internal sealed record LoginStartRequest(string? Ke1, string? AttemptId = null);
 internal sealed record LoginStartResponse(string SessionId, string Ke2, int GuessesLeft);
 internal sealed record LoginFinishRequest(string? SessionId, string? Ke3);
 internal sealed record LoginFinishResponse(string SealedKey, int GuessesLeft);
