@@ -81,6 +81,7 @@ internal sealed class VaultApi : IDisposable
     {
         long deadline = Environment.TickCount64 + (long)_failover.TotalMilliseconds;
         int tried = 0;
+        VaultException? noQuorum = null; // what a live node said beats "unreachable" from the dead ones
         while (true)
         {
             int node = Volatile.Read(ref _current);
@@ -90,7 +91,8 @@ internal sealed class VaultApi : IDisposable
             }
             catch (VaultException e) when (e.Failure is VaultFailure.Unreachable or VaultFailure.NoQuorum)
             {
-                if (_roots.Length == 1 && e.Failure != VaultFailure.NoQuorum || Environment.TickCount64 >= deadline) throw Final(e);
+                if (e.Failure == VaultFailure.NoQuorum) noQuorum = e;
+                if ((_roots.Length == 1 && e.Failure != VaultFailure.NoQuorum) || Environment.TickCount64 >= deadline) throw noQuorum ?? Final(e);
                 int next = e is { NotLeader: true, Leader: { } leader } && Array.FindIndex(_roots, r => VaultClient.SameVault(leader, r)) is >= 0 and var at && at != node
                     ? at
                     : (node + 1) % _roots.Length;

@@ -1,0 +1,147 @@
+using Lockbox.Client.Vault;
+using Lockbox.Cryptography;
+using Lockbox.Vault.Tests.EndToEnd;
+
+namespace Lockbox.Vault.Tests.Cluster;
+
+/// <summary>
+/// Three real <c>vault serve</c> processes in one Raft group on 127.0.0.1 (issue 10), started once for the class.
+/// Every test leaves all three running. No timing assertions: waits have generous deadlines.
+/// </summary>
+public sealed class ReplicatedVaultTests(ClusterUnderTest cluster) : IClassFixture<ClusterUnderTest>
+{
+    private static async Task<(string Account, BackupKey Key)> EnrolAsync(ClusterUnderTest cluster, string password = "correct horse")
+    {
+        string account = DeviceClients.NewAccount();
+        BackupKey key = BackupKey.Generate();
+        using VaultClient device = cluster.Device(account);
+        await device.EnrolAsync(password, key);
+        return (account, key);
+    }
+
+    [Fact]
+    public async Task KillingTheLeaderDuringEnrolmentsAndLoginsLosesNoAcknowledgedEnrolmentAndNoCounterGoesDown()
+    {
+        try
+        {
+            int leader = await cluster.LeaderAsync();
+            var acknowledged = new System.Collections.Concurrent.ConcurrentBag<(string Account, BackupKey Key)>();
+            var guessesLeft = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+            using var stop = new CancellationTokenSource();
+            int afterKill = 0;
+            bool killed = false;
+            Task stream = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    (string account, BackupKey key) = await EnrolAsync(cluster); // any failure fails the test: the SDK must fail over
+                    acknowledged.Add((account, key));
+                    using VaultClient device = cluster.Device(account, first: 1 + (acknowledged.Count % 3));
+                    VaultException wrong = await Assert.ThrowsAsync<VaultException>(() => device.RecoverAsync("wrong guess"));
+                    Assert.Equal(VaultFailure.WrongPassword, wrong.Failure);
+                    guessesLeft[account] = wrong.GuessesLeft!.Value;
+                    if (Volatile.Read(ref killed)) Interlocked.Increment(ref afterKill);
+                }
+            });
+            while (acknowledged.Count < 3) await Task.Delay(50);
+            cluster.Kill(leader);
+            Volatile.Write(ref killed, true);
+            using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+                while (Volatile.Read(ref afterKill) < 3) await Task.Delay(50, deadline.Token);
+            await stop.CancelAsync();
+            await stream;
+
+            Assert.NotEqual(leader, await cluster.LeaderAsync());
+            foreach ((string account, BackupKey key) in acknowledged)
+            {
+                using VaultClient device = cluster.Device(account);
+                VaultAccountStatus before = await device.GetStatusAsync();
+                Assert.False(before.Locked);
+                Assert.True(before.GuessesLeft <= guessesLeft.GetValueOrDefault(account, 10), $"{account}: the counter went down");
+                using BackupKey recovered = await device.RecoverAsync("correct horse");
+                Assert.True(recovered.SameAs(key));
+            }
+        }
+        finally
+        {
+            await cluster.RestoreAllAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AStoppedNodeRestartedLaterCatchesUpAndCanLead()
+    {
+        try
+        {
+            int leader = await cluster.LeaderAsync();
+            int stopped = cluster.Members.First(m => m.Id != leader).Id;
+            cluster.Kill(stopped);
+            var enrolled = new List<(string Account, BackupKey Key)>();
+            for (int i = 0; i < 3; i++) enrolled.Add(await EnrolAsync(cluster));
+            long commit = (await cluster.StatusAsync(await cluster.LeaderAsync()))!.CommitIndex;
+
+            await cluster.StartAsync(stopped);
+            await cluster.WaitAppliedAsync(stopped, commit);
+            // Now lose the leader: the returned node and the other one make the majority, and must hold it all.
+            cluster.Kill(await cluster.LeaderAsync());
+            foreach ((string account, BackupKey key) in enrolled)
+            {
+                using VaultClient device = cluster.Device(account, first: stopped);
+                using BackupKey recovered = await device.RecoverAsync("correct horse");
+                Assert.True(recovered.SameAs(key));
+            }
+        }
+        finally
+        {
+            await cluster.RestoreAllAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TwoOfThreeStoppedRefusesWithNoQuorumAndLosesNothingWhenTheyReturn()
+    {
+        try
+        {
+            (string account, BackupKey key) = await EnrolAsync(cluster);
+            int survivor = await cluster.LeaderAsync();
+            foreach (var m in cluster.Members.Where(m => m.Id != survivor)) cluster.Kill(m.Id);
+
+            using (VaultClient device = cluster.Device(account, first: survivor, failover: TimeSpan.FromSeconds(5)))
+            {
+                VaultException refused = await Assert.ThrowsAsync<VaultException>(() => device.RecoverAsync("correct horse"));
+                Assert.Equal(VaultFailure.NoQuorum, refused.Failure);
+                Assert.Contains("no quorum", refused.Message, StringComparison.OrdinalIgnoreCase);
+            }
+
+            await cluster.RestoreAllAsync();
+            using VaultClient again = cluster.Device(account);
+            using BackupKey recovered = await again.RecoverAsync("correct horse");
+            Assert.True(recovered.SameAs(key));
+        }
+        finally
+        {
+            await cluster.RestoreAllAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentWrongGuessesSpreadOverAllNodesNeverExceedTheLimit()
+    {
+        (string account, _) = await EnrolAsync(cluster);
+        int wrongAnswers = 0, lockedAnswers = 0;
+        await Task.WhenAll(Enumerable.Range(0, 15).Select(async i =>
+        {
+            using VaultClient device = cluster.Device(account, first: 1 + (i % 3));
+            VaultException e = await Assert.ThrowsAsync<VaultException>(() => device.RecoverAsync("wrong " + i));
+            if (e.Failure == VaultFailure.WrongPassword) Interlocked.Increment(ref wrongAnswers);
+            else if (e.Failure == VaultFailure.Locked) Interlocked.Increment(ref lockedAnswers);
+            else Assert.Fail($"unexpected {e.Failure}: {e.Message}");
+        }));
+        Assert.True(wrongAnswers + lockedAnswers == 15);
+        Assert.True(wrongAnswers <= 10, $"{wrongAnswers} wrong guesses were answered with a limit of 10");
+        using VaultClient owner = cluster.Device(account);
+        VaultAccountStatus status = await owner.GetStatusAsync();
+        Assert.True(status.Locked);
+        Assert.Equal(0, status.GuessesLeft);
+    }
+}
