@@ -21,8 +21,14 @@ public sealed record ClusterOptions
     /// <summary>Committed entries between sealed snapshots.</summary>
     public int CompactEvery { get; init; } = 4096;
 
-    /// <summary>Join as a standby that replicates but is never elected (a member that may have lost state).</summary>
+    /// <summary>Join as a standby that replicates but is never elected.</summary>
     public bool Standby { get; init; }
+
+    /// <summary>
+    /// Where this member keeps its sealed high-water mark (<see cref="StateMark"/>): outside its vault directory,
+    /// on storage a restore of that directory does not touch. Null: no rollback detection (docs/SECURITY.md).
+    /// </summary>
+    public string? MarkPath { get; init; }
 
     public ClusterMember Self => Members.FirstOrDefault(m => m.Id == NodeId)
         ?? throw new Lockbox.Vault.Core.VaultConfigurationException($"Node id {NodeId} is not among the cluster's members ({string.Join(", ", Members.Select(m => m.Id))}).");

@@ -31,10 +31,15 @@ internal sealed class ClusterVaultNode : IVaultReplica, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ITimer _ticker;
     private readonly SemaphoreSlim _stamp = new(1, 1);
+    private readonly ITimer? _marker;
+    private readonly Lock _markGate = new();
+    private readonly CancellationTokenSource _life = new();
+    private StateMark? _mark;
     private long _lastStampMs;
 
-    private ClusterVaultNode(RaftCluster raft, WriteAheadLog wal, ReplicatedVaultState state, ClusterOptions options, IHsm hsm, IOpaqueServer opaque, VaultPolicy policy, TimeProvider time)
+    private ClusterVaultNode(RaftCluster raft, WriteAheadLog wal, ReplicatedVaultState state, ClusterOptions options, IHsm hsm, IOpaqueServer opaque, VaultPolicy policy, TimeProvider time, StateMark? mark)
     {
+        _mark = mark;
         _raft = raft;
         _wal = wal;
         _state = state;
@@ -44,7 +49,15 @@ internal sealed class ClusterVaultNode : IVaultReplica, IAsyncDisposable
         Policy = policy;
         _time = time;
         _ticker = time.CreateTimer(_ => _ = TickAsync(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        if (options.MarkPath is not null)
+            _marker = TimeProvider.System.CreateTimer(_ => AdvanceMark(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
     }
+
+    /// <summary>True while this member rejoins after a detected loss of state (it cannot lead until caught up).</summary>
+    public bool Recovering { get; private set; }
+
+    /// <summary>True when this member started with state behind its mark (it then rejoined as a standby).</summary>
+    public bool LostState { get; private set; }
 
     public IOpaqueServer Opaque { get; }
 
@@ -65,6 +78,13 @@ internal sealed class ClusterVaultNode : IVaultReplica, IAsyncDisposable
         try
         {
             await wal.InitializeAsync().ConfigureAwait(false);
+            // Rollback (docs/SECURITY.md, "The fleet"): a disk behind this member's sealed mark lost state. Its term
+            // moves past every term it may have voted in (no second vote in one term), and it rejoins as a standby
+            // that cannot lead until it has applied past the highest index it knew committed.
+            StateMark? mark = options.MarkPath is null ? null : StateMark.Read(hsm, options.MarkPath, options.NodeId);
+            IPersistentState persistent = wal;
+            bool lostState = mark is not null && (persistent.Term < mark.Term || wal.LastEntryIndex < mark.Commit);
+            if (lostState) await persistent.UpdateTermAsync(mark!.Term + 1, true, CancellationToken.None).ConfigureAwait(false);
             var configuration = new RaftCluster.TcpConfiguration(options.Self.RaftEndPoint)
             {
                 LowerElectionTimeout = options.LowerElectionTimeoutMs,
@@ -74,7 +94,7 @@ internal sealed class ClusterVaultNode : IVaultReplica, IAsyncDisposable
                 ColdStart = false,
                 ConfigurationStorage = null, // the static, in-memory membership built below
                 LoggerFactory = logging,
-                Standby = options.Standby,
+                Standby = options.Standby || lostState,
             };
             if (configuration.ConfigurationStorage is not InMemoryClusterConfigurationStorage<EndPoint> storage)
                 throw new InvalidOperationException("DotNext did not make its in-memory membership storage.");
@@ -83,7 +103,17 @@ internal sealed class ClusterVaultNode : IVaultReplica, IAsyncDisposable
             members.Build();
             raft = new RaftCluster(configuration) { AuditTrail = wal };
             await raft.StartAsync(CancellationToken.None).ConfigureAwait(false);
-            return new ClusterVaultNode(raft, wal, state, options, hsm, opaque, policy, time);
+            var node = new ClusterVaultNode(raft, wal, state, options, hsm, opaque, policy, time, mark);
+            if (lostState && !options.Standby)
+            {
+                node.Recovering = true;
+                node.LostState = true;
+                logging.CreateLogger("Lockbox.Vault.Cluster").LogWarning(
+                    "Node {Node}: its state (term {Term}, last entry {Last}) is behind its mark (term {MarkTerm}, commit {MarkCommit}): a cut log or an older copy of its directory. It rejoins as a standby until it has caught up.",
+                    options.NodeId, persistent.Term, wal.LastEntryIndex, mark!.Term, mark.Commit);
+                _ = node.RejoinAsync(mark.Commit);
+            }
+            return node;
         }
         catch
         {
@@ -94,11 +124,45 @@ internal sealed class ClusterVaultNode : IVaultReplica, IAsyncDisposable
         }
     }
 
+    private async Task RejoinAsync(long commit)
+    {
+        try
+        {
+            while (_state.AppliedIndex < commit) await Task.Delay(100, _life.Token).ConfigureAwait(false);
+            await _raft.RevertToNormalModeAsync(_life.Token).ConfigureAwait(false);
+            Recovering = false;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped before it caught up: it starts as a standby again next time.
+        }
+    }
+
+    /// <summary>Raises the sealed mark to the term and commit index this member has now (every 100 ms).</summary>
+    private void AdvanceMark()
+    {
+        lock (_markGate)
+        {
+            try
+            {
+                var now = new StateMark(Math.Max(((IPersistentState)_wal).Term, _mark?.Term ?? 0), Math.Max(_wal.LastCommittedEntryIndex, _mark?.Commit ?? 0));
+                if (now == _mark) return;
+                now.Write(_hsm, _options.MarkPath!, _options.NodeId);
+                _mark = now;
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or UnauthorizedAccessException)
+            {
+                // Retried at the next tick; a node that cannot keep its mark is no worse than one without.
+            }
+        }
+    }
+
     /// <summary>This member's view: role, term, commit and applied index, and the leader's public URL.</summary>
     public ClusterStatus Status()
     {
         bool leader = !_raft.LeadershipToken.IsCancellationRequested;
-        return new ClusterStatus(Self.Id, leader ? "leader" : _raft.Leader is null ? "candidate" : "follower", _raft.Term,
+        string role = leader ? "leader" : Recovering ? "standby" : _raft.Leader is null ? "candidate" : "follower";
+        return new ClusterStatus(Self.Id, role, _raft.Term,
             _wal.LastCommittedEntryIndex, _state.AppliedIndex, LeaderUrl()?.AbsoluteUri);
     }
 
@@ -217,11 +281,15 @@ internal sealed class ClusterVaultNode : IVaultReplica, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _life.CancelAsync().ConfigureAwait(false);
         await _ticker.DisposeAsync().ConfigureAwait(false);
+        if (_marker is not null) await _marker.DisposeAsync().ConfigureAwait(false);
+        if (_options.MarkPath is not null) AdvanceMark(); // the last term and commit seen
         await _raft.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _raft.DisposeAsync().ConfigureAwait(false);
         await _wal.DisposeAsync().ConfigureAwait(false);
         await _state.DisposeAsync().ConfigureAwait(false);
         _stamp.Dispose();
+        _life.Dispose();
     }
 }

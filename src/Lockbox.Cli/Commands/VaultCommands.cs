@@ -70,10 +70,13 @@ internal static class VaultCommands
         var nodeId = new Option<int?>("--node-id") { Description = "This node's id in a replicated vault (with --peers or --cluster-config)" };
         var peers = new Option<string?>("--peers") { Description = "Every member of the replicated vault, this one included: ID=RAFT_HOST:PORT=URL, comma-separated" };
         var clusterConfig = new Option<string?>("--cluster-config") { Description = "A file listing the replicated vault's members, one ID=RAFT_HOST:PORT=URL per line (instead of --peers)" };
-        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM (one process per vault directory)") { dir, urls, tlsCert, tlsKey, metricsUrls, proxies, networks, publicUrls, nodeId, peers, clusterConfig };
+        var stateMark = new Option<string?>("--state-mark") { Description = "A replicated node's sealed high-water mark file, kept OUTSIDE --dir (where a restore of the directory does not reach): a node whose state is behind it rejoins as a standby and never votes twice in a term" };
+        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM (one process per vault directory)") { dir, urls, tlsCert, tlsKey, metricsUrls, proxies, networks, publicUrls, nodeId, peers, clusterConfig, stateMark };
         serve.SetAction(async (parse, ct) =>
         {
             Lockbox.Vault.Cluster.ClusterOptions? cluster = Membership(parse.GetValue(nodeId), parse.GetValue(peers), parse.GetValue(clusterConfig));
+            if (cluster is not null) cluster = cluster with { MarkPath = parse.GetValue(stateMark) is { } mark ? Path.GetFullPath(mark) : null };
+            else if (parse.GetValue(stateMark) is not null) throw new CliException(ExitCodes.Usage, "--state-mark is for a replicated node (with --node-id).");
             string listen = cluster is not null && parse.GetResult(urls) is not { Implicit: false }
                 ? cluster.Self.PublicUrl.GetLeftPart(UriPartial.Authority) // a member listens where its peers list it
                 : parse.GetRequiredValue(urls);
@@ -90,7 +93,8 @@ internal static class VaultCommands
                     PublicUrls = PublicUrls(parse.GetValue(publicUrls) is { Length: > 0 } given ? given : NonEmpty(context.Environment(PublicUrlsVariable))?.Split(',') ?? []),
                 }).ConfigureAwait(false);
             string metrics = running.MetricsAddress is null ? "" : $"; metrics on {running.MetricsAddress}";
-            string member = cluster is null ? "" : $"; node {cluster.NodeId} of {cluster.Members.Count}, Raft on {cluster.Self.RaftEndPoint}";
+            string member = cluster is null ? "" : $"; node {cluster.NodeId} of {cluster.Members.Count}, Raft on {cluster.Self.RaftEndPoint}"
+                + (running.RejoinedAfterStateLoss ? ", its state is behind its mark (a cut log or an older copy of its directory): rejoining as a standby until caught up" : "");
             await context.Error.WriteLineAsync($"lockbox: vault serving on {running.BaseAddress} (fleet key {running.FleetPublicKey}){metrics}{member}; Ctrl-C stops it.").ConfigureAwait(false);
             try
             {
@@ -220,7 +224,8 @@ internal static class VaultCommands
                 RedirectStandardInput = true,
             };
             if (Path.GetFileNameWithoutExtension(program) == "dotnet") start.ArgumentList.Add(typeof(VaultCommands).Assembly.Location);
-            foreach (string a in new[] { "vault", "serve", "--dir", nodeDirectory, "--node-id", nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cluster-config", clusterConfig })
+            foreach (string a in new[] { "vault", "serve", "--dir", nodeDirectory, "--node-id", nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cluster-config", clusterConfig,
+                "--state-mark", LocalCluster.MarkPath(Path.GetDirectoryName(clusterConfig)!, nodeId) })
                 start.ArgumentList.Add(a);
             var log = new StreamWriter(Path.Combine(nodeDirectory, "serve.log"), append: true) { AutoFlush = true };
             System.Diagnostics.Process process = System.Diagnostics.Process.Start(start)

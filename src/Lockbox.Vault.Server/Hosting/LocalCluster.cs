@@ -11,6 +11,7 @@ namespace Lockbox.Vault.Server.Hosting;
 /// <code>
 /// D/cluster.conf        one member per line, ID=RAFT_HOST:PORT=URL (public; 127.0.0.1 ports chosen once)
 /// D/node1 … D/nodeN     a vault directory per node: its own state, and the fleet secrets provisioned to its HSM
+/// D/marks/nodeN.mark    each node's sealed high-water mark, outside its directory (docs/SECURITY.md, "Rollback")
 /// </code>
 /// The key ceremony runs once (in <c>node1</c>); its fleet secrets — the software HSM's OPRF seed and sealing key,
 /// and the AKE and fleet signing keys sealed under it — are then provisioned to every other node, so every node
@@ -25,6 +26,9 @@ public static class LocalCluster
 
     /// <summary>The directory of node <paramref name="id"/>.</summary>
     public static string NodeDirectory(string directory, int id) => Path.Combine(Path.GetFullPath(directory), "node" + id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Where node <paramref name="id"/> keeps its sealed high-water mark: beside, not inside, its directory.</summary>
+    public static string MarkPath(string directory, int id) => Path.Combine(Path.GetFullPath(directory), "marks", "node" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".mark");
 
     /// <summary>A vault directory, or node 1's directory when <paramref name="directory"/> is a local cluster (for token and fleet key).</summary>
     public static string AnyNode(string directory) => IsCluster(directory) ? NodeDirectory(directory, 1) : directory;

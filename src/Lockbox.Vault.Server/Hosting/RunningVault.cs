@@ -56,6 +56,9 @@ public sealed class RunningVault : IAsyncDisposable
     /// <summary>The single-node writer (tests); a replicated node has none.</summary>
     internal VaultNode Node => _node ?? throw new InvalidOperationException("A replicated vault node has no single-node writer.");
 
+    /// <summary>A replicated node that found its state behind its sealed mark at start, and rejoined as a standby.</summary>
+    public bool RejoinedAfterStateLoss => _member?.LostState == true;
+
     /// <summary>The Raft member of a replicated node; null for a single node.</summary>
     internal Lockbox.Vault.Cluster.ClusterVaultNode? Member => _member;
 

@@ -42,7 +42,8 @@ public sealed partial class ClusterUnderTest : IAsyncLifetime
     public async Task StartAsync(int id)
     {
         ServeProcess process = ServeProcess.Start(null, "vault", "serve", "--dir", NodeDirectory(id), "--node-id", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--cluster-config", Path.Combine(_dir.Path, LocalCluster.ConfigName), "--metrics-urls", "http://127.0.0.1:0");
+            "--cluster-config", Path.Combine(_dir.Path, LocalCluster.ConfigName), "--metrics-urls", "http://127.0.0.1:0",
+            "--state-mark", LocalCluster.MarkPath(_dir.Path, id));
         if (!await process.WaitServingAsync(TimeSpan.FromSeconds(60)))
         {
             string error = process.Stderr;
@@ -53,6 +54,31 @@ public sealed partial class ClusterUnderTest : IAsyncLifetime
         Match metrics = MetricsLine().Match(process.Stderr);
         Assert.True(metrics.Success, process.Stderr);
         lock (_nodes) _management[id] = new Uri(metrics.Groups["url"].Value);
+    }
+
+    /// <summary>What node <paramref name="id"/> has logged (stderr) since it last started.</summary>
+    public string Log(int id)
+    {
+        lock (_nodes) return _nodes[id].Stderr;
+    }
+
+    /// <summary>Copies a stopped node's whole directory (an operator's backup of it).</summary>
+    public static void CopyDirectory(string from, string to)
+    {
+        System.IO.Directory.CreateDirectory(to);
+        foreach (string file in System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+
+    /// <summary>The term and commit index node <paramref name="id"/>'s sealed mark holds now (null: none yet).</summary>
+    internal StateMark? Mark(int id)
+    {
+        using var hsm = Lockbox.Vault.Server.Hsm.SoftwareHsm.Open(Path.Combine(NodeDirectory(id), "hsm.key"));
+        return StateMark.Read(hsm, LocalCluster.MarkPath(_dir.Path, id), id);
     }
 
     /// <summary>kill -9 of node <paramref name="id"/>.</summary>
@@ -112,7 +138,7 @@ public sealed partial class ClusterUnderTest : IAsyncLifetime
     }
 
     /// <summary>A device that knows every node, trying them from <paramref name="first"/> on.</summary>
-    public VaultClient Device(string account, int first = 1, TimeSpan? failover = null)
+    public VaultClient Device(string account, int first = 1, TimeSpan? failover = null, int? guessLimit = null)
     {
         Uri[] urls = [.. Members.OrderBy(m => (m.Id - first + Members.Count) % Members.Count).Select(m => m.PublicUrl)];
         return new VaultClient(new VaultClientOptions
@@ -125,6 +151,7 @@ public sealed partial class ClusterUnderTest : IAsyncLifetime
             KeyStretching = KeyStretchingPresets.Test,
             FailoverTimeout = failover ?? TimeSpan.FromSeconds(30),
             RequestTimeout = TimeSpan.FromSeconds(5),
+            GuessLimit = guessLimit,
         });
     }
 

@@ -10,11 +10,11 @@ namespace Lockbox.Vault.Tests.Cluster;
 /// </summary>
 public sealed class ReplicatedVaultTests(ClusterUnderTest cluster) : IClassFixture<ClusterUnderTest>
 {
-    private static async Task<(string Account, BackupKey Key)> EnrolAsync(ClusterUnderTest cluster, string password = "correct horse")
+    private static async Task<(string Account, BackupKey Key)> EnrolAsync(ClusterUnderTest cluster, string password = "correct horse", int? guessLimit = null)
     {
         string account = DeviceClients.NewAccount();
         BackupKey key = BackupKey.Generate();
-        using VaultClient device = cluster.Device(account);
+        using VaultClient device = cluster.Device(account, guessLimit: guessLimit);
         await device.EnrolAsync(password, key);
         return (account, key);
     }
@@ -143,5 +143,59 @@ public sealed class ReplicatedVaultTests(ClusterUnderTest cluster) : IClassFixtu
         VaultAccountStatus status = await owner.GetStatusAsync();
         Assert.True(status.Locked);
         Assert.Equal(0, status.GuessesLeft);
+    }
+
+    [Fact]
+    public async Task AFollowerRestoredFromAnOlderCopyRejoinsAsAStandbyAndGivesNoGuessOrErasedKeyBack()
+    {
+        using var backup = new Support.TempDir();
+        try
+        {
+            (string counted, _) = await EnrolAsync(cluster);
+            (string erased, _) = await EnrolAsync(cluster, guessLimit: 2);
+            int leader = await cluster.LeaderAsync();
+            int rolled = cluster.Members.First(m => m.Id != leader).Id;
+            int other = cluster.Members.First(m => m.Id != leader && m.Id != rolled).Id;
+
+            // An operator's copy of the follower's directory, taken while it still had every guess and the key.
+            cluster.Kill(rolled);
+            ClusterUnderTest.CopyDirectory(cluster.NodeDirectory(rolled), backup.Path);
+            await cluster.StartAsync(rolled);
+
+            using (VaultClient device = cluster.Device(counted))
+                for (int i = 0; i < 2; i++) await Assert.ThrowsAsync<VaultException>(() => device.RecoverAsync("wrong " + i));
+            using (VaultClient device = cluster.Device(erased))
+                for (int i = 0; i < 2; i++) await Assert.ThrowsAsync<VaultException>(() => device.RecoverAsync("wrong " + i));
+            long commit = (await cluster.StatusAsync(await cluster.LeaderAsync()))!.CommitIndex;
+            await cluster.WaitAppliedAsync(rolled, commit);
+            using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+                while (cluster.Mark(rolled) is not { } mark || mark.Commit < commit) await Task.Delay(100, deadline.Token);
+
+            // The disk goes back to the old copy: the node must notice and must not lead or vote its way back.
+            cluster.Kill(rolled);
+            System.IO.Directory.Delete(cluster.NodeDirectory(rolled), recursive: true);
+            ClusterUnderTest.CopyDirectory(backup.Path, cluster.NodeDirectory(rolled));
+            await cluster.StartAsync(rolled);
+            Assert.Contains("behind its mark", cluster.Log(rolled), StringComparison.Ordinal);
+
+            // Kill the others in turn: each time the rolled-back node is one of the two that remain.
+            foreach (int victim in new[] { leader, other })
+            {
+                foreach (var m in cluster.Members) if (!cluster.IsRunning(m.Id)) await cluster.StartAsync(m.Id);
+                await cluster.WaitAppliedAsync(rolled, commit);
+                cluster.Kill(victim);
+                using (VaultClient device = cluster.Device(counted, first: rolled))
+                    Assert.Equal(8, (await device.GetStatusAsync()).GuessesLeft);
+                using VaultClient owner = cluster.Device(erased, first: rolled);
+                VaultAccountStatus status = await owner.GetStatusAsync();
+                Assert.True(status.Locked);
+                VaultException gone = await Assert.ThrowsAsync<VaultException>(() => owner.RecoverAsync("correct horse"));
+                Assert.Equal(VaultFailure.Locked, gone.Failure);
+            }
+        }
+        finally
+        {
+            await cluster.RestoreAllAsync();
+        }
     }
 }
