@@ -8,7 +8,8 @@ namespace Lockbox.Vault.Tests.Cluster;
 /// Three real <c>vault serve</c> processes in one Raft group on 127.0.0.1 (issue 10), started once for the class.
 /// Every test leaves all three running. No timing assertions: waits have generous deadlines.
 /// </summary>
-public sealed class ReplicatedVaultTests(ClusterUnderTest cluster) : IClassFixture<ClusterUnderTest>
+[Collection(ClusterCollection.Name)]
+public sealed class ReplicatedVaultTests(ClusterUnderTest cluster)
 {
     private static async Task<(string Account, BackupKey Key)> EnrolAsync(ClusterUnderTest cluster, string password = "correct horse", int? guessLimit = null)
     {
