@@ -48,7 +48,7 @@ internal static partial class VaultLoginThroughput
             if (failovers.Count > 0)
             {
                 Console.WriteLine();
-                Console.WriteLine("3-node failover (leader stopped, first successful login after it, through the SDK's node list):");
+                Console.WriteLine("3-node failover (leader stopped in process: its sockets close; then logins polled on the two survivors until one succeeds):");
                 foreach (string f in failovers) Console.WriteLine("- " + f);
             }
             return 0;

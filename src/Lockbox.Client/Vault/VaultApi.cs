@@ -211,6 +211,7 @@ internal sealed class VaultApi : IDisposable
             "management_credential_invalid" => new VaultException(VaultFailure.KeyMismatch, "The vault refused: this device's backup key is not the one escrowed for this account."),
             "unauthorized" or "account_mismatch" => new VaultException(VaultFailure.AccountCredentialRejected, $"The vault refused the account credential (LOCKBOX_ACCOUNT_TOKEN or --token): {detail}"),
             "rate_limited" => new VaultException(VaultFailure.RateLimited, "The vault is rate-limiting this account or address; try again in a minute."),
+            "anchor_stale" => new VaultException(VaultFailure.Rejected, "The vault already anchors this account at a newer snapshot; the anchor only moves forward."),
             "no_quorum" => new VaultException(VaultFailure.NoQuorum, "The vault has no quorum: too few of its nodes answer for it to count a guess or read committed state. Nothing was counted that you were told of; retry in a few seconds."),
             "not_leader" => new VaultException(VaultFailure.Unreachable, "This vault node is not the leader.") { NotLeader = true, Leader = error?.Leader },
             _ => new VaultException(VaultFailure.Rejected, $"The vault refused the request ({(int)status} {code}): {detail}"),

@@ -19,7 +19,9 @@ internal sealed record AccountReply(long Version, int GuessLimit, int GuessesLef
 internal sealed record LoginStartBody(string Ke1, string? AttemptId = null);
 internal sealed record LoginStartReply(string? SessionId, string? Ke2, int GuessesLeft);
 internal sealed record LoginFinishBody(string SessionId, string Ke3);
-internal sealed record LoginFinishReply(string? SealedKey, int GuessesLeft);
+internal sealed record LoginFinishReply(string? SealedKey, int GuessesLeft, AnchorReply? Anchor = null);
+internal sealed record AnchorReply(long Sequence, string? Hash);
+internal sealed record AnchorBody(string ManagementCredential, long Sequence, string Hash);
 
 internal sealed record StatusBody;
 internal sealed record StatusReply(bool Enrolled, bool Locked, bool Erased, int GuessesLeft, int GuessLimit, long Version, KsfReply? KeyStretching);

@@ -38,4 +38,7 @@ public enum VaultFailure
 
     /// <summary>A replicated vault has no majority of its nodes answering (or no leader this device reaches); retry later.</summary>
     NoQuorum,
+
+    /// <summary>The store's newest snapshot is older than the freshness anchor the vault keeps: the store hides newer backups.</summary>
+    StaleStore,
 }

@@ -7,5 +7,10 @@ namespace Lockbox.Vault.Core.State;
 /// </summary>
 internal sealed record FinishedLogin(string AccountId, byte[] Ke3Hash, VaultOutcome Outcome, byte[]? SealedKey, int GuessesLeft, bool Locked, bool Erased, long ExpiresMs)
 {
-    public VaultResult ToResult() => new(Outcome) { SealedKey = SealedKey, GuessesLeft = GuessesLeft, Locked = Locked, Erased = Erased };
+    /// <summary>The freshness anchor released with the key (issue 10).</summary>
+    public long AnchorSequence { get; init; }
+
+    public byte[] AnchorHash { get; init; } = [];
+
+    public VaultResult ToResult() => new(Outcome) { SealedKey = SealedKey, GuessesLeft = GuessesLeft, Locked = Locked, Erased = Erased, AnchorSequence = AnchorSequence, AnchorHash = AnchorHash };
 }

@@ -9,8 +9,8 @@ namespace Lockbox.Vault.Core.State;
 ///  || enrolment_id || has_ksf (1) || [t || m || p])
 ///  || m || m × (session_id || id || server_state || expires_ms || fake (1) || record_version)</c>.
 /// Version 2 added the enrolment id and KSF fields; version 1 snapshots read with neither. Version 3 (issue 10) appends
-/// to each pending login <c>ke1_hash || ke2 || guesses_left</c> and then the finished attempts
-/// <c>f || f × (session_id || id || ke3_hash || outcome (1) || has_key (1) || sealed_key? || guesses_left || locked (1) || erased (1) || expires_ms)</c>.
+/// to each account <c>anchor_sequence (i64) || anchor_hash</c>, to each pending login <c>ke1_hash || ke2 || guesses_left</c> and then the finished attempts
+/// <c>f || f × (session_id || id || ke3_hash || outcome (1) || has_key (1) || sealed_key? || guesses_left || locked (1) || erased (1) || expires_ms || anchor_sequence || anchor_hash)</c>.
 /// </summary>
 internal sealed class VaultState
 {
@@ -41,6 +41,8 @@ internal sealed class VaultState
             w.U8(a.Locked ? (byte)1 : (byte)0);
             w.I64(a.Version);
             CommandCodec.WriteEnrolment(w, a.EnrolmentId, a.Ksf);
+            w.I64(a.AnchorSequence);
+            w.Bytes(a.AnchorHash);
         }
         w.I32(Pending.Count);
         foreach ((string session, PendingLogin p) in Pending.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -68,6 +70,8 @@ internal sealed class VaultState
             w.U8(f.Locked ? (byte)1 : (byte)0);
             w.U8(f.Erased ? (byte)1 : (byte)0);
             w.I64(f.ExpiresMs);
+            w.I64(f.AnchorSequence);
+            w.Bytes(f.AnchorHash);
         }
         return w.ToArray();
     }
@@ -96,6 +100,11 @@ internal sealed class VaultState
                 Version = r.I64(),
             };
             (account.EnrolmentId, account.Ksf) = CommandCodec.ReadEnrolment(r, version >= 2);
+            if (version >= 3)
+            {
+                account.AnchorSequence = r.I64();
+                account.AnchorHash = r.Bytes();
+            }
             if (!state.Accounts.TryAdd(id, account)) throw new FormatException("Snapshot lists an account twice.");
         }
         int pending = r.I32();
@@ -115,7 +124,10 @@ internal sealed class VaultState
             byte outcome = r.U8();
             if (!Enum.IsDefined((VaultOutcome)outcome)) throw new FormatException("Snapshot holds an unknown login outcome.");
             byte[]? sealedKey = r.U8() == 1 ? r.Bytes() : null;
-            var done = new FinishedLogin(account, ke3Hash, (VaultOutcome)outcome, sealedKey, r.I32(), r.U8() == 1, r.U8() == 1, r.I64());
+            var done = new FinishedLogin(account, ke3Hash, (VaultOutcome)outcome, sealedKey, r.I32(), r.U8() == 1, r.U8() == 1, r.I64())
+            {
+                AnchorSequence = r.I64(), AnchorHash = r.Bytes(),
+            };
             if (!state.Finished.TryAdd(session, done)) throw new FormatException("Snapshot lists a finished login twice.");
         }
         if (!r.AtEnd) throw new FormatException("Trailing bytes after snapshot.");

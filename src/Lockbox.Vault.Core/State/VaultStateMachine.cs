@@ -45,6 +45,7 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
                 ChangePasswordCommand c => Replace(c.AccountId, c.ManagementHash, c.Record, c.WrappedKey, c.EnrolmentId, c.Ksf, reset: false),
                 ResetPasswordCommand c => Replace(c.AccountId, c.ManagementHash, c.Record, c.WrappedKey, c.EnrolmentId, c.Ksf, reset: true),
                 DeleteCommand c => Delete(c),
+                AnchorCommand c => Anchor(c),
                 _ => VaultResult.Of(VaultOutcome.Ok), // TickCommand: Expire did the work
             };
         }
@@ -188,7 +189,10 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
         }
         State.Pending.Remove(session); // one KE3 per KE2
         VaultResult result = FinishPending(c, p);
-        State.Finished[session] = new FinishedLogin(c.AccountId, ke3Hash, result.Outcome, result.SealedKey, result.GuessesLeft ?? 0, result.Locked, result.Erased, p.ExpiresMs);
+        State.Finished[session] = new FinishedLogin(c.AccountId, ke3Hash, result.Outcome, result.SealedKey, result.GuessesLeft ?? 0, result.Locked, result.Erased, p.ExpiresMs)
+        {
+            AnchorSequence = result.AnchorSequence ?? 0, AnchorHash = result.AnchorHash ?? [],
+        };
         return result;
     }
 
@@ -207,7 +211,7 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
                 {
                     a.GuessCount = 0;
                     byte[] sealedKey = SealForTransport(sessionKey, c.AccountId, a.WrappedKey, c.TransportNonce);
-                    return new VaultResult(VaultOutcome.Ok) { SealedKey = sealedKey, GuessesLeft = a.GuessesLeft };
+                    return new VaultResult(VaultOutcome.Ok) { SealedKey = sealedKey, GuessesLeft = a.GuessesLeft, AnchorSequence = a.AnchorSequence, AnchorHash = a.AnchorHash };
                 }
             }
             finally
@@ -240,6 +244,22 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
         a.Version++;
         DropPending(accountId);
         return new VaultResult(VaultOutcome.Ok) { Version = a.Version, GuessesLeft = a.GuessesLeft, GuessLimit = a.GuessLimit, Ksf = a.Ksf };
+    }
+
+    /// <summary>
+    /// Moves the freshness anchor forward only: a newer sequence number replaces it, the same one with the same
+    /// hash is a no-op (a retried request), anything else is <see cref="VaultOutcome.AnchorStale"/>.
+    /// </summary>
+    private VaultResult Anchor(AnchorCommand c)
+    {
+        if (!State.Accounts.TryGetValue(c.AccountId, out AccountRecord? a)) return VaultResult.Of(VaultOutcome.NotEnrolled);
+        if (!CryptographicOperations.FixedTimeEquals(c.ManagementHash, a.ManagementHash)) return VaultResult.Of(VaultOutcome.Forbidden);
+        bool same = c.Sequence == a.AnchorSequence && c.SnapshotHash.AsSpan().SequenceEqual(a.AnchorHash);
+        if (!same && c.Sequence <= a.AnchorSequence)
+            return new VaultResult(VaultOutcome.AnchorStale) { AnchorSequence = a.AnchorSequence, AnchorHash = a.AnchorHash };
+        a.AnchorSequence = c.Sequence;
+        a.AnchorHash = c.SnapshotHash;
+        return new VaultResult(VaultOutcome.Ok) { AnchorSequence = a.AnchorSequence, AnchorHash = a.AnchorHash };
     }
 
     private VaultResult Delete(DeleteCommand c)

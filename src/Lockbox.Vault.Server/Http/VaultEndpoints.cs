@@ -61,6 +61,8 @@ internal static class VaultEndpoints
             .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Delete));
         account.MapPost("/status", (HttpContext c, string accountId) => Status(c, accountId, node))
             .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Status));
+        account.MapPost("/anchor", (HttpContext c, string accountId) => Anchor(c, accountId, node))
+            .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Anchor));
     }
 
     private static async Task<IResult> Hello(HttpContext context, IVaultReplica node, Func<IReadOnlyList<string>> nodes)
@@ -155,7 +157,7 @@ internal static class VaultEndpoints
         byte[] nonce = RandomNumberGenerator.GetBytes(VaultStateMachine.TransportNonceSize);
         VaultResult result = await node.SubmitAsync(now => new FinishLoginCommand(accountId, now, session, ke3, nonce)).ConfigureAwait(false);
         return result.Outcome == VaultOutcome.Ok
-            ? Results.Json(new LoginFinishResponse(RequestBody.Encode(result.SealedKey!), result.GuessesLeft!.Value))
+            ? Results.Json(new LoginFinishResponse(RequestBody.Encode(result.SealedKey!), result.GuessesLeft!.Value, AnchorOf(result)))
             : Map(result);
     }
 
@@ -214,6 +216,40 @@ internal static class VaultEndpoints
         problem.Extensions["leader"] = e.LeaderUrl.AbsoluteUri;
         return Results.Problem(problem);
     }
+
+    /// <summary>
+    /// <c>POST …/anchor</c> (issue 10): advances the account's freshness anchor, only with the management
+    /// credential and only forward; committed like every command.
+    /// </summary>
+    private static async Task<IResult> Anchor(HttpContext context, string accountId, IVaultReplica node)
+    {
+        (AnchorRequest? body, IResult? error) = await RequestBody.ReadAsync<AnchorRequest>(context).ConfigureAwait(false);
+        if (body is null) return error!;
+        if (!RequestBody.TryField(body.ManagementCredential, "managementCredential", ManagementCredentialSize, out byte[] credential, out error)
+            || !RequestBody.TryField(body.Hash, "hash", AnchorCommand.HashSize, out byte[] snapshotHash, out error))
+            return error!;
+        if (body.Sequence is not { } sequence) return ApiErrors.BadRequest("missing_field", "Field 'sequence' is required.");
+        if (sequence < 1) return ApiErrors.BadRequest("invalid_field", "Field 'sequence' must be at least 1.");
+        byte[] hash = HashCredential(credential);
+        VaultResult result = await node.SubmitAsync(now => new AnchorCommand(accountId, now, hash, sequence, snapshotHash)).ConfigureAwait(false);
+        return result.Outcome switch
+        {
+            VaultOutcome.Ok => Results.Json(AnchorOf(result)),
+            VaultOutcome.AnchorStale => Stale(result),
+            _ => Map(result),
+        };
+    }
+
+    private static IResult Stale(VaultResult result)
+    {
+        Microsoft.AspNetCore.Mvc.ProblemDetails problem = ApiErrors.Problem(StatusCodes.Status409Conflict, "anchor_stale",
+            "The vault already anchors this account at a newer (or a different) snapshot; the anchor only moves forward.");
+        problem.Extensions["anchor"] = AnchorOf(result);
+        return Results.Problem(problem);
+    }
+
+    private static AnchorModel? AnchorOf(VaultResult result) =>
+        result.AnchorSequence is > 0 && result.AnchorHash is { Length: > 0 } anchorHash ? new AnchorModel(result.AnchorSequence.Value, RequestBody.Encode(anchorHash)) : null;
 
     private static byte[] HashCredential(byte[] credential)
     {
