@@ -59,6 +59,9 @@ public sealed class RunningVault : IAsyncDisposable
     /// <summary>A replicated node that found its state behind its sealed mark at start, and rejoined as a standby.</summary>
     public bool RejoinedAfterStateLoss => _member?.LostState == true;
 
+    /// <summary>A replicated node's Raft role now ("leader", "follower", "candidate", "standby"); null for a single node.</summary>
+    public string? ClusterRole => _member?.Status().Role;
+
     /// <summary>The Raft member of a replicated node; null for a single node.</summary>
     internal Lockbox.Vault.Cluster.ClusterVaultNode? Member => _member;
 
