@@ -48,6 +48,9 @@ public static class VaultSigning
         public const string PasswordReset = "password/reset";
         public const string Delete = "delete";
         public const string Status = "status";
+
+        /// <summary>Advances the account's freshness anchor (issue 10; API 2.1).</summary>
+        public const string Anchor = "anchor";
     }
 
     /// <summary>The transcript <c>T</c> for an answer.</summary>

@@ -26,7 +26,7 @@ internal static partial class VaultLoginThroughput
     {
         int logins = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
         int concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
-        string[] kinds = (args.Length > 2 ? args[2] : "software,pkcs11").Split(',');
+        string[] kinds = (args.Length > 2 ? args[2] : "software,pkcs11,cluster3").Split(',');
         string work = Path.Combine(Path.GetTempPath(), "lockbox-vault-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
         try
@@ -35,10 +35,21 @@ internal static partial class VaultLoginThroughput
             Console.WriteLine();
             Console.WriteLine("| HSM | concurrency | logins/s | p50 ms | p99 ms | HSM ms/login | HSM share of server time |");
             Console.WriteLine("|---|---|---|---|---|---|---|");
+            var failovers = new List<string>();
             foreach (string kind in kinds)
             {
                 foreach (int c in concurrency == 1 ? [1] : (int[])[1, concurrency])
-                    await RunOneAsync(kind, c, c == 1 ? Math.Max(200, logins / 4) : logins, Path.Combine(work, kind + "-" + c)).ConfigureAwait(false);
+                {
+                    int n = c == 1 ? Math.Max(200, logins / 4) : logins;
+                    if (kind == "cluster3") failovers.Add(await ClusterLogins.RunAsync(c, n, Path.Combine(work, kind + "-" + c)).ConfigureAwait(false));
+                    else await RunOneAsync(kind, c, n, Path.Combine(work, kind + "-" + c)).ConfigureAwait(false);
+                }
+            }
+            if (failovers.Count > 0)
+            {
+                Console.WriteLine();
+                Console.WriteLine("3-node failover (leader stopped in process: its sockets close; then logins polled on the two survivors until one succeeds):");
+                foreach (string f in failovers) Console.WriteLine("- " + f);
             }
             return 0;
         }
@@ -92,7 +103,7 @@ internal static partial class VaultLoginThroughput
             $"| {kind} | {concurrency} | {logins / seconds:F0} | {p50:F2} | {p99:F2} | {hsmMs / logins:F3} | {100 * hsmMs / Math.Max(serverMs, 1e-9):F0}% |"));
     }
 
-    private static async Task EnrolAsync(HttpClient http, string dir, string account)
+    internal static async Task EnrolAsync(HttpClient http, string dir, string account)
     {
         string token = VaultHost.MintToken(dir, account);
         using ClientRegistrationState state = Client.CreateRegistrationRequest(Encoding.UTF8.GetBytes(Password));
@@ -111,7 +122,7 @@ internal static partial class VaultLoginThroughput
     }
 
     /// <summary>One full login; returns the milliseconds spent in the two HTTP round trips (client OPAQUE work excluded).</summary>
-    private static async Task<double> LoginAsync(HttpClient http, string account, string token)
+    internal static async Task<double> LoginAsync(HttpClient http, string account, string token)
     {
         using ClientLoginState state = Client.GenerateKE1(Encoding.UTF8.GetBytes(Password));
         long t0 = Stopwatch.GetTimestamp();

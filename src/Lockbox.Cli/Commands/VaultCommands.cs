@@ -4,7 +4,7 @@ using Lockbox.Vault.Server.Hosting;
 namespace Lockbox.Cli.Commands;
 
 /// <summary>
-/// <c>lockbox vault init|serve|token|dev-cert</c>: run a key vault node. The key ceremony prints the fleet public key
+/// <c>lockbox vault init|serve|cluster|token|dev-cert</c>: run a key vault node, or a local replicated vault. The key ceremony prints the fleet public key
 /// that devices pin; the HSM PIN comes from LOCKBOX_HSM_PIN, never argv.
 /// </summary>
 internal static class VaultCommands
@@ -13,7 +13,7 @@ internal static class VaultCommands
     {
         var vault = new Command("vault", "Run a backup key vault node (OPAQUE password escrow with a guess limit)")
         {
-            Init(context), Serve(context), Token(context), DevCert(context),
+            Init(context), Serve(context), ClusterCommand(context), Token(context), DevCert(context),
         };
         yield return vault;
     }
@@ -67,12 +67,23 @@ internal static class VaultCommands
         var proxies = new Option<string[]>("--trusted-proxy") { Description = "IP address of a reverse proxy whose X-Forwarded-For is believed (repeatable; default: none, the header is ignored)", AllowMultipleArgumentsPerToken = false };
         var networks = new Option<string[]>("--trusted-proxy-network") { Description = "CIDR range of trusted reverse proxies, e.g. 10.0.0.0/8 (repeatable)" };
         var publicUrls = new Option<string[]>("--public-url") { Description = $"An address devices use to reach this vault, listed in its signed hello (repeatable, or comma-separated in {PublicUrlsVariable}; default: the addresses it listens on). Needed behind a proxy or when listening on 0.0.0.0" };
-        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM (one process per vault directory)") { dir, urls, tlsCert, tlsKey, metricsUrls, proxies, networks, publicUrls };
+        var nodeId = new Option<int?>("--node-id") { Description = "This node's id in a replicated vault (with --peers or --cluster-config)" };
+        var peers = new Option<string?>("--peers") { Description = "Every member of the replicated vault, this one included: ID=RAFT_HOST:PORT=URL, comma-separated" };
+        var clusterConfig = new Option<string?>("--cluster-config") { Description = "A file listing the replicated vault's members, one ID=RAFT_HOST:PORT=URL per line (instead of --peers)" };
+        var stateMark = new Option<string?>("--state-mark") { Description = "A replicated node's sealed high-water mark file, kept OUTSIDE --dir (where a restore of the directory does not reach): a node whose state is behind it rejoins as a standby and never votes twice in a term" };
+        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM (one process per vault directory)") { dir, urls, tlsCert, tlsKey, metricsUrls, proxies, networks, publicUrls, nodeId, peers, clusterConfig, stateMark };
         serve.SetAction(async (parse, ct) =>
         {
-            await using RunningVault running = await VaultHost.StartAsync(parse.GetRequiredValue(dir), parse.GetRequiredValue(urls),
+            Lockbox.Vault.Cluster.ClusterOptions? cluster = Membership(parse.GetValue(nodeId), parse.GetValue(peers), parse.GetValue(clusterConfig));
+            if (cluster is not null) cluster = cluster with { MarkPath = parse.GetValue(stateMark) is { } mark ? Path.GetFullPath(mark) : null };
+            else if (parse.GetValue(stateMark) is not null) throw new CliException(ExitCodes.Usage, "--state-mark is for a replicated node (with --node-id).");
+            string listen = cluster is not null && parse.GetResult(urls) is not { Implicit: false }
+                ? cluster.Self.PublicUrl.GetLeftPart(UriPartial.Authority) // a member listens where its peers list it
+                : parse.GetRequiredValue(urls);
+            await using RunningVault running = await VaultHost.StartAsync(parse.GetRequiredValue(dir), listen,
                 new VaultServerOptions
                 {
+                    Cluster = cluster,
                     Pin = context.Environment(VaultHost.PinVariable),
                     TlsCertificatePath = parse.GetValue(tlsCert) ?? NonEmpty(context.Environment(TlsCertVariable)),
                     TlsKeyPath = parse.GetValue(tlsKey) ?? NonEmpty(context.Environment(TlsKeyVariable)),
@@ -82,7 +93,9 @@ internal static class VaultCommands
                     PublicUrls = PublicUrls(parse.GetValue(publicUrls) is { Length: > 0 } given ? given : NonEmpty(context.Environment(PublicUrlsVariable))?.Split(',') ?? []),
                 }).ConfigureAwait(false);
             string metrics = running.MetricsAddress is null ? "" : $"; metrics on {running.MetricsAddress}";
-            await context.Error.WriteLineAsync($"lockbox: vault serving on {running.BaseAddress} (fleet key {running.FleetPublicKey}){metrics}; Ctrl-C stops it.").ConfigureAwait(false);
+            string member = cluster is null ? "" : $"; node {cluster.NodeId} of {cluster.Members.Count}, Raft on {cluster.Self.RaftEndPoint}"
+                + (running.RejoinedAfterStateLoss ? ", its state is behind its mark (a cut log or an older copy of its directory): rejoining as a standby until caught up" : "");
+            await context.Error.WriteLineAsync($"lockbox: vault serving on {running.BaseAddress} (fleet key {running.FleetPublicKey}){metrics}{member}; Ctrl-C stops it.").ConfigureAwait(false);
             try
             {
                 await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
@@ -95,6 +108,61 @@ internal static class VaultCommands
             return ExitCodes.Success;
         });
         return serve;
+    }
+
+    /// <summary>The replicated vault this node joins, or null for a single node; a half-given one is a usage error.</summary>
+    private static Lockbox.Vault.Cluster.ClusterOptions? Membership(int? nodeId, string? peers, string? configFile)
+    {
+        if (nodeId is null && peers is null && configFile is null) return null;
+        if (nodeId is null) throw new CliException(ExitCodes.Usage, "A replicated node needs --node-id N as well as --peers or --cluster-config.");
+        if (peers is not null == configFile is not null) throw new CliException(ExitCodes.Usage, "Give the replicated vault's members with either --peers or --cluster-config (one of them).");
+        try
+        {
+            var members = peers is not null ? Lockbox.Vault.Cluster.ClusterMember.ParseList(peers) : LocalCluster.ReadMembers(configFile!);
+            var options = new Lockbox.Vault.Cluster.ClusterOptions { Members = members, NodeId = nodeId.Value, StateDirectory = "raft" };
+            _ = options.Self; // the id must be among the members
+            return options;
+        }
+        catch (Lockbox.Vault.Core.VaultConfigurationException e)
+        {
+            throw new CliException(ExitCodes.Usage, e.Message);
+        }
+    }
+
+    private static Command ClusterCommand(CliContext context)
+    {
+        Option<string> dir = Dir();
+        var nodes = new Option<int>("--nodes") { Description = "How many nodes (3 or 5; each its own process on 127.0.0.1)", DefaultValueFactory = _ => 3 };
+        var guessLimit = new Option<int>("--guess-limit") { Description = "Wrong passwords before an escrowed key is erased (when the cluster is made)", DefaultValueFactory = _ => 10 };
+        var command = new Command("cluster", "Run a local replicated vault: make it in DIR the first time (one key ceremony, its secrets provisioned to every node), start one 'vault serve' process per node, print each node's URL and stay until Ctrl-C or SIGTERM, which stops them all")
+        {
+            dir, nodes, guessLimit,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            string root = Path.GetFullPath(parse.GetRequiredValue(dir));
+            IReadOnlyList<Lockbox.Vault.Cluster.ClusterMember> members = await LocalCluster.CreateOrOpenAsync(root, parse.GetValue(nodes), parse.GetValue(guessLimit)).ConfigureAwait(false);
+            await using var children = new VaultChildren();
+            foreach (Lockbox.Vault.Cluster.ClusterMember m in members)
+                children.Start(LocalCluster.NodeDirectory(root, m.Id), m.Id, Path.Combine(root, LocalCluster.ConfigName));
+            await context.Error.WriteLineAsync($"lockbox: local vault cluster in {root}: {members.Count} nodes (logs in each node's serve.log); fleet key {VaultHost.ReadFleetPublicKey(root)}. Ctrl-C stops every node.").ConfigureAwait(false);
+            foreach (Lockbox.Vault.Cluster.ClusterMember m in members)
+                await context.Out.WriteLineAsync($"node {m.Id}: {m.PublicUrl}").ConfigureAwait(false);
+            await context.Out.WriteLineAsync("--vault " + string.Join(',', members.Select(m => m.PublicUrl.AbsoluteUri))).ConfigureAwait(false);
+            await context.Out.FlushAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await children.WaitAnyExitAsync(ct).ConfigureAwait(false);
+                await context.Error.WriteLineAsync("lockbox: a vault node stopped on its own; stopping the others (see its serve.log).").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+            catch (OperationCanceledException)
+            {
+                await context.Error.WriteLineAsync("lockbox: stopping every vault node.").ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+        });
+        return command;
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
@@ -125,7 +193,7 @@ internal static class VaultCommands
         Option<string> dir = Dir();
         var account = new Option<string>("--account") { Description = "The account id the token is for", Required = true };
         var days = new Option<int>("--days") { Description = "How long the token is valid", DefaultValueFactory = _ => 30 };
-        var token = new Command("token", "Mint a development account credential (HMAC-signed by the vault) and print only the token") { dir, account, days };
+        var token = new Command("token", "Mint a development account credential (HMAC-signed by the vault; DIR may be a local cluster's) and print only the token") { dir, account, days };
         token.SetAction(parse =>
         {
             int lifetime = parse.GetValue(days);
@@ -134,5 +202,66 @@ internal static class VaultCommands
             return ExitCodes.Success;
         });
         return token;
+    }
+
+    /// <summary>
+    /// The node processes of <c>vault cluster</c>: this same program run as <c>vault serve</c>, one per node, with
+    /// their output in the node's <c>serve.log</c>. Disposing stops each by its own process id: SIGTERM, then a
+    /// kill after 10 s.
+    /// </summary>
+    private sealed class VaultChildren : IAsyncDisposable
+    {
+        private readonly List<System.Diagnostics.Process> _processes = [];
+
+        public void Start(string nodeDirectory, int nodeId, string clusterConfig)
+        {
+            string program = Environment.ProcessPath ?? "dotnet";
+            var start = new System.Diagnostics.ProcessStartInfo(program)
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+            };
+            if (Path.GetFileNameWithoutExtension(program) == "dotnet") start.ArgumentList.Add(typeof(VaultCommands).Assembly.Location);
+            foreach (string a in new[] { "vault", "serve", "--dir", nodeDirectory, "--node-id", nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cluster-config", clusterConfig,
+                "--state-mark", LocalCluster.MarkPath(Path.GetDirectoryName(clusterConfig)!, nodeId) })
+                start.ArgumentList.Add(a);
+            var log = new StreamWriter(Path.Combine(nodeDirectory, "serve.log"), append: true) { AutoFlush = true };
+            System.Diagnostics.Process process = System.Diagnostics.Process.Start(start)
+                ?? throw new CliException(ExitCodes.Failure, $"Could not start vault node {nodeId}.");
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+            process.Exited += (_, _) => { lock (log) log.Dispose(); };
+            process.EnableRaisingEvents = true;
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            _processes.Add(process);
+        }
+
+        public Task WaitAnyExitAsync(CancellationToken ct) => Task.WhenAny(_processes.Select(p => p.WaitForExitAsync(ct))).Unwrap();
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (System.Diagnostics.Process p in _processes.Where(p => !p.HasExited))
+                if (!OperatingSystem.IsWindows()) _ = Kill(p.Id, 15); // SIGTERM: a clean stop
+            foreach (System.Diagnostics.Process p in _processes)
+            {
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                try
+                {
+                    await p.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    p.Kill();
+                    await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                p.Dispose();
+            }
+        }
+
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+        private static extern int Kill(int pid, int signal);
     }
 }

@@ -17,7 +17,7 @@ internal sealed class VaultOptions
     public const string FleetKeyVariable = "LOCKBOX_FLEET_KEY";
     public const string Argon2Variable = "LOCKBOX_ARGON2";
 
-    public Option<string?> Vault { get; } = new("--vault") { Description = "The key vault's address, e.g. http://127.0.0.1:8443 (default: the one the repository remembers)" };
+    public Option<string?> Vault { get; } = new("--vault") { Description = "The key vault's address, e.g. http://127.0.0.1:8443, or a replicated vault's node addresses, comma-separated (default: the one the repository remembers)" };
 
     public Option<string?> Account { get; } = new("--account") { Description = "The account id at the vault (default: the one the repository remembers)" };
 
@@ -68,8 +68,15 @@ internal sealed class VaultOptions
     {
         string url = parse.GetValue(Vault) ?? hints?.VaultUrl
             ?? throw new CliException(ExitCodes.Usage, "Name the key vault with --vault URL (this repository does not remember one).");
-        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? vaultUrl) || (vaultUrl.Scheme != Uri.UriSchemeHttp && vaultUrl.Scheme != Uri.UriSchemeHttps))
-            throw new CliException(ExitCodes.Usage, $"--vault '{url}' is not an http:// or https:// address.");
+        var nodes = new List<Uri>();
+        foreach (string one in url.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(one, UriKind.Absolute, out Uri? node) || (node.Scheme != Uri.UriSchemeHttp && node.Scheme != Uri.UriSchemeHttps))
+                throw new CliException(ExitCodes.Usage, $"--vault '{one}' is not an http:// or https:// address.");
+            nodes.Add(node);
+        }
+        if (nodes.Count == 0) throw new CliException(ExitCodes.Usage, "--vault names no address.");
+        Uri vaultUrl = nodes[0];
         string account = parse.GetValue(Account) ?? hints?.AccountId
             ?? throw new CliException(ExitCodes.Usage, "Name the vault account with --account ID (this repository does not remember one).");
         string token = parse.GetValue(Token) ?? context.Environment(TokenVariable)
@@ -84,6 +91,7 @@ internal sealed class VaultOptions
         return new VaultClientOptions
         {
             VaultUrl = vaultUrl,
+            VaultUrls = nodes.Count > 1 ? nodes : null,
             AccountId = account.Trim(),
             AccountToken = token.Trim(),
             FleetPublicKey = PinnedKey(parse, context),

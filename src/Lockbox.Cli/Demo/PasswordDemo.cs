@@ -10,10 +10,11 @@ using Lockbox.Vault.Server.Hosting;
 namespace Lockbox.Cli.Demo;
 
 /// <summary>
-/// The demo's password mode: a key vault embedded on a random loopback port (key ceremony with a software
-/// HSM in the demo's temp folder, started and stopped by the demo), the phone escrowing K behind a
-/// password, and the new device getting K back with only the password — after one mistyped attempt,
-/// so the user sees the guess counter at work.
+/// The demo's password mode: a replicated key vault of three nodes embedded on random loopback ports (one key
+/// ceremony with a software HSM in the demo's temp folder, its secrets provisioned to each node; Raft over TCP;
+/// HTTPS with one development certificate), the phone escrowing K behind a password, then the leader node is
+/// stopped and the new device gets K back from the two others with only the password — after one mistyped
+/// attempt, so the user sees the guess counter at work.
 /// </summary>
 internal sealed class PasswordDemo : IAsyncDisposable
 {
@@ -21,44 +22,62 @@ internal sealed class PasswordDemo : IAsyncDisposable
     public const string Password = "correct horse battery staple";
     private const string Mistyped = "correct horse battery stapler";
 
-    private readonly RunningVault _vault;
+    private readonly Dictionary<int, RunningVault> _nodes;
+    private readonly string _urls;
     private readonly Argon2idKeyStretching _stretching;
     private readonly string _token;
     private readonly byte[] _fleetKey;
 
     private readonly string _certificate;
 
-    private PasswordDemo(RunningVault vault, Argon2idKeyStretching stretching, string token, byte[] fleetKey, string certificate)
+    private PasswordDemo(Dictionary<int, RunningVault> nodes, string urls, Argon2idKeyStretching stretching, string token, byte[] fleetKey, string certificate)
     {
         _certificate = certificate;
-        _vault = vault;
+        _nodes = nodes;
+        _urls = urls;
         _stretching = stretching;
         _token = token;
         _fleetKey = fleetKey;
     }
 
     /// <summary>What the repository should remember so the new device finds the vault.</summary>
-    public RepositoryHints Hints => new(_vault.BaseAddress.AbsoluteUri, Account);
+    public RepositoryHints Hints => new(_urls, Account);
 
     public static async Task<(PasswordDemo Demo, string Detail)> StartAsync(string work, Argon2idKeyStretching stretching)
     {
         string directory = Path.Combine(work, "vault");
-        VaultInitResult made = await VaultHost.InitAsync(new VaultInitOptions { Directory = directory }).ConfigureAwait(false);
-        // HTTPS, as a real vault: a self-signed development certificate the phones trust explicitly.
-        (string certificate, string certificateKey) = VaultTls.CreateDevCertificate(directory);
-        RunningVault vault = await VaultHost.StartAsync(directory, "https://127.0.0.1:0", new VaultServerOptions
+        IReadOnlyList<Lockbox.Vault.Cluster.ClusterMember> local = await LocalCluster.CreateOrOpenAsync(directory, 3).ConfigureAwait(false);
+        // HTTPS, as a real vault: one self-signed development certificate (127.0.0.1) for every node, trusted explicitly by the phones.
+        (string certificate, string certificateKey) = VaultTls.CreateDevCertificate(LocalCluster.NodeDirectory(directory, 1));
+        Lockbox.Vault.Cluster.ClusterMember[] members = [.. local.Select(m => m with { PublicUrl = new Uri("https://" + m.PublicUrl.Authority + "/") })];
+        var nodes = new Dictionary<int, RunningVault>();
+        try
         {
-            ConfigureLogging = _ => { },
-            TlsCertificatePath = certificate,
-            TlsKeyPath = certificateKey,
-        }).ConfigureAwait(false);
-        if (!FleetKey.TryParse(made.FleetPublicKey, out byte[] fleetKey, out string? error))
-        {
-            await vault.DisposeAsync().ConfigureAwait(false);
-            throw new CliException(ExitCodes.Failure, $"The demo vault's fleet key: {error}");
+            foreach (Lockbox.Vault.Cluster.ClusterMember m in members)
+            {
+                nodes[m.Id] = await VaultHost.StartAsync(LocalCluster.NodeDirectory(directory, m.Id), m.PublicUrl.GetLeftPart(UriPartial.Authority), new VaultServerOptions
+                {
+                    ConfigureLogging = _ => { },
+                    TlsCertificatePath = certificate,
+                    TlsKeyPath = certificateKey,
+                    Cluster = new Lockbox.Vault.Cluster.ClusterOptions
+                    {
+                        Members = members, NodeId = m.Id, StateDirectory = "raft", MarkPath = LocalCluster.MarkPath(directory, m.Id),
+                    },
+                }).ConfigureAwait(false);
+            }
+            string fleetText = VaultHost.ReadFleetPublicKey(directory);
+            if (!FleetKey.TryParse(fleetText, out byte[] fleetKey, out string? error))
+                throw new CliException(ExitCodes.Failure, $"The demo vault's fleet key: {error}");
+            string urls = string.Join(',', members.Select(m => m.PublicUrl.AbsoluteUri));
+            var demo = new PasswordDemo(nodes, urls, stretching, VaultHost.MintToken(directory, Account), fleetKey, certificate);
+            return (demo, $"a 3-node vault (Raft over TCP, one key ceremony, its software-HSM secrets provisioned to each node in {directory}; TLS with a development certificate) on {urls}; the phone pins its fleet key {fleetText}");
         }
-        var demo = new PasswordDemo(vault, stretching, VaultHost.MintToken(directory, Account), fleetKey, certificate);
-        return (demo, $"vault on {vault.BaseAddress} (TLS with a development certificate, software HSM in {directory}); the phone pins its fleet key {made.FleetPublicKey}");
+        catch
+        {
+            foreach (RunningVault node in nodes.Values) await node.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Escrows the phone's K behind the password.</summary>
@@ -77,6 +96,11 @@ internal sealed class PasswordDemo : IAsyncDisposable
     {
         RepositoryHints hints = await VaultHints.ReadAsync(repository, ct).ConfigureAwait(false)
             ?? throw new CliException(ExitCodes.Failure, "The demo repository does not remember its vault.");
+        // A node goes down: the leader, the one every count went through so far.
+        int leader = _nodes.FirstOrDefault(n => n.Value.ClusterRole == "leader").Key;
+        if (leader == 0) leader = _nodes.Keys.First(); // between elections: stop any node
+        await _nodes[leader].DisposeAsync().ConfigureAwait(false);
+        _nodes.Remove(leader);
         using VaultClient client = Client(hints);
         string mistake;
         try
@@ -90,13 +114,14 @@ internal sealed class PasswordDemo : IAsyncDisposable
         }
         var clock = Stopwatch.StartNew();
         BackupKey key = await client.RecoverAsync(Password, ct).ConfigureAwait(false);
-        return (key, $"the repository names the vault {hints.VaultUrl} and account '{hints.AccountId}'; a mistyped password: \"{mistake}\"; " +
+        return (key, $"the repository names the vault's nodes {hints.VaultUrl} and account '{hints.AccountId}'; vault node {leader} (the leader) is stopped, the two others elect a new leader and the SDK moves to it; a mistyped password: \"{mistake}\"; " +
             $"the right one: OPAQUE login, K unwrapped on the device in {Units.Duration(clock.Elapsed)}; a right password clears the wrong-guess count");
     }
 
     private VaultClient Client(RepositoryHints hints) => new(new VaultClientOptions
     {
-        VaultUrl = new Uri(hints.VaultUrl!),
+        VaultUrl = new Uri(hints.VaultUrl!.Split(',')[0]),
+        VaultUrls = [.. hints.VaultUrl.Split(',').Select(u => new Uri(u))],
         AccountId = hints.AccountId!,
         AccountToken = _token,
         FleetPublicKey = _fleetKey,
@@ -104,5 +129,9 @@ internal sealed class PasswordDemo : IAsyncDisposable
         TrustedCertificatesPath = _certificate,
     });
 
-    public ValueTask DisposeAsync() => _vault.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (RunningVault node in _nodes.Values) await node.DisposeAsync().ConfigureAwait(false);
+        _nodes.Clear();
+    }
 }

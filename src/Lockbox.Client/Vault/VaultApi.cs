@@ -26,8 +26,10 @@ internal sealed class VaultApi : IDisposable
 
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
-    private readonly Uri _account;
-    private readonly Uri _hello;
+    private readonly Uri[] _roots;
+    private readonly string _accountPath;
+    private readonly TimeSpan _failover;
+    private int _current;
     private readonly string _accountId;
     private readonly byte[] _fleetKey;
     private readonly AuthenticationHeaderValue _authorization;
@@ -36,21 +38,27 @@ internal sealed class VaultApi : IDisposable
     public VaultApi(VaultClientOptions options, byte[] fleetKey)
     {
         _ownsHttp = options.HttpClient is null;
+        _roots = [.. (options.VaultUrls is { Count: > 0 } nodes ? nodes : [options.VaultUrl]).Select(Root)];
+        foreach (Uri root in _roots) VaultTransport.CheckAddress(root, options.AllowInsecureHttp);
         _http = VaultTransport.Client(options);
-        Uri root = options.VaultUrl.AbsoluteUri.EndsWith('/') ? options.VaultUrl : new Uri(options.VaultUrl.AbsoluteUri + "/");
-        _account = new Uri(root, "v1/accounts/" + Uri.EscapeDataString(options.AccountId) + "/");
-        _hello = new Uri(root, "v1/hello");
+        _accountPath = "v1/accounts/" + Uri.EscapeDataString(options.AccountId) + "/";
+        _failover = options.FailoverTimeout;
         _accountId = options.AccountId;
         _fleetKey = fleetKey;
         _authorization = new AuthenticationHeaderValue("Bearer", options.AccountToken);
-        VaultUrl = root;
     }
 
-    public Uri VaultUrl { get; }
+    private static Uri Root(Uri url) => url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
+
+    /// <summary>The node in use now (the first given, until a failover moves on).</summary>
+    public Uri VaultUrl => _roots[Volatile.Read(ref _current)];
+
+    /// <summary>Every node address this device was given.</summary>
+    public IReadOnlyList<Uri> Nodes => _roots;
 
     /// <summary>POST /v1/hello without any credential; the answer is verified like every other.</summary>
     public Task<HelloReply> HelloAsync(CancellationToken ct) =>
-        ExchangeAsync<HelloReply>(_hello, VaultSigning.Endpoints.Hello, "", new { }, bearer: false, ct);
+        ExchangeAsync<HelloReply>("v1/hello", VaultSigning.Endpoints.Hello, "", new { }, bearer: false, ct);
 
     /// <summary>Called once the signed hello is verified and lists this URL: from now on the token may be sent.</summary>
     public void MarkAuthenticated() => _authenticated = true;
@@ -59,10 +67,47 @@ internal sealed class VaultApi : IDisposable
     public Task<T> PostAsync<T>(string endpoint, object body, CancellationToken ct)
     {
         if (!_authenticated) throw new InvalidOperationException("The vault must be authenticated (hello) before the account token is sent.");
-        return ExchangeAsync<T>(new Uri(_account, endpoint), endpoint, _accountId, body, bearer: true, ct);
+        return ExchangeAsync<T>(_accountPath + endpoint, endpoint, _accountId, body, bearer: true, ct);
     }
 
-    private async Task<T> ExchangeAsync<T>(Uri uri, string endpoint, string accountId, object body, bool bearer, CancellationToken ct)
+    /// <summary>
+    /// One request with failover over the vault's nodes (issue 10): a node that cannot be reached, or that answers
+    /// a signed <c>not_leader</c> (naming the leader) or <c>no_quorum</c>, is left for the next (the leader, when it is
+    /// one of this device's addresses), until <see cref="VaultClientOptions.FailoverTimeout"/>. Only requests that
+    /// are safe to send again are sent again: reads, and logins whose start and finish the vault recognises by
+    /// their attempt id, so one attempt never counts two guesses. Every answer used is still verified first.
+    /// </summary>
+    private async Task<T> ExchangeAsync<T>(string path, string endpoint, string accountId, object body, bool bearer, CancellationToken ct)
+    {
+        long deadline = Environment.TickCount64 + (long)_failover.TotalMilliseconds;
+        int tried = 0;
+        VaultException? noQuorum = null; // what a live node said beats "unreachable" from the dead ones
+        while (true)
+        {
+            int node = Volatile.Read(ref _current);
+            try
+            {
+                return await ExchangeOnceAsync<T>(new Uri(_roots[node], path), endpoint, accountId, body, bearer, ct).ConfigureAwait(false);
+            }
+            catch (VaultException e) when (e.Failure is VaultFailure.Unreachable or VaultFailure.NoQuorum)
+            {
+                if (e.Failure == VaultFailure.NoQuorum) noQuorum = e;
+                if ((_roots.Length == 1 && e.Failure != VaultFailure.NoQuorum) || Environment.TickCount64 >= deadline) throw noQuorum ?? Final(e);
+                int next = e is { NotLeader: true, Leader: { } leader } && Array.FindIndex(_roots, r => VaultClient.SameVault(leader, r)) is >= 0 and var at && at != node
+                    ? at
+                    : (node + 1) % _roots.Length;
+                Interlocked.CompareExchange(ref _current, next, node);
+                if (++tried % _roots.Length == 0 || e.Failure == VaultFailure.NoQuorum)
+                    await Task.Delay(250, ct).ConfigureAwait(false); // every node tried once: give an election time
+            }
+        }
+    }
+
+    private static VaultException Final(VaultException e) => e.NotLeader
+        ? new VaultException(VaultFailure.NoQuorum, "The vault's nodes kept naming a leader this device cannot reach; retry later.", e)
+        : e;
+
+    private async Task<T> ExchangeOnceAsync<T>(Uri uri, string endpoint, string accountId, object body, bool bearer, CancellationToken ct)
     {
         byte[] sent = Serialize(body);
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(sent) };
@@ -166,6 +211,9 @@ internal sealed class VaultApi : IDisposable
             "management_credential_invalid" => new VaultException(VaultFailure.KeyMismatch, "The vault refused: this device's backup key is not the one escrowed for this account."),
             "unauthorized" or "account_mismatch" => new VaultException(VaultFailure.AccountCredentialRejected, $"The vault refused the account credential (LOCKBOX_ACCOUNT_TOKEN or --token): {detail}"),
             "rate_limited" => new VaultException(VaultFailure.RateLimited, "The vault is rate-limiting this account or address; try again in a minute."),
+            "anchor_stale" => new VaultException(VaultFailure.Rejected, "The vault already anchors this account at a newer snapshot; the anchor only moves forward."),
+            "no_quorum" => new VaultException(VaultFailure.NoQuorum, "The vault has no quorum: too few of its nodes answer for it to count a guess or read committed state. Nothing was counted that you were told of; retry in a few seconds."),
+            "not_leader" => new VaultException(VaultFailure.Unreachable, "This vault node is not the leader.") { NotLeader = true, Leader = error?.Leader },
             _ => new VaultException(VaultFailure.Rejected, $"The vault refused the request ({(int)status} {code}): {detail}"),
         };
     }

@@ -16,12 +16,14 @@ internal sealed record PasswordBody(string ManagementCredential, string Registra
 internal sealed record DeleteBody(string ManagementCredential);
 internal sealed record AccountReply(long Version, int GuessLimit, int GuessesLeft);
 
-internal sealed record LoginStartBody(string Ke1);
+internal sealed record LoginStartBody(string Ke1, string? AttemptId = null);
 internal sealed record LoginStartReply(string? SessionId, string? Ke2, int GuessesLeft);
 internal sealed record LoginFinishBody(string SessionId, string Ke3);
-internal sealed record LoginFinishReply(string? SealedKey, int GuessesLeft);
+internal sealed record LoginFinishReply(string? SealedKey, int GuessesLeft, AnchorReply? Anchor = null);
+internal sealed record AnchorReply(long Sequence, string? Hash);
+internal sealed record AnchorBody(string ManagementCredential, long Sequence, string Hash);
 
 internal sealed record StatusBody;
 internal sealed record StatusReply(bool Enrolled, bool Locked, bool Erased, int GuessesLeft, int GuessLimit, long Version, KsfReply? KeyStretching);
 
-internal sealed record ErrorReply(string? Error, string? Message, int? GuessesLeft, bool? Locked);
+internal sealed record ErrorReply(string? Error, string? Message, int? GuessesLeft, bool? Locked, string? Leader = null);

@@ -37,8 +37,17 @@ public sealed class VaultClient : IDisposable
     /// <summary>The account this client speaks for.</summary>
     public string AccountId => _options.AccountId;
 
-    /// <summary>The vault's base address.</summary>
+    /// <summary>The vault's base address (the node in use).</summary>
     public Uri VaultUrl => _api.VaultUrl;
+
+    /// <summary>Every node address this client was given (one for a single-node vault); keep them all in the repository's hints.</summary>
+    public IReadOnlyList<Uri> NodeUrls => _api.Nodes;
+
+    /// <summary>
+    /// The freshness anchor the vault released with the key at the last <see cref="RecoverAsync"/> (signed like the
+    /// rest of its answer); null when the account has none. Check the store's newest snapshot against it before restoring.
+    /// </summary>
+    public FreshnessAnchor? LastAnchor { get; private set; }
 
     /// <summary>
     /// Authenticates the vault (signed hello: the pinned fleet key, and this URL among its nodes); done once per
@@ -49,9 +58,11 @@ public sealed class VaultClient : IDisposable
         if (_serverPublicKey is not null) return;
         HelloReply hello = await _api.HelloAsync(cancellationToken).ConfigureAwait(false);
         byte[] serverPublicKey = _api.Decode(hello.ServerPublicKey, 32, "hello serverPublicKey");
-        if (hello.Nodes is null || !hello.Nodes.Any(n => SameVault(n, VaultUrl)))
-            throw new VaultException(VaultFailure.NotAuthentic,
-                $"The vault fleet does not list {VaultUrl} among its addresses: this address relays or impersonates it. Nothing was sent that could reveal the token, the password or the backup key.");
+        // Every address this device was given must be one the fleet signs for: the token may go to any of them.
+        foreach (Uri node in _api.Nodes)
+            if (hello.Nodes is null || !hello.Nodes.Any(n => SameVault(n, node)))
+                throw new VaultException(VaultFailure.NotAuthentic,
+                    $"The vault fleet does not list {node} among its addresses: this address relays or impersonates it. Nothing was sent that could reveal the token, the password or the backup key.");
         _serverPublicKey = serverPublicKey;
         _api.MarkAuthenticated();
     }
@@ -92,8 +103,11 @@ public sealed class VaultClient : IDisposable
             var opaque = new OpaqueClient(new OpaqueConfiguration([], StretchingOf(status)));
 
             using ClientLoginState state = opaque.GenerateKE1(pw);
+            // One attempt id for this guess: if the answer is lost and the request goes again (to another node), the
+            // vault recognises the attempt and counts it once (docs/VAULT-API.md, "login/start").
+            string attemptId = VaultApi.Encode(RandomNumberGenerator.GetBytes(16));
             LoginStartReply start = await _api.PostAsync<LoginStartReply>(VaultSigning.Endpoints.LoginStart,
-                new LoginStartBody(VaultApi.Encode(state.KE1.Serialize())), cancellationToken).ConfigureAwait(false);
+                new LoginStartBody(VaultApi.Encode(state.KE1.Serialize()), attemptId), cancellationToken).ConfigureAwait(false);
             byte[] session = _api.Decode(start.SessionId, 16, "login/start sessionId");
             byte[] ke2Bytes = _api.Decode(start.Ke2, KE2.Size, "login/start ke2");
             if (!KE2.TryParse(ke2Bytes, out KE2? ke2))
@@ -108,6 +122,9 @@ public sealed class VaultClient : IDisposable
             LoginFinishReply finish = await _api.PostAsync<LoginFinishReply>(VaultSigning.Endpoints.LoginFinish,
                 new LoginFinishBody(VaultApi.Encode(session), VaultApi.Encode(login.KE3.Serialize())), cancellationToken).ConfigureAwait(false);
             byte[] sealedKey = _api.Decode(finish.SealedKey, EscrowCrypto.SealedKeySize, "login/finish sealedKey");
+            LastAnchor = finish.Anchor is { } anchor
+                ? new FreshnessAnchor(anchor.Sequence, _api.Decode(anchor.Hash, FreshnessAnchor.HashSize, "login/finish anchor hash"))
+                : null;
             byte[] wrapped = EscrowCrypto.TryUnseal(login.SessionKey, sealedKey, AccountId)
                 ?? throw new VaultException(VaultFailure.Tampered, $"The escrowed key from {VaultUrl} failed authentication in transit; nothing was used.");
             try
@@ -160,6 +177,30 @@ public sealed class VaultClient : IDisposable
         try
         {
             await _api.PostAsync<object>(VaultSigning.Endpoints.Delete, new DeleteBody(VaultApi.Encode(credential)), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(credential);
+        }
+    }
+
+    /// <summary>
+    /// Advances the account's freshness anchor to the snapshot just backed up (<paramref name="sequence"/>, its
+    /// 32-byte <paramref name="snapshotHash"/>); needs K through the management credential. The vault moves it
+    /// forward only; the same anchor sent again is accepted.
+    /// </summary>
+    public async Task<FreshnessAnchor> AdvanceAnchorAsync(BackupKey key, long sequence, ReadOnlyMemory<byte> snapshotHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
+        if (snapshotHash.Length != FreshnessAnchor.HashSize) throw new ArgumentException($"The snapshot hash must be {FreshnessAnchor.HashSize} bytes.", nameof(snapshotHash));
+        await AuthenticateAsync(cancellationToken).ConfigureAwait(false);
+        byte[] credential = EscrowCrypto.ManagementCredential(key);
+        try
+        {
+            AnchorReply reply = await _api.PostAsync<AnchorReply>(VaultSigning.Endpoints.Anchor,
+                new AnchorBody(VaultApi.Encode(credential), sequence, VaultApi.Encode(snapshotHash.Span)), cancellationToken).ConfigureAwait(false);
+            return new FreshnessAnchor(reply.Sequence, _api.Decode(reply.Hash, FreshnessAnchor.HashSize, "anchor hash"));
         }
         finally
         {

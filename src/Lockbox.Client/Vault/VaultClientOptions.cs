@@ -8,6 +8,15 @@ public sealed class VaultClientOptions
     /// <summary>The vault's base address, e.g. http://127.0.0.1:8443/.</summary>
     public required Uri VaultUrl { get; init; }
 
+    /// <summary>
+    /// Every node of a replicated vault (issue 10), tried in this order and on failover; null or empty: only
+    /// <see cref="VaultUrl"/>. Each must be listed in the fleet's signed hello.
+    /// </summary>
+    public IReadOnlyList<Uri>? VaultUrls { get; init; }
+
+    /// <summary>How long one request may go on moving between nodes (down, not the leader, no quorum) before it fails.</summary>
+    public TimeSpan FailoverTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The app's account id (the OPAQUE credential identifier; also the associated data of the wrapped key).</summary>
     public required string AccountId { get; init; }
 

@@ -39,4 +39,10 @@ public sealed class VaultException : Exception
 
     /// <summary>For <see cref="VaultFailure.WrongPassword"/>: guesses left before the escrowed key is erased.</summary>
     public int? GuessesLeft { get; }
+
+    /// <summary>A signed <c>not_leader</c> answer: the node that leads (the client moves there); internal to failover.</summary>
+    internal bool NotLeader { get; init; }
+
+    /// <summary>With <see cref="NotLeader"/>: the leader's URL as the vault named it, if it did.</summary>
+    internal string? Leader { get; init; }
 }

@@ -35,4 +35,10 @@ public enum VaultFailure
 
     /// <summary>The vault refused the request or answered something this client does not understand.</summary>
     Rejected,
+
+    /// <summary>A replicated vault has no majority of its nodes answering (or no leader this device reaches); retry later.</summary>
+    NoQuorum,
+
+    /// <summary>The store's newest snapshot is older than the freshness anchor the vault keeps: the store hides newer backups.</summary>
+    StaleStore,
 }

@@ -7,6 +7,7 @@ namespace Lockbox.Vault.Core.Commands;
 /// <c>version (1) || kind (1) || time_ms (i64) || account_id (len-prefixed UTF-8) || fields by kind</c>,
 /// every integer big-endian, every byte string prefixed by its i32 length. Version 2 appends to enrol,
 /// change and reset <c>enrolment_id (bytes) || has_ksf (1) || [t (i32) || m (i32) || p (i32)]</c>.
+/// Kind 8 (anchor, issue 10): <c>mgmt_hash || sequence (i64) || snapshot_hash</c>.
 /// Version 1 entries are still read: no enrolment id (the plain account id is the credential identifier)
 /// and no KSF parameters. Readers refuse other versions.
 /// </summary>
@@ -44,6 +45,9 @@ internal static class CommandCodec
                 break;
             case DeleteCommand c:
                 w.Bytes(c.ManagementHash);
+                break;
+            case AnchorCommand c:
+                w.Bytes(c.ManagementHash); w.I64(c.Sequence); w.Bytes(c.SnapshotHash);
                 break;
             case TickCommand:
                 break;
@@ -90,6 +94,9 @@ internal static class CommandCodec
             }
             case CommandKind.Delete:
                 command = new DeleteCommand(account, time, r.Bytes());
+                break;
+            case CommandKind.Anchor:
+                command = new AnchorCommand(account, time, r.Bytes(), r.I64(), r.Bytes());
                 break;
             case CommandKind.Tick:
                 command = account.Length == 0 ? new TickCommand(time) : throw new FormatException("A tick entry names no account.");

@@ -31,6 +31,7 @@ internal static class CommandValidator
         ChangePasswordCommand c => Registration(c.Record, c.WrappedKey, c.ManagementHash, c.EnrolmentId, c.Ksf, opaque),
         ResetPasswordCommand c => Registration(c.Record, c.WrappedKey, c.ManagementHash, c.EnrolmentId, c.Ksf, opaque),
         DeleteCommand c => c.ManagementHash.Length == ManagementHashSize,
+        AnchorCommand c => c.ManagementHash.Length == ManagementHashSize && c.Sequence >= 1 && c.SnapshotHash.Length == AnchorCommand.HashSize,
         _ => false,
     };
 

@@ -23,6 +23,7 @@ internal enum CommandKind : byte
     ResetPassword = 5,
     Delete = 6,
     Tick = 7,
+    Anchor = 8,
 }
 
 /// <summary>
@@ -74,4 +75,13 @@ internal sealed record DeleteCommand(string AccountId, long TimeMs, byte[] Manag
 internal sealed record TickCommand(long TimeMs) : VaultCommand("", TimeMs)
 {
     public override CommandKind Kind => CommandKind.Tick;
+}
+
+/// <summary>Advances the account's freshness anchor to a newer snapshot, proven by the management credential.</summary>
+internal sealed record AnchorCommand(string AccountId, long TimeMs, byte[] ManagementHash, long Sequence, byte[] SnapshotHash)
+    : VaultCommand(AccountId, TimeMs)
+{
+    public const int HashSize = 32;
+
+    public override CommandKind Kind => CommandKind.Anchor;
 }

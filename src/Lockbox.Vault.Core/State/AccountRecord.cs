@@ -25,6 +25,15 @@ internal sealed class AccountRecord
     /// <summary>The Argon2id parameters the device enrolled with (null for records of format 1).</summary>
     public KsfParameters? Ksf { get; set; }
 
+    /// <summary>
+    /// The freshness anchor (issue 10): the sequence number and hash of the newest snapshot the device has backed
+    /// up, advanced only with the management credential; 0 and empty until the device first sets it.
+    /// </summary>
+    public long AnchorSequence { get; set; }
+
+    /// <summary>SHA-256-sized hash of the anchored snapshot (empty when no anchor is set).</summary>
+    public byte[] AnchorHash { get; set; } = [];
+
     /// <summary>The escrowed key was erased (guess limit or delete): nothing can bring it back.</summary>
     public bool Erased => WrappedKey is null;
 

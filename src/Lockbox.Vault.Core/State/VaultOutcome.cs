@@ -35,4 +35,7 @@ public enum VaultOutcome
     /// bounds). Logged commands that fail this way are deterministic no-ops (issue 9, finding 3).
     /// </summary>
     InvalidMessage,
+
+    /// <summary>A freshness anchor older than (or conflicting with) the one the vault holds: the anchor only moves forward.</summary>
+    AnchorStale,
 }

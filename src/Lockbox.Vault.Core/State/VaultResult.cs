@@ -13,6 +13,8 @@ internal sealed record VaultResult(VaultOutcome Outcome)
     public bool Erased { get; init; }
     public KsfParameters? Ksf { get; init; }
     public byte[]? RegistrationResponse { get; init; }
+    public long? AnchorSequence { get; init; }
+    public byte[]? AnchorHash { get; init; }
 
     public static VaultResult Of(VaultOutcome outcome) => new(outcome);
 }

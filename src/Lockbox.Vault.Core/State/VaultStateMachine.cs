@@ -45,6 +45,7 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
                 ChangePasswordCommand c => Replace(c.AccountId, c.ManagementHash, c.Record, c.WrappedKey, c.EnrolmentId, c.Ksf, reset: false),
                 ResetPasswordCommand c => Replace(c.AccountId, c.ManagementHash, c.Record, c.WrappedKey, c.EnrolmentId, c.Ksf, reset: true),
                 DeleteCommand c => Delete(c),
+                AnchorCommand c => Anchor(c),
                 _ => VaultResult.Of(VaultOutcome.Ok), // TickCommand: Expire did the work
             };
         }
@@ -97,7 +98,7 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
     }
 
     /// <summary>True when some pending login has expired, i.e. a <see cref="TickCommand"/> would change state.</summary>
-    public bool HasExpired(long nowMs) => State.Pending.Values.Any(p => p.ExpiresMs <= nowMs);
+    public bool HasExpired(long nowMs) => State.Pending.Values.Any(p => p.ExpiresMs <= nowMs) || State.Finished.Values.Any(f => f.ExpiresMs <= nowMs);
 
     private VaultResult Enrol(EnrolCommand c)
     {
@@ -119,7 +120,17 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
     private VaultResult StartLogin(StartLoginCommand c)
     {
         string session = Convert.ToHexStringLower(c.SessionId);
-        if (c.SessionId.Length != SessionIdSize || State.Pending.ContainsKey(session)) return VaultResult.Of(VaultOutcome.InvalidMessage);
+        if (c.SessionId.Length != SessionIdSize) return VaultResult.Of(VaultOutcome.InvalidMessage);
+        byte[] ke1Hash = SHA256.HashData(c.KE1);
+        if (State.Pending.TryGetValue(session, out PendingLogin? prior))
+        {
+            // The same attempt sent again (a device retrying on another node after losing the answer): the same
+            // KE2, and no second guess counted. Anything else reusing the id is refused.
+            return prior.AccountId == c.AccountId && prior.KE2.Length > 0 && CryptographicOperations.FixedTimeEquals(prior.Ke1Hash, ke1Hash)
+                ? new VaultResult(VaultOutcome.Ok) { KE2 = prior.KE2, SessionId = c.SessionId, GuessesLeft = prior.GuessesLeft }
+                : VaultResult.Of(VaultOutcome.InvalidMessage);
+        }
+        if (State.Finished.ContainsKey(session)) return VaultResult.Of(VaultOutcome.UnknownSession);
         State.Accounts.TryGetValue(c.AccountId, out AccountRecord? a);
         if (a is not null && (a.Locked || a.Erased))
             return new VaultResult(VaultOutcome.Locked) { GuessesLeft = 0, Locked = true, Erased = true };
@@ -145,14 +156,20 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
         if (a is null)
         {
             // Unknown account: same KE2 form, same response fields; nothing to count.
-            State.Pending.Add(session, new PendingLogin(c.AccountId, ke2.ServerState, expires, Fake: true, RecordVersion: 0));
             guessesLeft = policy.DefaultGuessLimit - 1;
+            State.Pending.Add(session, new PendingLogin(c.AccountId, ke2.ServerState, expires, Fake: true, RecordVersion: 0)
+            {
+                Ke1Hash = ke1Hash, KE2 = ke2.KE2, GuessesLeft = guessesLeft,
+            });
         }
         else
         {
             a.GuessCount++; // counted here, before the KE2 is released by the host
-            State.Pending.Add(session, new PendingLogin(c.AccountId, ke2.ServerState, expires, Fake: false, a.Version));
             guessesLeft = a.GuessesLeft;
+            State.Pending.Add(session, new PendingLogin(c.AccountId, ke2.ServerState, expires, Fake: false, a.Version)
+            {
+                Ke1Hash = ke1Hash, KE2 = ke2.KE2, GuessesLeft = guessesLeft,
+            });
         }
         return new VaultResult(VaultOutcome.Ok) { KE2 = ke2.KE2, SessionId = c.SessionId, GuessesLeft = guessesLeft };
     }
@@ -160,10 +177,27 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
     private VaultResult FinishLogin(FinishLoginCommand c)
     {
         string session = Convert.ToHexStringLower(c.SessionId);
+        byte[] ke3Hash = SHA256.HashData(c.KE3);
         if (!State.Pending.TryGetValue(session, out PendingLogin? p) || p.AccountId != c.AccountId)
-            return VaultResult.Of(VaultOutcome.UnknownSession);
-        State.Pending.Remove(session); // one KE3 per KE2: a replay finds nothing
+        {
+            // The same KE3 for an attempt already answered gets the same answer (idempotent per attempt); nothing
+            // is counted, checked or released anew. Any other KE3 finds no session.
+            return State.Finished.TryGetValue(session, out FinishedLogin? done) && done.AccountId == c.AccountId
+                && CryptographicOperations.FixedTimeEquals(done.Ke3Hash, ke3Hash)
+                ? done.ToResult()
+                : VaultResult.Of(VaultOutcome.UnknownSession);
+        }
+        State.Pending.Remove(session); // one KE3 per KE2
+        VaultResult result = FinishPending(c, p);
+        State.Finished[session] = new FinishedLogin(c.AccountId, ke3Hash, result.Outcome, result.SealedKey, result.GuessesLeft ?? 0, result.Locked, result.Erased, p.ExpiresMs)
+        {
+            AnchorSequence = result.AnchorSequence ?? 0, AnchorHash = result.AnchorHash ?? [],
+        };
+        return result;
+    }
 
+    private VaultResult FinishPending(FinishLoginCommand c, PendingLogin p)
+    {
         try
         {
             State.Accounts.TryGetValue(c.AccountId, out AccountRecord? a);
@@ -177,7 +211,7 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
                 {
                     a.GuessCount = 0;
                     byte[] sealedKey = SealForTransport(sessionKey, c.AccountId, a.WrappedKey, c.TransportNonce);
-                    return new VaultResult(VaultOutcome.Ok) { SealedKey = sealedKey, GuessesLeft = a.GuessesLeft };
+                    return new VaultResult(VaultOutcome.Ok) { SealedKey = sealedKey, GuessesLeft = a.GuessesLeft, AnchorSequence = a.AnchorSequence, AnchorHash = a.AnchorHash };
                 }
             }
             finally
@@ -212,6 +246,22 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
         return new VaultResult(VaultOutcome.Ok) { Version = a.Version, GuessesLeft = a.GuessesLeft, GuessLimit = a.GuessLimit, Ksf = a.Ksf };
     }
 
+    /// <summary>
+    /// Moves the freshness anchor forward only: a newer sequence number replaces it, the same one with the same
+    /// hash is a no-op (a retried request), anything else is <see cref="VaultOutcome.AnchorStale"/>.
+    /// </summary>
+    private VaultResult Anchor(AnchorCommand c)
+    {
+        if (!State.Accounts.TryGetValue(c.AccountId, out AccountRecord? a)) return VaultResult.Of(VaultOutcome.NotEnrolled);
+        if (!CryptographicOperations.FixedTimeEquals(c.ManagementHash, a.ManagementHash)) return VaultResult.Of(VaultOutcome.Forbidden);
+        bool same = c.Sequence == a.AnchorSequence && c.SnapshotHash.AsSpan().SequenceEqual(a.AnchorHash);
+        if (!same && c.Sequence <= a.AnchorSequence)
+            return new VaultResult(VaultOutcome.AnchorStale) { AnchorSequence = a.AnchorSequence, AnchorHash = a.AnchorHash };
+        a.AnchorSequence = c.Sequence;
+        a.AnchorHash = c.SnapshotHash;
+        return new VaultResult(VaultOutcome.Ok) { AnchorSequence = a.AnchorSequence, AnchorHash = a.AnchorHash };
+    }
+
     private VaultResult Delete(DeleteCommand c)
     {
         if (!State.Accounts.TryGetValue(c.AccountId, out AccountRecord? a)) return VaultResult.Of(VaultOutcome.NotEnrolled);
@@ -226,6 +276,14 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
     /// <summary>Drops expired logins; an account whose last allowed guess lapsed unanswered loses its key now.</summary>
     private void Expire(long nowMs)
     {
+        List<string>? done = null;
+        foreach ((string session, FinishedLogin f) in State.Finished)
+            if (f.ExpiresMs <= nowMs) (done ??= []).Add(session);
+        foreach (string session in done ?? [])
+        {
+            if (State.Finished[session].SealedKey is { } sealedKey) CryptographicOperations.ZeroMemory(sealedKey);
+            State.Finished.Remove(session);
+        }
         List<string>? expired = null;
         foreach ((string session, PendingLogin p) in State.Pending)
             if (p.ExpiresMs <= nowMs) (expired ??= []).Add(session);
@@ -245,6 +303,7 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
     {
         if (account.WrappedKey is not null) KeysErased++;
         account.EraseWrappedKey();
+        DropFinished(account.AccountId);
     }
 
     private bool HasPending(string accountId) => State.Pending.Values.Any(p => p.AccountId == accountId);
@@ -255,6 +314,17 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
     {
         foreach (string session in State.Pending.Where(p => p.Value.AccountId == accountId).Select(p => p.Key).ToList())
             State.Pending.Remove(session);
+        DropFinished(accountId);
+    }
+
+    /// <summary>A key replaced, deleted or erased leaves no copy behind, not even sealed to an old session.</summary>
+    private void DropFinished(string accountId)
+    {
+        foreach (string session in State.Finished.Where(f => f.Value.AccountId == accountId).Select(f => f.Key).ToList())
+        {
+            if (State.Finished[session].SealedKey is { } sealedKey) CryptographicOperations.ZeroMemory(sealedKey);
+            State.Finished.Remove(session);
+        }
     }
 
     /// <summary>

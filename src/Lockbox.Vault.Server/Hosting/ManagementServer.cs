@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 
 namespace Lockbox.Vault.Server.Hosting;
 
 /// <summary>
-/// The management listener (<c>--metrics-urls</c>): a second Kestrel that serves only <c>GET /metrics</c>
+/// The management listener (<c>--metrics-urls</c>): a second Kestrel that serves only <c>GET /metrics</c> (and, on a replicated node, <c>GET /cluster</c>)
 /// (Prometheus text, from the public server's meter provider). Operators bind it to a loopback or private
 /// address; the public address never serves metrics.
 /// </summary>
@@ -26,7 +27,7 @@ internal sealed class ManagementServer : IAsyncDisposable
     /// <summary>The bound management address (the real port when started on port 0).</summary>
     public Uri Address { get; }
 
-    public static async Task<ManagementServer> StartAsync(string urls, MeterProvider meters, VaultServerOptions options)
+    public static async Task<ManagementServer> StartAsync(string urls, MeterProvider meters, VaultServerOptions options, Func<object>? clusterStatus = null)
     {
         if (urls.Contains("https://", StringComparison.OrdinalIgnoreCase))
             throw new VaultConfigurationException("--metrics-urls serves plain http:// on a management address; put it on loopback or a private network.");
@@ -40,6 +41,9 @@ internal sealed class ManagementServer : IAsyncDisposable
         VaultHost.ConfigureLogging(builder.Logging, options);
         WebApplication app = builder.Build();
         app.MapPrometheusScrapingEndpoint("/metrics", meters, null, null);
+        // Role, term and commit index of a replicated node: for operators, on this private address only (devices
+        // never act on it, and it tells an outsider which node to attack).
+        if (clusterStatus is not null) app.MapGet("/cluster", () => Results.Json(clusterStatus()));
         try
         {
             await app.StartAsync().ConfigureAwait(false);

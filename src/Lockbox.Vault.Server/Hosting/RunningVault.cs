@@ -16,7 +16,11 @@ public sealed class RunningVault : IAsyncDisposable
     private readonly X509Certificate2? _certificate;
     private bool _disposed;
 
-    internal RunningVault(WebApplication app, Uri baseAddress, VaultNode node, MeasuredHsm hsm, OpaqueServerAdapter opaque, VaultMetrics metrics,
+    private readonly Lockbox.Vault.Cluster.ClusterVaultNode? _member;
+    private readonly Microsoft.Extensions.Logging.ILoggerFactory? _raftLogging;
+
+    internal RunningVault(WebApplication app, Uri baseAddress, VaultNode? node, Lockbox.Vault.Cluster.ClusterVaultNode? member,
+        Microsoft.Extensions.Logging.ILoggerFactory? raftLogging, MeasuredHsm hsm, OpaqueServerAdapter opaque, VaultMetrics metrics,
         Http.FleetSigningKey signing, ManagementServer? management, VaultDirectoryLock directoryLock, X509Certificate2? certificate)
     {
         _management = management;
@@ -25,7 +29,9 @@ public sealed class RunningVault : IAsyncDisposable
         MetricsAddress = management?.Address;
         _app = app;
         BaseAddress = baseAddress;
-        Node = node;
+        _node = node;
+        _member = member;
+        _raftLogging = raftLogging;
         Hsm = hsm;
         _opaque = opaque;
         _metrics = metrics;
@@ -45,7 +51,19 @@ public sealed class RunningVault : IAsyncDisposable
     /// <summary>The public server's services (tests inspect its endpoints).</summary>
     internal IServiceProvider Services => _app.Services;
 
-    internal VaultNode Node { get; }
+    private readonly VaultNode? _node;
+
+    /// <summary>The single-node writer (tests); a replicated node has none.</summary>
+    internal VaultNode Node => _node ?? throw new InvalidOperationException("A replicated vault node has no single-node writer.");
+
+    /// <summary>A replicated node that found its state behind its sealed mark at start, and rejoined as a standby.</summary>
+    public bool RejoinedAfterStateLoss => _member?.LostState == true;
+
+    /// <summary>A replicated node's Raft role now ("leader", "follower", "candidate", "standby"); null for a single node.</summary>
+    public string? ClusterRole => _member?.Status().Role;
+
+    /// <summary>The Raft member of a replicated node; null for a single node.</summary>
+    internal Lockbox.Vault.Cluster.ClusterVaultNode? Member => _member;
 
     internal MeasuredHsm Hsm { get; }
 
@@ -56,7 +74,9 @@ public sealed class RunningVault : IAsyncDisposable
         if (_management is not null) await _management.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
-        Node.Dispose();
+        _node?.Dispose();
+        if (_member is not null) await _member.DisposeAsync().ConfigureAwait(false);
+        _raftLogging?.Dispose();
         _opaque.Dispose();
         _signing.Dispose();
         Hsm.Dispose();

@@ -3,6 +3,7 @@ using Lockbox.Opaque;
 using Lockbox.Vault.Core;
 using Lockbox.Vault.Core.Hsm;
 using Lockbox.Vault.Core.Opaque;
+using Lockbox.Vault.Core.Replication;
 using Lockbox.Vault.Core.State;
 using Lockbox.Vault.Hsm.Pkcs11;
 using Lockbox.Vault.Server.Auth;
@@ -87,14 +88,14 @@ public static class VaultHost
     }
 
     /// <summary>The fleet key devices pin, recorded in a vault directory (<c>lbfk1.</c>…).</summary>
-    public static string ReadFleetPublicKey(string directory) => new VaultDirectory(Path.GetFullPath(directory)).ReadConfig().FleetKey
+    public static string ReadFleetPublicKey(string directory) => new VaultDirectory(Path.GetFullPath(LocalCluster.AnyNode(directory))).ReadConfig().FleetKey
         ?? throw new VaultConfigurationException($"{directory} has no fleet signing key (it was made before signed answers); make a new vault with 'lockbox vault init'.");
 
     /// <summary>A development account credential for <paramref name="accountId"/>, signed with the vault's token key.</summary>
     public static string MintToken(string directory, string accountId, TimeSpan? lifetime = null)
     {
         if (!AccountIds.IsValid(accountId)) throw new VaultConfigurationException("The " + AccountIds.Rule + ".");
-        byte[] key = new VaultDirectory(Path.GetFullPath(directory)).ReadTokenKey();
+        byte[] key = new VaultDirectory(Path.GetFullPath(LocalCluster.AnyNode(directory))).ReadTokenKey();
         try
         {
             using var validator = new HmacTokenValidator(key);
@@ -121,6 +122,8 @@ public static class VaultHost
         MeasuredHsm? hsm = null;
         OpaqueServerAdapter? opaque = null;
         VaultNode? node = null;
+        Lockbox.Vault.Cluster.ClusterVaultNode? member = null;
+        ILoggerFactory? raftLogging = null;
         HmacTokenValidator? ownValidator = null;
         FleetSigningKey? signing = null;
         WebApplication? app = null;
@@ -132,7 +135,18 @@ public static class VaultHost
             opaque = new OpaqueServerAdapter(dir.ReadServerKey(hsm, config));
             signing = dir.ReadSigningKey(hsm, config);
             var policy = new VaultPolicy { DefaultGuessLimit = config.GuessLimit, LoginTimeout = options.LoginTimeout };
-            node = new VaultNode(hsm, opaque, policy, dir.StatePath, options.Time, metrics, options.CompactEvery);
+            if (options.Cluster is { } cluster)
+            {
+                // DotNext logs every failed heartbeat to a stopped peer with a stack trace at Warning: errors only.
+                raftLogging = LoggerFactory.Create(l => { ConfigureLogging(l, options); l.AddFilter("DotNext", LogLevel.Error); });
+                member = await Lockbox.Vault.Cluster.ClusterVaultNode.StartAsync(cluster with { StateDirectory = Path.Combine(dir.StatePath, "raft") },
+                    hsm, opaque, policy, raftLogging, options.Time).ConfigureAwait(false);
+            }
+            else
+            {
+                node = new VaultNode(hsm, opaque, policy, dir.StatePath, options.Time, metrics, options.CompactEvery);
+            }
+            IVaultReplica replica = (IVaultReplica?)member ?? node!;
             IAccountCredentialValidator validator = options.CredentialValidator ?? (ownValidator = NewTokenValidator(dir, options.Time));
 
             WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = dir.Path, Args = [] });
@@ -154,17 +168,20 @@ public static class VaultHost
             app = builder.Build();
             VaultPipeline.Use(app, options);
             IServer server = app.Services.GetRequiredService<IServer>();
-            string[] publicUrls = options.PublicUrls.Select(u => u.AbsoluteUri).ToArray();
-            VaultEndpoints.Map(app, node, signing, () => publicUrls.Length > 0 ? publicUrls : server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? []);
+            string[] publicUrls = options.Cluster is { } group && options.PublicUrls.Count == 0
+                ? [.. group.Members.Select(m => m.PublicUrl.AbsoluteUri)] // the signed hello lists every node of the group
+                : [.. options.PublicUrls.Select(u => u.AbsoluteUri)];
+            VaultEndpoints.Map(app, replica, signing, () => publicUrls.Length > 0 ? publicUrls : server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? []);
             await app.StartAsync().ConfigureAwait(false);
             if (options.MetricsUrls is { Length: > 0 } metricsUrls)
-                management = await ManagementServer.StartAsync(metricsUrls, app.Services.GetRequiredService<MeterProvider>(), options).ConfigureAwait(false);
+                management = await ManagementServer.StartAsync(metricsUrls, app.Services.GetRequiredService<MeterProvider>(), options,
+                    member is null ? null : member.Status).ConfigureAwait(false);
 
             string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var running = new RunningVault(app, new Uri(address.TrimEnd('/') + "/"), node, hsm, opaque, metrics, signing, management, directoryLock, certificate);
+            var running = new RunningVault(app, new Uri(address.TrimEnd('/') + "/"), node, member, raftLogging, hsm, opaque, metrics, signing, management, directoryLock, certificate);
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lockbox.Vault").LogInformation(
                 "Vault serving on {Address}: hsm {Hsm}, state at log entry {Seq}, fleet key {FleetKey}, metrics on {Metrics}",
-                address, hsm.Kind, node.LastSeq, signing.Text, management?.Address.ToString() ?? "(not served)");
+                address, hsm.Kind, member is null ? node!.LastSeq : member.Status().CommitIndex, signing.Text, management?.Address.ToString() ?? "(not served)");
             return running;
         }
         catch
@@ -172,6 +189,8 @@ public static class VaultHost
             if (management is not null) await management.DisposeAsync().ConfigureAwait(false);
             if (app is not null) await app.DisposeAsync().ConfigureAwait(false);
             node?.Dispose();
+            if (member is not null) await member.DisposeAsync().ConfigureAwait(false);
+            raftLogging?.Dispose();
             opaque?.Dispose();
             hsm?.Dispose();
             ownValidator?.Dispose();

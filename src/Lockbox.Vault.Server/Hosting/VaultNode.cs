@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Lockbox.Vault.Core.Commands;
 using Lockbox.Vault.Core.Hsm;
 using Lockbox.Vault.Core.Opaque;
+using Lockbox.Vault.Core.Replication;
 using Lockbox.Vault.Core.State;
 using Lockbox.Vault.Server.Storage;
 
@@ -13,7 +14,7 @@ namespace Lockbox.Vault.Server.Hosting;
 /// then applied; only then does its response leave. A lock makes this one-at-a-time, which is what
 /// keeps guess counting linearizable under any number of concurrent requests.
 /// </summary>
-internal sealed class VaultNode : IDisposable
+internal sealed class VaultNode : IVaultReplica, IDisposable
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly CommandLog _log;

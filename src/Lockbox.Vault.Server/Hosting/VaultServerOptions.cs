@@ -57,5 +57,11 @@ public sealed record VaultServerOptions
     /// <summary>Networks (CIDR, e.g. 10.0.0.0/8) of trusted reverse proxies; see <see cref="KnownProxies"/>.</summary>
     public IReadOnlyList<string> KnownNetworks { get; init; } = [];
 
+    /// <summary>
+    /// Membership in a replicated vault (issue 10): the node id, its peers and where its sealed Raft log lives.
+    /// Null (the default): a single node, the sole writer of its directory's command log.
+    /// </summary>
+    public Lockbox.Vault.Cluster.ClusterOptions? Cluster { get; init; }
+
     public override string ToString() => "VaultServerOptions(pin ***)";
 }

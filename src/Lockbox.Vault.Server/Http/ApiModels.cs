@@ -19,10 +19,14 @@ internal sealed record PasswordRequest(string? ManagementCredential, string? Reg
 internal sealed record DeleteRequest(string? ManagementCredential);
 internal sealed record AccountResponse(long Version, int GuessLimit, int GuessesLeft);
 
-internal sealed record LoginStartRequest(string? Ke1);
+internal sealed record LoginStartRequest(string? Ke1, string? AttemptId = null);
 internal sealed record LoginStartResponse(string SessionId, string Ke2, int GuessesLeft);
 internal sealed record LoginFinishRequest(string? SessionId, string? Ke3);
-internal sealed record LoginFinishResponse(string SealedKey, int GuessesLeft);
+internal sealed record LoginFinishResponse(string SealedKey, int GuessesLeft, AnchorModel? Anchor = null);
+
+/// <summary>The freshness anchor (issue 10): the newest snapshot's sequence number and 32-byte hash the device backed up.</summary>
+internal sealed record AnchorModel(long Sequence, string Hash);
+internal sealed record AnchorRequest(string? ManagementCredential, long? Sequence, string? Hash);
 
 internal sealed record StatusResponse(bool Enrolled, bool Locked, bool Erased, int GuessesLeft, int GuessLimit, long Version, KsfModel? KeyStretching);
 internal sealed record ServerInfoResponse(string FleetKey, string ServerPublicKey, string Suite, string Context, int DefaultGuessLimit, string ApiVersion);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Lockbox.Cryptography;
 using Lockbox.Vault.Core.Commands;
 using Lockbox.Vault.Core.Opaque;
+using Lockbox.Vault.Core.Replication;
 using Lockbox.Vault.Core.State;
 using Lockbox.Vault.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -25,14 +26,25 @@ internal static class VaultEndpoints
     /// <param name="node">The vault node.</param>
     /// <param name="fleetKey">The fleet signing key (its text form is shown by /v1/server).</param>
     /// <param name="nodes">The vault's public URLs, read when hello is answered (after Kestrel bound its addresses).</param>
-    public static void Map(IEndpointRouteBuilder app, VaultNode node, FleetSigningKey fleetKey, Func<IReadOnlyList<string>> nodes)
+    public static void Map(IEndpointRouteBuilder app, IVaultReplica node, FleetSigningKey fleetKey, Func<IReadOnlyList<string>> nodes)
     {
         app.MapGet("/health", () => Results.Json(new { status = "ok" })).AllowAnonymous();
         app.MapGet("/v1/server", () => Results.Json(new ServerInfoResponse(fleetKey.Text,
             RequestBody.Encode(node.Opaque.ServerPublicKey), "OPAQUE-3DH ristretto255-SHA512", "", node.Policy.DefaultGuessLimit, ApiVersion))).AllowAnonymous();
         app.MapPost("/v1/hello", (Func<HttpContext, Task<IResult>>)(c => Hello(c, node, nodes))).WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Hello)).AllowAnonymous();
 
-        RouteGroupBuilder account = app.MapGroup("/v1/accounts/{accountId}").RequireAuthorization(Auth.RoutedAccountRequirement.Policy);
+        RouteGroupBuilder account = app.MapGroup("/v1/accounts/{accountId}").RequireAuthorization(Auth.RoutedAccountRequirement.Policy)
+            .AddEndpointFilter(async (context, next) =>
+            {
+                try
+                {
+                    return await next(context).ConfigureAwait(false);
+                }
+                catch (VaultUnavailableException e)
+                {
+                    return Unavailable(context.HttpContext, e);
+                }
+            });
         account.MapPost("/registration/start", (HttpContext c, string accountId) => RegistrationStart(c, accountId, node))
             .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.RegistrationStart));
         account.MapPost("/enrol", (HttpContext c, string accountId) => Enrol(c, accountId, node))
@@ -49,16 +61,18 @@ internal static class VaultEndpoints
             .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Delete));
         account.MapPost("/status", (HttpContext c, string accountId) => Status(c, accountId, node))
             .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Status));
+        account.MapPost("/anchor", (HttpContext c, string accountId) => Anchor(c, accountId, node))
+            .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Anchor));
     }
 
-    private static async Task<IResult> Hello(HttpContext context, VaultNode node, Func<IReadOnlyList<string>> nodes)
+    private static async Task<IResult> Hello(HttpContext context, IVaultReplica node, Func<IReadOnlyList<string>> nodes)
     {
         (HelloRequest? body, IResult? error) = await RequestBody.ReadAsync<HelloRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
         return Results.Json(new HelloResponse(RequestBody.Encode(node.Opaque.ServerPublicKey), nodes(), node.Policy.DefaultGuessLimit, ApiVersion));
     }
 
-    private static async Task<IResult> RegistrationStart(HttpContext context, string accountId, VaultNode node)
+    private static async Task<IResult> RegistrationStart(HttpContext context, string accountId, IVaultReplica node)
     {
         (RegistrationStartRequest? body, IResult? error) = await RequestBody.ReadAsync<RegistrationStartRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
@@ -93,7 +107,7 @@ internal static class VaultEndpoints
         return (id, new KsfParameters(t, m, p));
     }
 
-    private static async Task<IResult> Enrol(HttpContext context, string accountId, VaultNode node)
+    private static async Task<IResult> Enrol(HttpContext context, string accountId, IVaultReplica node)
     {
         (EnrolRequest? body, IResult? error) = await RequestBody.ReadAsync<EnrolRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
@@ -114,13 +128,17 @@ internal static class VaultEndpoints
             : Map(result);
     }
 
-    private static async Task<IResult> LoginStart(HttpContext context, string accountId, VaultNode node)
+    private static async Task<IResult> LoginStart(HttpContext context, string accountId, IVaultReplica node)
     {
         (LoginStartRequest? body, IResult? error) = await RequestBody.ReadAsync<LoginStartRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
         if (!RequestBody.TryField(body.Ke1, "ke1", OpaqueSizes.KE1, out byte[] ke1, out error)) return error!;
         if (!node.Opaque.IsValidKE1(ke1)) return ApiErrors.BadRequest("invalid_message", "ke1 is not a valid OPAQUE KE1.");
-        byte[] session = RandomNumberGenerator.GetBytes(VaultStateMachine.SessionIdSize);
+        // The device's attempt id (issue 10) becomes the session id, so the same attempt retried on another node is
+        // recognised and not counted twice; without one, the vault draws the session id.
+        byte[] session;
+        if (body.AttemptId is null) session = RandomNumberGenerator.GetBytes(VaultStateMachine.SessionIdSize);
+        else if (!RequestBody.TryField(body.AttemptId, "attemptId", VaultStateMachine.SessionIdSize, out session, out error)) return error!;
         byte[] randomness = RandomNumberGenerator.GetBytes(node.Opaque.KE2RandomnessLength);
         VaultResult result = await node.SubmitAsync(now => new StartLoginCommand(accountId, now, ke1, session, randomness)).ConfigureAwait(false);
         CryptographicOperations.ZeroMemory(randomness);
@@ -129,7 +147,7 @@ internal static class VaultEndpoints
             : Map(result);
     }
 
-    private static async Task<IResult> LoginFinish(HttpContext context, string accountId, VaultNode node)
+    private static async Task<IResult> LoginFinish(HttpContext context, string accountId, IVaultReplica node)
     {
         (LoginFinishRequest? body, IResult? error) = await RequestBody.ReadAsync<LoginFinishRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
@@ -139,11 +157,11 @@ internal static class VaultEndpoints
         byte[] nonce = RandomNumberGenerator.GetBytes(VaultStateMachine.TransportNonceSize);
         VaultResult result = await node.SubmitAsync(now => new FinishLoginCommand(accountId, now, session, ke3, nonce)).ConfigureAwait(false);
         return result.Outcome == VaultOutcome.Ok
-            ? Results.Json(new LoginFinishResponse(RequestBody.Encode(result.SealedKey!), result.GuessesLeft!.Value))
+            ? Results.Json(new LoginFinishResponse(RequestBody.Encode(result.SealedKey!), result.GuessesLeft!.Value, AnchorOf(result)))
             : Map(result);
     }
 
-    private static async Task<IResult> Password(HttpContext context, string accountId, VaultNode node, bool reset)
+    private static async Task<IResult> Password(HttpContext context, string accountId, IVaultReplica node, bool reset)
     {
         (PasswordRequest? body, IResult? error) = await RequestBody.ReadAsync<PasswordRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
@@ -163,7 +181,7 @@ internal static class VaultEndpoints
             : Map(result);
     }
 
-    private static async Task<IResult> Delete(HttpContext context, string accountId, VaultNode node)
+    private static async Task<IResult> Delete(HttpContext context, string accountId, IVaultReplica node)
     {
         (DeleteRequest? body, IResult? error) = await RequestBody.ReadAsync<DeleteRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
@@ -173,7 +191,7 @@ internal static class VaultEndpoints
         return result.Outcome == VaultOutcome.Ok ? Results.Json(new { deleted = true }) : Map(result);
     }
 
-    private static async Task<IResult> Status(HttpContext context, string accountId, VaultNode node)
+    private static async Task<IResult> Status(HttpContext context, string accountId, IVaultReplica node)
     {
         (HelloRequest? body, IResult? error) = await RequestBody.ReadAsync<HelloRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
@@ -183,6 +201,55 @@ internal static class VaultEndpoints
             ? Results.Json(new StatusResponse(true, result.Locked, result.Erased, result.GuessesLeft!.Value, result.GuessLimit!.Value, result.Version!.Value, ksf))
             : Map(result);
     }
+
+    /// <summary>
+    /// A replicated node that cannot answer from committed state: <c>421 not_leader</c> naming the leader's public
+    /// URL (the device retries there, if its signed hello listed it), or <c>503 no_quorum</c>. Both are signed like
+    /// every answer, so a network attacker cannot fake a redirect.
+    /// </summary>
+    private static IResult Unavailable(HttpContext context, VaultUnavailableException e)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        if (e.NoQuorum || e.LeaderUrl is null)
+            return ApiErrors.Of(StatusCodes.Status503ServiceUnavailable, "no_quorum", e.Message);
+        Microsoft.AspNetCore.Mvc.ProblemDetails problem = ApiErrors.Problem(StatusCodes.Status421MisdirectedRequest, "not_leader", e.Message);
+        problem.Extensions["leader"] = e.LeaderUrl.AbsoluteUri;
+        return Results.Problem(problem);
+    }
+
+    /// <summary>
+    /// <c>POST …/anchor</c> (issue 10): advances the account's freshness anchor, only with the management
+    /// credential and only forward; committed like every command.
+    /// </summary>
+    private static async Task<IResult> Anchor(HttpContext context, string accountId, IVaultReplica node)
+    {
+        (AnchorRequest? body, IResult? error) = await RequestBody.ReadAsync<AnchorRequest>(context).ConfigureAwait(false);
+        if (body is null) return error!;
+        if (!RequestBody.TryField(body.ManagementCredential, "managementCredential", ManagementCredentialSize, out byte[] credential, out error)
+            || !RequestBody.TryField(body.Hash, "hash", AnchorCommand.HashSize, out byte[] snapshotHash, out error))
+            return error!;
+        if (body.Sequence is not { } sequence) return ApiErrors.BadRequest("missing_field", "Field 'sequence' is required.");
+        if (sequence < 1) return ApiErrors.BadRequest("invalid_field", "Field 'sequence' must be at least 1.");
+        byte[] hash = HashCredential(credential);
+        VaultResult result = await node.SubmitAsync(now => new AnchorCommand(accountId, now, hash, sequence, snapshotHash)).ConfigureAwait(false);
+        return result.Outcome switch
+        {
+            VaultOutcome.Ok => Results.Json(AnchorOf(result)),
+            VaultOutcome.AnchorStale => Stale(result),
+            _ => Map(result),
+        };
+    }
+
+    private static IResult Stale(VaultResult result)
+    {
+        Microsoft.AspNetCore.Mvc.ProblemDetails problem = ApiErrors.Problem(StatusCodes.Status409Conflict, "anchor_stale",
+            "The vault already anchors this account at a newer (or a different) snapshot; the anchor only moves forward.");
+        problem.Extensions["anchor"] = AnchorOf(result);
+        return Results.Problem(problem);
+    }
+
+    private static AnchorModel? AnchorOf(VaultResult result) =>
+        result.AnchorSequence is > 0 && result.AnchorHash is { Length: > 0 } anchorHash ? new AnchorModel(result.AnchorSequence.Value, RequestBody.Encode(anchorHash)) : null;
 
     private static byte[] HashCredential(byte[] credential)
     {

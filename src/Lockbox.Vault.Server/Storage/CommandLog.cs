@@ -1,3 +1,4 @@
+using Lockbox.Vault.Cluster;
 using System.Buffers.Binary;
 using Lockbox.Vault.Core;
 using Lockbox.Vault.Core.Hsm;

@@ -110,21 +110,27 @@ public abstract class VaultBehaviour
     }
 
     [Fact]
-    public async Task ReplayedCrossSessionAndOrphanKe3AreRefusedWithCountersUnchanged()
+    public async Task ReplayedKe3ChangesNothingAndCrossSessionOrOrphanKe3IsRefused()
     {
         await using VaultUnderTest v = await VaultUnderTest.StartAsync(Hsm);
         VaultTestClient erin = v.Client("erin");
         using BackupKey k = BackupKey.Generate();
         await erin.EnrolAsync(Password, k);
 
-        // A successful login, then its KE3 replayed.
+        // A successful login, then its KE3 replayed: the finish is idempotent per attempt (issue 10, a device
+        // retrying on another node), so the same KE3 gets the same answer, sealed to the same session key, and
+        // nothing moves; any other KE3 for the answered session finds none.
         VaultTestClient.PendingLogin first = await erin.StartLoginAsync(Password);
         using (var result = VaultTestClient.Ke3For(first)!)
         {
-            Assert.Equal(HttpStatusCode.OK, (await erin.FinishAsync(first.SessionId, result.KE3.Serialize())).Status);
+            VaultTestClient.Reply done = await erin.FinishAsync(first.SessionId, result.KE3.Serialize());
+            Assert.Equal(HttpStatusCode.OK, done.Status);
             VaultTestClient.Reply replay = await erin.FinishAsync(first.SessionId, result.KE3.Serialize());
-            Assert.Equal(HttpStatusCode.Conflict, replay.Status);
-            Assert.Equal("unknown_session", replay.Error);
+            Assert.Equal(HttpStatusCode.OK, replay.Status);
+            Assert.Equal(done.Bytes("sealedKey"), replay.Bytes("sealedKey"));
+            VaultTestClient.Reply other = await erin.FinishAsync(first.SessionId, RandomNumberGenerator.GetBytes(64));
+            Assert.Equal(HttpStatusCode.Conflict, other.Status);
+            Assert.Equal("unknown_session", other.Error);
         }
         Assert.Equal(10, (await erin.StatusAsync()).GuessesLeft);
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Lockbox.Vault.Server.Storage;
+namespace Lockbox.Vault.Cluster;
 
 /// <summary>fsync of a directory, so a rename survives power loss (POSIX only; a no-op elsewhere).</summary>
 internal static partial class DirectorySync
