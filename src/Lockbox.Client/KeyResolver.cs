@@ -17,7 +17,9 @@ internal sealed class KeyResolver(LockboxClientOptions options)
         if (!string.IsNullOrWhiteSpace(options.KeyDigits))
             return (Parse(options.KeyDigits, "the 64-digit key given"), KeyOrigin.Digits);
 
+#pragma warning disable CA2000 // ownership of the key passes to the caller with the result
         BackupKey? stored = options.State.TryLoadKey();
+#pragma warning restore CA2000
         if (stored is not null)
             return (stored, KeyOrigin.DeviceState);
 

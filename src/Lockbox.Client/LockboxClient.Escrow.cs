@@ -13,19 +13,25 @@ public sealed partial class LockboxClient
         using var vault = new VaultClient(escrow.Vault);
         VaultAccountStatus enrolled = await vault.EnrolAsync(escrow.Password, key, cancellationToken).ConfigureAwait(false);
         InitResult result;
+        bool created = false;
         try
         {
             // The repository remembers the vault and the account; the vault keeps the Argon2id parameters.
             result = await CreateRepositoryAsync(address, key, origin, new RepositoryHints(vault.VaultUrl.AbsoluteUri, vault.AccountId), cancellationToken).ConfigureAwait(false);
+            created = true;
         }
-        catch
+        finally
         {
             // No repository uses this escrow: take it back so the account can enrol again.
-            try { await vault.DisableAsync(key, CancellationToken.None).ConfigureAwait(false); }
-            catch (VaultException) { }
-            throw;
+            if (!created) await UndoEscrowAsync(vault, key).ConfigureAwait(false);
         }
         return result with { Escrow = enrolled, VaultUrl = vault.VaultUrl, AccountId = vault.AccountId };
+    }
+
+    private static async Task UndoEscrowAsync(VaultClient vault, BackupKey key)
+    {
+        try { await vault.DisableAsync(key, CancellationToken.None).ConfigureAwait(false); }
+        catch (VaultException) { }
     }
 
     /// <summary>

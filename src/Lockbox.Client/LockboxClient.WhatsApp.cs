@@ -8,7 +8,7 @@ public sealed partial class LockboxClient
 {
     /// <summary>
     /// Imports a WhatsApp crypt15/crypt14 message-database backup: decrypts it into a private scratch folder (mode 0700,
-    /// removed afterwards whatever happens), backs the database up as a new snapshot, and deletes the decrypted copy.
+    /// under <see cref="LockboxClientOptions.ScratchDirectory"/>, removed afterwards whatever happens), backs the database up as a new snapshot, and deletes the decrypted copy.
     /// </summary>
     /// <param name="address">The Lockbox repository to back up into.</param>
     /// <param name="backupFile">The WhatsApp backup, e.g. msgstore.db.crypt15.</param>
@@ -20,7 +20,7 @@ public sealed partial class LockboxClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(backupFile);
         ArgumentNullException.ThrowIfNull(key);
-        DirectoryInfo scratch = Directory.CreateTempSubdirectory("lockbox-whatsapp-");
+        DirectoryInfo scratch = CreateScratch();
         try
         {
             if (!OperatingSystem.IsWindows())
@@ -38,6 +38,15 @@ public sealed partial class LockboxClient
             // The decrypted chat history must not outlive the import.
             scratch.Delete(recursive: true);
         }
+    }
+
+    private DirectoryInfo CreateScratch()
+    {
+        if (_options.ScratchDirectory is null) return Directory.CreateTempSubdirectory("lockbox-whatsapp-");
+        string path = Path.Combine(_options.ScratchDirectory, "lockbox-whatsapp-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)));
+        return OperatingSystem.IsWindows()
+            ? Directory.CreateDirectory(path)
+            : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     // msgstore.db.crypt15 -> msgstore.db, so the snapshot names the database as the phone did.

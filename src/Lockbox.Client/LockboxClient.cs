@@ -35,6 +35,7 @@ public sealed partial class LockboxClient
             State = _options.State,
             Stores = _options.Stores,
             StoreLimits = _options.StoreLimits,
+            ScratchDirectory = _options.ScratchDirectory,
             RecoveredKey = key,
             Notice = _options.Notice,
         });

@@ -35,6 +35,12 @@ public sealed class LockboxClientOptions
     /// </summary>
     public BackupKey? RecoveredKey { get; init; }
 
+    /// <summary>
+    /// Where plaintext that must not outlive an operation is put for a moment (a decrypted WhatsApp backup being imported):
+    /// a folder only this app can read, e.g. a phone app's private cache. Null: the system's temporary folder.
+    /// </summary>
+    public string? ScratchDirectory { get; init; }
+
     /// <summary>Receives one-line notices about things done on the user's behalf (a stale lock of this host removed).</summary>
     public Action<string>? Notice { get; init; }
 }
