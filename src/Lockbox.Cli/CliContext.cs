@@ -1,4 +1,8 @@
 using Lockbox.Client;
+using Lockbox.Client.Stores;
+using Lockbox.Repository.Storage;
+using Lockbox.Storage.Azure;
+using Lockbox.Storage.S3;
 
 namespace Lockbox.Cli;
 
@@ -6,9 +10,17 @@ namespace Lockbox.Cli;
 /// Everything a command touches outside its arguments: output streams, environment, whether a person
 /// is at a terminal, and how to ask them for a secret. The process entry point fills it from the real
 /// console; tests fill it with writers and a dictionary so commands run in-process, side by side.
+/// It is also the CLI's composition root: the one place the environment (LOCKBOX_HOME, LOCKBOX_KEY,
+/// LOCKBOX_BANDWIDTH_LIMIT, the AWS and Azure variables) becomes the SDK's explicit options and store registry.
 /// </summary>
 internal sealed class CliContext
 {
+    /// <summary>The variable that caps the cloud stores' average transfer rate, in bytes per second (<see cref="ByteSize"/>).</summary>
+    public const string BandwidthVariable = "LOCKBOX_BANDWIDTH_LIMIT";
+
+    /// <summary>The variable holding the 64-digit key on a new device.</summary>
+    public const string KeyVariable = "LOCKBOX_KEY";
+
     /// <summary>Where results go (the 64-digit key, tables, JSON).</summary>
     public required TextWriter Out { get; init; }
 
@@ -24,17 +36,41 @@ internal sealed class CliContext
     /// <summary>Asks for a secret without echoing it; null when no one can be asked.</summary>
     public Func<string, CancellationToken, string?>? ReadSecret { get; init; }
 
-    /// <summary>The client SDK, bound to this context's device state, environment key and prompt.</summary>
-    public LockboxClient CreateClient() => CreateClient(DeviceState.FromEnvironment(Environment), Environment("LOCKBOX_KEY"));
+    /// <summary>This device's state: <c>LOCKBOX_HOME</c>, or <c>~/.lockbox</c>.</summary>
+    public DeviceState DeviceState() =>
+        Environment("LOCKBOX_HOME") is { Length: > 0 } home && !string.IsNullOrWhiteSpace(home) ? new DeviceState(home) : Client.DeviceState.ForUser();
 
-    /// <summary>A client for an explicit device state and key (the demo's "new device").</summary>
+    /// <summary>The stores the <c>lockbox</c> command opens: folders, S3 and Azure, with credentials from the environment.</summary>
+    public StoreRegistry Stores() => new StoreRegistry()
+        .Register(new S3StoreFactory(Environment))
+        .Register(new AzureStoreFactory(Environment));
+
+    /// <summary>LOCKBOX_BANDWIDTH_LIMIT as store limits; a malformed value is a usage error.</summary>
+    public StoreLimits Limits()
+    {
+        string? text = Environment(BandwidthVariable);
+        if (string.IsNullOrWhiteSpace(text)) return StoreLimits.None;
+        if (!ByteSize.TryParse(text, out long rate))
+        {
+            string shown = text.Trim().Length <= 40 ? text.Trim() : text.Trim()[..40] + "…";
+            throw new CliException(ExitCodes.Usage, $"{BandwidthVariable} must be a whole number of bytes per second, optionally with KB, MB, GB (powers of 1000) or KiB, MiB, GiB (e.g. 5MiB), not '{shown}'.");
+        }
+        return new StoreLimits { BandwidthBytesPerSecond = rate };
+    }
+
+    /// <summary>The client SDK, bound to this context's device state, key, stores and prompt.</summary>
+    public LockboxClient CreateClient() => CreateClient(DeviceState(), Environment(KeyVariable));
+
+    /// <summary>A client for an explicit device state and key digits (the demo's "new device").</summary>
     public LockboxClient CreateClient(DeviceState state, string? key)
     {
         Func<string, CancellationToken, string?>? read = ReadSecret;
         return new LockboxClient(new LockboxClientOptions
         {
             State = state,
-            KeyFromEnvironment = key,
+            Stores = Stores(),
+            StoreLimits = Limits(),
+            KeyDigits = key,
             PromptForKey = read is null ? null : ct => read("Enter your 64-digit backup key: ", ct),
             Notice = line => Error.WriteLine($"lockbox: {line}"),
         });

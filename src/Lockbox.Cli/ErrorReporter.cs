@@ -3,6 +3,7 @@ using Lockbox.Client.Vault;
 using Lockbox.Repository;
 using Lockbox.Repository.Storage;
 using Lockbox.Vault.Core;
+using Lockbox.WhatsApp;
 using Microsoft.Data.Sqlite;
 
 namespace Lockbox.Cli;
@@ -24,11 +25,12 @@ internal static class ErrorReporter
         {
             CliException e => (e.ExitCode, e.Message),
             OperationCanceledException => (ExitCodes.Cancelled, "Cancelled. Nothing half-written is visible: the repository still verifies, and the next backup resumes where this one stopped."),
-            KeyUnavailableException e => (ExitCodes.Usage, e.Message),
+            KeyUnavailableException { Malformed: true } e => (ExitCodes.Usage, e.Message),
+            KeyUnavailableException e => (ExitCodes.Usage, $"{e.Message} Set LOCKBOX_KEY to your 64-digit key, or run in a terminal to type it."),
+            WhatsAppImportException e => (WhatsAppExitCode(e.Failure), e.Message),
             VaultException e => (VaultExitCode(e.Failure), e.Message),
             VaultConfigurationException e => (ExitCodes.Usage, e.Message),
             DeviceStateException e => (ExitCodes.DeviceState, e.Message),
-            RollbackDetectedException e => (ExitCodes.Damaged, e.Message),
             WrongKeyException => (ExitCodes.WrongKey, "Wrong key: this key does not open the repository. Check the 64-digit key (LOCKBOX_KEY) and try again."),
             NotARepositoryException e => (ExitCodes.NotARepository, e.Message),
             RepositoryExistsException e => (ExitCodes.NotARepository, e.Message),
@@ -47,6 +49,14 @@ internal static class ErrorReporter
         };
         return (code, OneLine(message));
     }
+
+    private static int WhatsAppExitCode(Crypt15Failure failure) => failure switch
+    {
+        Crypt15Failure.None => ExitCodes.BadSource, // decrypted, but a multi-file backup rather than a message database
+        Crypt15Failure.WrongKey => ExitCodes.WrongKey,
+        Crypt15Failure.Malformed => ExitCodes.BadSource,
+        _ => ExitCodes.Damaged, // truncated, checksum mismatch, unreadable payload
+    };
 
     private static int VaultExitCode(VaultFailure failure) => failure switch
     {

@@ -10,10 +10,10 @@ namespace Lockbox.Client;
 /// so a store that hides or rolls back the newest snapshot is noticed.
 /// </summary>
 /// <remarks>
-/// Lives in <c>LOCKBOX_HOME</c> (default <c>~/.lockbox</c>): the directory is mode 0700 and every file
+/// Lives in the directory the app gives (<see cref="ForUser"/>: <c>~/.lockbox</c>): it is mode 0700 and every file
 /// 0600; every write goes to a temporary file that is flushed to disk and renamed over the old one,
 /// so a crash leaves either the old or the new file, never a torn one. The key file is not encrypted
-/// at rest: this host has no platform keystore (see <see cref="Labels.DeviceState"/>).
+/// at rest: this host has no platform keystore.
 /// </remarks>
 public sealed class DeviceState
 {
@@ -33,21 +33,9 @@ public sealed class DeviceState
     /// <summary>The state directory.</summary>
     public string Directory { get; }
 
-    /// <summary>
-    /// The state directory named by <c>LOCKBOX_HOME</c> (as read through <paramref name="environment"/>),
-    /// or <c>~/.lockbox</c>.
-    /// </summary>
-    public static DeviceState FromEnvironment(Func<string, string?> environment)
-    {
-        ArgumentNullException.ThrowIfNull(environment);
-        string? home = environment("LOCKBOX_HOME");
-        if (string.IsNullOrWhiteSpace(home))
-        {
-            string user = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            home = Path.Combine(user, ".lockbox");
-        }
-        return new DeviceState(home);
-    }
+    /// <summary>The user's default device state, <c>~/.lockbox</c> (an app on a phone passes its private folder instead).</summary>
+    public static DeviceState ForUser() =>
+        new(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".lockbox"));
 
     /// <summary>True when this device holds a backup key.</summary>
     public bool HasKey => File.Exists(KeyPath);
@@ -70,7 +58,7 @@ public sealed class DeviceState
         }
 
         if (!BackupKey.TryParse(text.Trim(), out BackupKey? key, out _))
-            throw new DeviceStateException($"The device's backup key file {KeyPath} is damaged; restore it from the 64-digit key (set LOCKBOX_KEY).");
+            throw new DeviceStateException($"The device's backup key file {KeyPath} is damaged; restore it from the 64-digit key.");
         return key;
     }
 

@@ -6,13 +6,13 @@ public enum KeyOrigin
     /// <summary>This device's state (the original device).</summary>
     DeviceState,
 
-    /// <summary>The <c>LOCKBOX_KEY</c> environment variable (64 hex digits).</summary>
-    Environment,
+    /// <summary>The 64-digit key the app passed in <see cref="LockboxClientOptions.KeyDigits"/>.</summary>
+    Digits,
 
     /// <summary>Typed by the user at a hidden prompt.</summary>
     Prompt,
 
-    /// <summary>Made fresh from the CSPRNG by <see cref="LockboxClient.InitAsync"/>.</summary>
+    /// <summary>Made fresh from the CSPRNG by <see cref="LockboxClient.CreateAsync"/>.</summary>
     Generated,
 
     /// <summary>Recovered from the key vault with the password (password mode).</summary>

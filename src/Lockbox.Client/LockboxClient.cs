@@ -5,12 +5,13 @@ using Lockbox.Repository.Storage;
 namespace Lockbox.Client;
 
 /// <summary>
-/// The device side of Lockbox as an app uses it: enable backups on a repository, back up, list,
-/// restore, verify and thin out snapshots, and show the 64-digit key again. It finds the key
-/// (environment, device state, or a prompt), opens the repository address, and keeps the device
-/// state that notices a store rolling back snapshots.
+/// The device side of Lockbox as an app uses it (docs/SDK.md): create a repository (with or without password escrow),
+/// back up, list, restore, verify and thin out snapshots, show the 64-digit key again, manage the password escrow
+/// (<c>LockboxClient.Escrow.cs</c>) and import a WhatsApp backup (<c>LockboxClient.WhatsApp.cs</c>). It finds the key
+/// (recovered, given, device state, or a prompt), opens repository addresses through the app's store registry, and
+/// keeps the device state that notices a store rolling back snapshots.
 /// </summary>
-public sealed class LockboxClient
+public sealed partial class LockboxClient
 {
     private readonly LockboxClientOptions _options;
     private readonly KeyResolver _keys;
@@ -25,85 +26,115 @@ public sealed class LockboxClient
     /// <summary>This device's state.</summary>
     public DeviceState State => _options.State;
 
-    /// <summary>
-    /// Creates a repository at <paramref name="address"/> protected by this device's key (made now
-    /// from the CSPRNG if the device has none and <c>LOCKBOX_KEY</c> is not set), and keeps the key in
-    /// device state.
-    /// </summary>
-    public async Task<InitResult> InitAsync(string address, RepositoryHints? hints = null, CancellationToken cancellationToken = default)
+    /// <summary>A client for the same device, stores and notices that uses <paramref name="key"/> (copied; the caller disposes it).</summary>
+    public LockboxClient WithKey(BackupKey key)
     {
-        string normalized = RepositoryAddress.Normalize(address);
+        ArgumentNullException.ThrowIfNull(key);
+        return new LockboxClient(new LockboxClientOptions
+        {
+            State = _options.State,
+            Stores = _options.Stores,
+            StoreLimits = _options.StoreLimits,
+            ScratchDirectory = _options.ScratchDirectory,
+            RecoveredKey = key,
+            Notice = _options.Notice,
+        });
+    }
+
+    /// <summary>
+    /// Creates a repository at <paramref name="address"/> protected by this device's key (made now from the CSPRNG if
+    /// the device has none and none was given), and keeps the key in device state. With <paramref name="escrow"/>,
+    /// the key is first escrowed in the vault behind the password and the repository remembers the vault; if creating
+    /// the repository then fails, the escrow is deleted again so the account can enrol anew.
+    /// </summary>
+    public async Task<InitResult> CreateAsync(string address, PasswordEscrow? escrow = null, CancellationToken cancellationToken = default)
+    {
         var resolved = _keys.TryResolve(allowPrompt: false, cancellationToken);
         BackupKey key = resolved?.Key ?? BackupKey.Generate();
         KeyOrigin origin = resolved?.Origin ?? KeyOrigin.Generated;
-        try
+        using (key)
         {
-            IBlobStore store = RepositoryAddress.Open(normalized);
-            await using (await BackupRepository.InitAsync(store, key, hints, cancellationToken).ConfigureAwait(false))
-            {
-            }
-            if (origin != KeyOrigin.DeviceState && !State.HasKey)
-                State.SaveKey(key);
-            State.SaveFacts(new RepositoryFacts(normalized, 0, null));
-            return new InitResult(normalized, key.ToDigits(), origin);
+            if (escrow is null)
+                return await CreateRepositoryAsync(address, key, origin, hints: null, cancellationToken).ConfigureAwait(false);
+            return await CreateEscrowedAsync(address, key, origin, escrow, cancellationToken).ConfigureAwait(false);
         }
-        finally
+    }
+
+    /// <summary>As <see cref="CreateAsync"/> without escrow, remembering <paramref name="hints"/> in the repository.</summary>
+    public async Task<InitResult> InitAsync(string address, RepositoryHints? hints = null, CancellationToken cancellationToken = default)
+    {
+        var resolved = _keys.TryResolve(allowPrompt: false, cancellationToken);
+        using BackupKey key = resolved?.Key ?? BackupKey.Generate();
+        return await CreateRepositoryAsync(address, key, resolved?.Origin ?? KeyOrigin.Generated, hints, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<InitResult> CreateRepositoryAsync(string address, BackupKey key, KeyOrigin origin, RepositoryHints? hints, CancellationToken cancellationToken)
+    {
+        string normalized = Normalize(address);
+        IBlobStore store = Open(normalized);
+        await using (await BackupRepository.InitAsync(store, key, hints, cancellationToken).ConfigureAwait(false))
         {
-            key.Dispose();
         }
+        if (origin != KeyOrigin.DeviceState && !State.HasKey)
+            State.SaveKey(key);
+        State.SaveFacts(new RepositoryFacts(normalized, 0, null));
+        return new InitResult(normalized, key.ToDigits(), origin);
     }
 
     /// <summary>Backs up a chat database (and its media folder) as a new snapshot.</summary>
     public Task<SnapshotSummary> BackupAsync(string address, BackupSource source, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
-        => WithRepositoryAsync(address, async (repository, normalized, _) =>
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return WithRepositoryAsync(address, async (repository, normalized, _) =>
         {
-            await CheckRollbackAsync(repository, normalized, cancellationToken).ConfigureAwait(false);
             SnapshotSummary summary = await repository.BackupAsync(source, progress, cancellationToken).ConfigureAwait(false);
-            Remember(normalized, summary);
+            Remember(normalized, summary.Sequence, summary.Id);
             return summary;
         }, cancellationToken);
+    }
 
     /// <summary>Lists the repository's snapshots, oldest first.</summary>
     public Task<IReadOnlyList<SnapshotSummary>> ListSnapshotsAsync(string address, CancellationToken cancellationToken = default)
-        => WithRepositoryAsync(address, (repository, normalized, _) => CheckRollbackAsync(repository, normalized, cancellationToken), cancellationToken);
-
-    /// <summary>
-    /// Restores a snapshot ("latest", an id or an id prefix) into <paramref name="targetDirectory"/>.
-    /// On a new device, a key that restored successfully becomes this device's key.
-    /// </summary>
-    public Task<RestoreResult> RestoreAsync(string address, string snapshot, string targetDirectory, bool overwrite = false, IProgress<RestoreProgress>? progress = null, CancellationToken cancellationToken = default)
-        => RestoreAsync(address, snapshot, targetDirectory, databaseOnly: false, overwrite, progress, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="RestoreAsync(string, string, string, bool, IProgress{RestoreProgress}?, CancellationToken)"/>: the
-    /// database comes first (in place as soon as it is complete), then the media unless <paramref name="databaseOnly"/>.
-    /// </summary>
-    public Task<RestoreResult> RestoreAsync(string address, string snapshot, string targetDirectory, bool databaseOnly, bool overwrite = false, IProgress<RestoreProgress>? progress = null, CancellationToken cancellationToken = default)
-        => WithRepositoryAsync(address, async (repository, normalized, key) =>
+        => WithRepositoryAsync(address, async (repository, normalized, _) =>
         {
-            await CheckRollbackAsync(repository, normalized, cancellationToken).ConfigureAwait(false);
-            RestoreResult result = await repository.RestoreAsync(snapshot, targetDirectory, databaseOnly, overwrite, progress, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<SnapshotSummary> snapshots = await repository.ListSnapshotsAsync(cancellationToken).ConfigureAwait(false);
+            if (snapshots.Count > 0)
+            {
+                SnapshotSummary newest = snapshots.MaxBy(s => s.Sequence)!;
+                Remember(normalized, newest.Sequence, newest.Id);
+            }
+            return snapshots;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Restores a snapshot into <see cref="RestoreOptions.TargetDirectory"/>: the database first (in place as soon as it
+    /// is complete), then the media unless <see cref="RestoreOptions.DatabaseOnly"/>. On a new device, a key that
+    /// restored successfully becomes this device's key.
+    /// </summary>
+    public Task<RestoreResult> RestoreAsync(string address, RestoreOptions options, IProgress<RestoreProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return WithRepositoryAsync(address, async (repository, _, key) =>
+        {
+            RestoreResult result = await repository.RestoreAsync(options.Snapshot, options.TargetDirectory, options.DatabaseOnly, options.Overwrite, progress, cancellationToken).ConfigureAwait(false);
             if (!State.HasKey) State.SaveKey(key);
             return result;
         }, cancellationToken);
+    }
+
+    /// <summary>Restores <paramref name="snapshot"/> ("latest", an id or an id prefix) into <paramref name="targetDirectory"/>.</summary>
+    public Task<RestoreResult> RestoreAsync(string address, string snapshot, string targetDirectory, bool overwrite = false, IProgress<RestoreProgress>? progress = null, CancellationToken cancellationToken = default)
+        => RestoreAsync(address, new RestoreOptions { TargetDirectory = targetDirectory, Snapshot = snapshot, Overwrite = overwrite }, progress, cancellationToken);
 
     /// <summary>Checks the repository's structure and snapshot chain; with <paramref name="readData"/> decrypts every blob.</summary>
     public Task<VerifyReport> VerifyAsync(string address, bool readData, IProgress<VerifyProgress>? progress = null, CancellationToken cancellationToken = default)
-        => WithRepositoryAsync(address, async (repository, normalized, _) =>
-        {
-            await CheckRollbackAsync(repository, normalized, cancellationToken).ConfigureAwait(false);
-            return await repository.VerifyAsync(readData, progress, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        => WithRepositoryAsync(address, (repository, _, _) => repository.VerifyAsync(readData, progress, cancellationToken), cancellationToken);
 
     /// <summary>Forgets all but the newest <paramref name="keepLast"/> snapshots; with <paramref name="prune"/> frees their space.</summary>
     public Task<ForgetResult> ForgetAsync(string address, int keepLast, bool prune, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keepLast, 1);
-        return WithRepositoryAsync(address, async (repository, normalized, _) =>
-        {
-            await CheckRollbackAsync(repository, normalized, cancellationToken).ConfigureAwait(false);
-            return await repository.ForgetAsync(keepLast, prune, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        return WithRepositoryAsync(address, (repository, _, _) => repository.ForgetAsync(keepLast, prune, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -112,40 +143,64 @@ public sealed class LockboxClient
     /// </summary>
     public async Task<UnlockResult> UnlockAsync(string address, bool removeAll, CancellationToken cancellationToken = default)
     {
-        string normalized = RepositoryAddress.Normalize(address);
-        IBlobStore store = RepositoryAddress.Open(normalized);
+        IBlobStore store = Open(Normalize(address));
         (BackupKey key, _) = _keys.Resolve(cancellationToken);
         using (key)
             return await BackupRepository.UnlockAsync(store, key, removeAll, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The backup key this client has without asking anyone (a recovered key, LOCKBOX_KEY, then device
-    /// state), or null. The caller disposes it.
+    /// The vault address and account the repository at <paramref name="address"/> remembers, read without the key (so
+    /// unauthenticated until the key opens the repository), or null when it remembers none.
     /// </summary>
-    /// <exception cref="KeyUnavailableException">LOCKBOX_KEY is malformed.</exception>
+    public Task<RepositoryHints?> ReadVaultHintsAsync(string address, CancellationToken cancellationToken = default)
+        => BackupRepository.ReadHintsAsync(Open(Normalize(address)), cancellationToken);
+
+    /// <summary>
+    /// The backup key this client has without asking anyone (a recovered key, the digits given, then device state), or
+    /// null. The caller disposes it.
+    /// </summary>
+    /// <exception cref="KeyUnavailableException">The digits given are malformed.</exception>
     public BackupKey? TryLoadKey() => _keys.TryResolve(allowPrompt: false, CancellationToken.None)?.Key;
+
+    /// <summary>True when this client has a backup key without asking anyone (the original device, or digits given).</summary>
+    public bool HasKey => !string.IsNullOrWhiteSpace(_options.KeyDigits) || _options.RecoveredKey is not null || State.HasKey;
+
+    /// <summary>Checks, before asking the user anything, that this client has the backup key <paramref name="purpose"/> needs.</summary>
+    /// <exception cref="KeyUnavailableException">No key, or the digits given are malformed; the message names <paramref name="purpose"/>.</exception>
+    public void EnsureKey(string purpose)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(purpose);
+        _keys.RequireLocal(purpose).Dispose();
+    }
 
     /// <summary>This device's 64-digit key, grouped for writing down.</summary>
     /// <exception cref="KeyUnavailableException">This device holds no key.</exception>
     public string ShowKey()
     {
         using BackupKey key = State.TryLoadKey()
-            ?? throw new KeyUnavailableException($"This device holds no backup key (device state {State.Directory}); run 'lockbox init' or restore with your 64-digit key first.");
+            ?? throw new KeyUnavailableException($"This device holds no backup key (device state {State.Directory}): create a repository, or restore with the 64-digit key, first.");
         return key.ToDigits();
     }
 
+    private string Normalize(string address) => Stores.StoreRegistry.Normalize(address);
+
+    private IBlobStore Open(string normalizedAddress) => _options.Stores.Open(normalizedAddress, _options.StoreLimits);
+
+    /// <summary>
+    /// Opens the repository with the key and this device's newest known snapshot, so the engine's one rollback check
+    /// (a newest snapshot older than one this device saw) runs on the snapshots the operation loads anyway.
+    /// </summary>
     private async Task<T> WithRepositoryAsync<T>(string address, Func<BackupRepository, string, BackupKey, Task<T>> action, CancellationToken cancellationToken)
     {
-        string normalized = RepositoryAddress.Normalize(address);
-        IBlobStore store = RepositoryAddress.Open(normalized);
+        string normalized = Normalize(address);
+        IBlobStore store = Open(normalized);
         (BackupKey key, _) = _keys.Resolve(cancellationToken);
         try
         {
             BackupRepository repository = await BackupRepository.OpenAsync(store, key, cancellationToken).ConfigureAwait(false);
             await using (repository.ConfigureAwait(false))
             {
-                // The engine also refuses a repository whose newest snapshot is older than this.
                 repository.KnownSequence = State.TryLoadFacts(normalized)?.LastSequence ?? 0;
                 repository.Notice = _options.Notice;
                 return await action(repository, normalized, key).ConfigureAwait(false);
@@ -157,23 +212,10 @@ public sealed class LockboxClient
         }
     }
 
-    /// <summary>
-    /// Fails when the repository's newest snapshot is older than one this device saw; otherwise
-    /// records the newest and returns the list.
-    /// </summary>
-    private async Task<IReadOnlyList<SnapshotSummary>> CheckRollbackAsync(BackupRepository repository, string address, CancellationToken cancellationToken)
+    private void Remember(string address, long sequence, string id)
     {
-        IReadOnlyList<SnapshotSummary> snapshots = await repository.ListSnapshotsAsync(cancellationToken).ConfigureAwait(false);
-        SnapshotSummary? newest = snapshots.Count == 0 ? null : snapshots.MaxBy(s => s.Sequence);
-        long newestSequence = newest?.Sequence ?? 0;
         RepositoryFacts? facts = State.TryLoadFacts(address);
-        if (facts is not null && newestSequence < facts.LastSequence)
-            throw new RollbackDetectedException(address, facts.LastSequence, newestSequence);
-        if (newest is not null && (facts is null || newestSequence > facts.LastSequence))
-            Remember(address, newest);
-        return snapshots;
+        if (facts is null || sequence > facts.LastSequence)
+            State.SaveFacts(new RepositoryFacts(address, sequence, id));
     }
-
-    private void Remember(string address, SnapshotSummary snapshot)
-        => State.SaveFacts(new RepositoryFacts(address, snapshot.Sequence, snapshot.Id));
 }

@@ -1,27 +1,45 @@
+using Lockbox.Client.Stores;
 using Lockbox.Cryptography;
+using Lockbox.Repository.Storage;
 
 namespace Lockbox.Client;
 
-/// <summary>How a <see cref="LockboxClient"/> finds its device state and, on a new device, the backup key.</summary>
+/// <summary>
+/// Everything a <see cref="LockboxClient"/> needs from the app, given explicitly: where the device state lives, the
+/// stores it may open, how fast it may talk to them, and, on a new device, where the backup key comes from. The SDK
+/// reads no environment variable; the app (or the <c>lockbox</c> CLI) maps its own configuration onto these.
+/// </summary>
 public sealed class LockboxClientOptions
 {
     /// <summary>This device's state directory.</summary>
     public required DeviceState State { get; init; }
 
-    /// <summary>The 64-digit key given by the environment (<c>LOCKBOX_KEY</c>), or null. It wins over device state.</summary>
-    public string? KeyFromEnvironment { get; init; }
+    /// <summary>The stores repository addresses may name. Default: folders only.</summary>
+    public StoreRegistry Stores { get; init; } = new();
+
+    /// <summary>Caps on every remote store's traffic (bandwidth, parallel requests). Default: none.</summary>
+    public StoreLimits StoreLimits { get; init; } = StoreLimits.None;
+
+    /// <summary>The 64-digit key the user gave the app (a new device), or null. It wins over device state.</summary>
+    public string? KeyDigits { get; init; }
 
     /// <summary>
-    /// Asks the user for the 64-digit key without echoing it; returns null when no one can be asked
-    /// (no terminal). Called only when neither the environment nor device state has a key.
+    /// Asks the user for the 64-digit key without echoing it; returns null when no one can be asked.
+    /// Called only when neither <see cref="KeyDigits"/> nor device state has a key.
     /// </summary>
     public Func<CancellationToken, string?>? PromptForKey { get; init; }
 
     /// <summary>
-    /// A key already recovered by the caller (password mode: unwrapped from the vault). It wins over every
+    /// A key already recovered by the caller (e.g. with <see cref="LockboxClient.RecoverKeyAsync"/>). It wins over every
     /// other source; the client uses a copy, the caller keeps and disposes this one.
     /// </summary>
     public BackupKey? RecoveredKey { get; init; }
+
+    /// <summary>
+    /// Where plaintext that must not outlive an operation is put for a moment (a decrypted WhatsApp backup being imported):
+    /// a folder only this app can read, e.g. a phone app's private cache. Null: the system's temporary folder.
+    /// </summary>
+    public string? ScratchDirectory { get; init; }
 
     /// <summary>Receives one-line notices about things done on the user's behalf (a stale lock of this host removed).</summary>
     public Action<string>? Notice { get; init; }

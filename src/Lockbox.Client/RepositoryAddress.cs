@@ -4,21 +4,16 @@ using Lockbox.Repository.Storage;
 namespace Lockbox.Client;
 
 /// <summary>
-/// Turns what a user passes as <c>--repo</c> into a store and a stable key for device state.
-/// The store itself comes from <see cref="StoreLocator.Open(string)"/>, the single place addresses
-/// are interpreted (folder, s3://, azure://).
+/// Repository addresses for code that has no <see cref="StoreRegistry"/> of an app at hand (<c>Vault/VaultHints</c>):
+/// folders only. Everything in <see cref="LockboxClient"/> opens stores through its options' registry.
 /// </summary>
 internal static class RepositoryAddress
 {
-    /// <summary>A stable form of the address, used to key device state (full path for folders).</summary>
-    public static string Normalize(string address)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(address);
-        address = address.Trim();
-        if (address.Contains("://", StringComparison.Ordinal)) return address.TrimEnd('/');
-        return Path.TrimEndingDirectorySeparator(Path.GetFullPath(address));
-    }
+    private static readonly StoreRegistry FoldersOnly = new();
 
-    /// <summary>Opens the store behind a normalized address.</summary>
-    public static IBlobStore Open(string normalizedAddress) => StoreLocator.Open(normalizedAddress);
+    /// <summary>A stable form of the address, used to key device state (full path for folders).</summary>
+    public static string Normalize(string address) => StoreRegistry.Normalize(address);
+
+    /// <summary>Opens the folder behind a normalized address.</summary>
+    public static IBlobStore Open(string normalizedAddress) => FoldersOnly.Open(normalizedAddress);
 }

@@ -25,9 +25,6 @@ public static class Labels
     /// <summary>AEAD key for index, snapshot and lock objects; HKDF context = repository id (docs/FORMAT.md section 3). Pack headers use the pack key.</summary>
     public static ReadOnlySpan<byte> MetadataEncryption => "lockbox/v1/metadata"u8;
 
-    /// <summary>HMAC key that names metadata objects without revealing their content.</summary>
-    public static ReadOnlySpan<byte> ObjectName => "lockbox/v1/object-name"u8;
-
     /// <summary>Credential proving possession of K to the vault (password change/reset, delete).</summary>
     public static ReadOnlySpan<byte> VaultManagement => "lockbox/v1/vault-management"u8;
 
@@ -36,9 +33,6 @@ public static class Labels
 
     /// <summary>Seals the wrapped key under the OPAQUE session key for transport (HKDF over the session key).</summary>
     public static ReadOnlySpan<byte> VaultTransport => "lockbox/v1/vault-transport"u8;
-
-    /// <summary>Encrypts the device state file at rest (where a platform keystore provides a key).</summary>
-    public static ReadOnlySpan<byte> DeviceState => "lockbox/v1/device-state"u8;
 
     /// <summary>
     /// WhatsApp's, not Lockbox's: HKDF-SHA256 info that turns a WhatsApp backup root key into the

@@ -1,6 +1,6 @@
 namespace Lockbox.Opaque;
 
-/// <summary>Why a protocol input was rejected. Login failure is deliberately not one of them (see <see cref="OpaqueClient.GenerateKE3(ClientLoginState, KE2, ReadOnlySpan{byte}, OpaqueIdentities?)"/>).</summary>
+/// <summary>Why a protocol input was rejected. Login failure is deliberately not one of them (see <see cref="OpaqueClient.GenerateKE3(ClientLoginState, ReadOnlySpan{byte}, KE2, OpaqueIdentities?)"/>).</summary>
 public enum OpaqueError
 {
     /// <summary>A message or key does not have the exact length of the suite.</summary>

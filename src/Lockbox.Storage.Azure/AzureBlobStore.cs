@@ -23,17 +23,17 @@ namespace Lockbox.Storage.Azure;
 /// </remarks>
 public sealed class AzureBlobStore : IBlobStore
 {
-    private readonly AzureStoreOptions options;
-    private readonly BlobContainerClient container;
-    private readonly AzureErrors errors;
-    private readonly string keyPrefix;
+    private readonly AzureStoreOptions _options;
+    private readonly BlobContainerClient _container;
+    private readonly AzureErrors _errors;
+    private readonly string _keyPrefix;
 
     public AzureBlobStore(AzureStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        this.options = options;
-        keyPrefix = options.Prefix.Length == 0 ? "" : options.Prefix + "/";
+        _options = options;
+        _keyPrefix = options.Prefix.Length == 0 ? "" : options.Prefix + "/";
         Resilience = new StoreResilience(options.Resilience);
 
         var clientOptions = new BlobClientOptions();
@@ -53,11 +53,11 @@ public sealed class AzureBlobStore : IBlobStore
             // The SDK's message may quote the string, key included: say only what is wrong.
             throw new BlobStoreException("AZURE_STORAGE_CONNECTION_STRING is not a valid Azure Storage connection string.");
         }
-        container = service.GetBlobContainerClient(options.Container);
-        errors = new AzureErrors(service.AccountName, service.Uri.GetLeftPart(UriPartial.Authority), options.Container);
+        _container = service.GetBlobContainerClient(options.Container);
+        _errors = new AzureErrors(service.AccountName, service.Uri.GetLeftPart(UriPartial.Authority), options.Container);
     }
 
-    public string Description => $"azure://{options.Container}/{options.Prefix}";
+    public string Description => $"azure://{_options.Container}/{_options.Prefix}";
 
     /// <summary>The retry rules of this store and how many retries it made.</summary>
     public StoreResilience Resilience { get; }
@@ -65,9 +65,9 @@ public sealed class AzureBlobStore : IBlobStore
     public async Task<bool> PutIfAbsentAsync(string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var upload = new AzureUpload(container.GetBlockBlobClient(Key(name)), options, errors, Resilience, name);
+        var upload = new AzureUpload(_container.GetBlockBlobClient(Key(name)), _options, _errors, Resilience, name);
         bool written;
-        if (data.Length <= options.SingleUploadThreshold)
+        if (data.Length <= _options.SingleUploadThreshold)
         {
             written = await upload.PutAsync(data, cancellationToken).ConfigureAwait(false);
         }
@@ -79,7 +79,7 @@ public sealed class AzureBlobStore : IBlobStore
         }
         // An attempt whose answer was lost may have written the object: then it is ours.
         return written || (upload.HadFailedAttempt
-            && await ResilientBlobStore.HoldsAsync(this, name, data, cancellationToken).ConfigureAwait(false));
+            && await StoredBytes.HoldsAsync(this, name, data, cancellationToken).ConfigureAwait(false));
     }
 
     public Task<byte[]> GetAsync(string name, CancellationToken cancellationToken = default)
@@ -104,7 +104,7 @@ public sealed class AzureBlobStore : IBlobStore
     public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        var request = new GetBlobsOptions { Prefix = keyPrefix + prefix };
+        var request = new GetBlobsOptions { Prefix = _keyPrefix + prefix };
         string? continuation = null;
         do
         {
@@ -112,7 +112,7 @@ public sealed class AzureBlobStore : IBlobStore
             {
                 try
                 {
-                    var pages = container.GetBlobsAsync(request, ct).AsPages(continuation, 1000);
+                    var pages = _container.GetBlobsAsync(request, ct).AsPages(continuation, 1000);
                     await foreach (var first in pages.ConfigureAwait(false))
                     {
                         return first; // one page per request, so a retry repeats only that page
@@ -121,7 +121,7 @@ public sealed class AzureBlobStore : IBlobStore
                 }
                 catch (Exception e) when (e is not BlobStoreException)
                 {
-                    throw errors.Map(e, null);
+                    throw _errors.Map(e, null);
                 }
             }, cancellationToken).ConfigureAwait(false);
             if (page is null)
@@ -130,7 +130,7 @@ public sealed class AzureBlobStore : IBlobStore
             }
             foreach (var item in page.Values)
             {
-                yield return new BlobInfo(item.Name[keyPrefix.Length..], item.Properties.ContentLength ?? 0);
+                yield return new BlobInfo(item.Name[_keyPrefix.Length..], item.Properties.ContentLength ?? 0);
             }
             continuation = string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken;
         }
@@ -144,11 +144,11 @@ public sealed class AzureBlobStore : IBlobStore
         {
             try
             {
-                return (await container.GetBlobClient(Key(name)).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false)).Value;
+                return (await _container.GetBlobClient(Key(name)).DeleteIfExistsAsync(cancellationToken: ct).ConfigureAwait(false)).Value;
             }
             catch (Exception e) when (e is not BlobStoreException)
             {
-                throw errors.Map(e, null);
+                throw _errors.Map(e, null);
             }
         }, cancellationToken);
     }
@@ -160,11 +160,11 @@ public sealed class AzureBlobStore : IBlobStore
         {
             try
             {
-                return (await container.GetBlobClient(Key(name)).ExistsAsync(ct).ConfigureAwait(false)).Value;
+                return (await _container.GetBlobClient(Key(name)).ExistsAsync(ct).ConfigureAwait(false)).Value;
             }
             catch (Exception e) when (e is not BlobStoreException)
             {
-                throw errors.Map(e, name);
+                throw _errors.Map(e, name);
             }
         }, cancellationToken);
 
@@ -175,7 +175,7 @@ public sealed class AzureBlobStore : IBlobStore
             byte[] bytes;
             try
             {
-                var response = await container.GetBlobClient(Key(name))
+                var response = await _container.GetBlobClient(Key(name))
                     .DownloadStreamingAsync(new BlobDownloadOptions { Range = range }, ct).ConfigureAwait(false);
                 using var result = response.Value;
                 bytes = new byte[checked((int)result.Details.ContentLength)];
@@ -188,7 +188,7 @@ public sealed class AzureBlobStore : IBlobStore
             }
             catch (Exception e) when (e is not BlobStoreException)
             {
-                throw errors.Map(e, name);
+                throw _errors.Map(e, name);
             }
             return bytes;
         }, cancellationToken).ConfigureAwait(false);
@@ -197,7 +197,7 @@ public sealed class AzureBlobStore : IBlobStore
         return received;
     }
 
-    private string Key(string name) => keyPrefix + name;
+    private string Key(string name) => _keyPrefix + name;
 
     internal static MemoryStream AsStream(ReadOnlyMemory<byte> data) =>
         MemoryMarshal.TryGetArray(data, out var segment) && segment.Array is not null

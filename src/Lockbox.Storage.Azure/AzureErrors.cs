@@ -11,7 +11,7 @@ namespace Lockbox.Storage.Azure;
 /// </summary>
 internal sealed class AzureErrors(string account, string endpoint, string container)
 {
-    private readonly string where = $"Azure Blob account '{account}' at {endpoint}";
+    private readonly string _where = $"Azure Blob account '{account}' at {endpoint}";
 
     public Exception Map(Exception e, string? name)
     {
@@ -25,13 +25,13 @@ internal sealed class AzureErrors(string account, string endpoint, string contai
         }
         if (FindNetworkCause(e) is { } network)
         {
-            return new TransientBlobStoreException($"Cannot reach {where}: {FirstLine(network.Message)}", e);
+            return new TransientBlobStoreException($"Cannot reach {_where}: {FirstLine(network.Message)}", e);
         }
         if (e is IOException)
         {
-            return new TransientBlobStoreException($"The connection to {where} broke: {FirstLine(e.Message)}", e);
+            return new TransientBlobStoreException($"The connection to {_where} broke: {FirstLine(e.Message)}", e);
         }
-        return new BlobStoreException($"{where} request failed: {FirstLine(e.Message)}", e);
+        return new BlobStoreException($"{_where} request failed: {FirstLine(e.Message)}", e);
     }
 
     private Exception MapService(RequestFailedException e, string? name)
@@ -40,13 +40,13 @@ internal sealed class AzureErrors(string account, string endpoint, string contai
         switch (code)
         {
             case "ContainerNotFound" or "ContainerBeingDeleted":
-                return new BlobStoreException($"The container '{container}' does not exist in {where}.", e);
+                return new BlobStoreException($"The container '{container}' does not exist in {_where}.", e);
             case "BlobNotFound" when name is not null:
                 return new BlobNotFoundException(name);
             case "AuthenticationFailed" or "AuthorizationFailure" or "AuthorizationPermissionMismatch" or "InvalidAuthenticationInfo" or "AccountIsDisabled":
-                return new BlobStoreException($"{where} refused the credentials ({code}): check AZURE_STORAGE_CONNECTION_STRING.", e);
+                return new BlobStoreException($"{_where} refused the credentials ({code}): check AZURE_STORAGE_CONNECTION_STRING.", e);
             case "ServerBusy" or "InternalError" or "OperationTimedOut":
-                return new TransientBlobStoreException($"{where} answered {e.Status} {code}.", e);
+                return new TransientBlobStoreException($"{_where} answered {e.Status} {code}.", e);
             default:
                 break;
         }
@@ -56,13 +56,13 @@ internal sealed class AzureErrors(string account, string endpoint, string contai
         }
         if (e.Status == 403)
         {
-            return new BlobStoreException($"{where} denied access to container '{container}': check AZURE_STORAGE_CONNECTION_STRING.", e);
+            return new BlobStoreException($"{_where} denied access to container '{container}': check AZURE_STORAGE_CONNECTION_STRING.", e);
         }
         if (e.Status is >= 500 or 429 or 408)
         {
-            return new TransientBlobStoreException($"{where} answered {e.Status} {code}.", e);
+            return new TransientBlobStoreException($"{_where} answered {e.Status} {code}.", e);
         }
-        return new BlobStoreException($"{where} refused a request on container '{container}': {e.Status} {code}.", e);
+        return new BlobStoreException($"{_where} refused a request on container '{container}': {e.Status} {code}.", e);
     }
 
     private static Exception? FindNetworkCause(Exception e)

@@ -42,11 +42,14 @@ public sealed record AzureStoreOptions
     /// <summary>Replaces the HTTP handler, so tests can drop or fail chosen requests.</summary>
     internal Func<HttpMessageHandler>? HttpHandlerFactory { get; init; }
 
-    /// <summary>Reads <c>AZURE_STORAGE_CONNECTION_STRING</c> for a repository at <c>azure://container/prefix</c>.</summary>
+    /// <summary>
+    /// Reads <c>AZURE_STORAGE_CONNECTION_STRING</c> from <paramref name="environment"/> (the app's configuration; the CLI
+    /// passes the process environment) for a repository at <c>azure://container/prefix</c>.
+    /// </summary>
     /// <exception cref="BlobStoreException">The connection string is not set.</exception>
-    public static AzureStoreOptions FromEnvironment(string container, string prefix, Func<string, string?>? environment = null)
+    public static AzureStoreOptions FromEnvironment(string container, string prefix, Func<string, string?> environment)
     {
-        environment ??= Environment.GetEnvironmentVariable;
+        ArgumentNullException.ThrowIfNull(environment);
         var connectionString = environment("AZURE_STORAGE_CONNECTION_STRING");
         if (string.IsNullOrWhiteSpace(connectionString))
         {

@@ -17,10 +17,10 @@ namespace Lockbox.Storage.Azure;
 internal sealed class AzureUpload(BlockBlobClient blob, AzureStoreOptions options, AzureErrors errors, StoreResilience resilience, string name)
 {
     private static readonly BlobRequestConditions CreateOnly = new() { IfNoneMatch = ETag.All };
-    private int failedAttempts;
+    private int _failedAttempts;
 
     /// <summary>Whether a request that may have created the blob failed along the way.</summary>
-    public bool HadFailedAttempt => Volatile.Read(ref failedAttempts) > 0;
+    public bool HadFailedAttempt => Volatile.Read(ref _failedAttempts) > 0;
 
     public Task<bool> PutAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
         resilience.ExecuteAsync($"upload of {name}", async ct =>
@@ -76,7 +76,7 @@ internal sealed class AzureUpload(BlockBlobClient blob, AzureStoreOptions option
         }
         catch (Exception e) when (e is not BlobStoreException)
         {
-            Interlocked.Increment(ref failedAttempts);
+            Interlocked.Increment(ref _failedAttempts);
             throw errors.Map(e, null);
         }
     }

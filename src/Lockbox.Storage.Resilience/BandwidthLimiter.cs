@@ -8,17 +8,17 @@ namespace Lockbox.Storage.Resilience;
 /// </summary>
 internal sealed class BandwidthLimiter
 {
-    private readonly long bytesPerSecond;
-    private readonly TimeProvider time;
-    private readonly Lock gate = new();
-    private long lineFreeAt;
+    private readonly long _bytesPerSecond;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private long _lineFreeAt;
 
     public BandwidthLimiter(long bytesPerSecond, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bytesPerSecond, 1);
-        this.bytesPerSecond = bytesPerSecond;
-        this.time = time;
-        lineFreeAt = time.GetTimestamp();
+        _bytesPerSecond = bytesPerSecond;
+        _time = time;
+        _lineFreeAt = time.GetTimestamp();
     }
 
     /// <summary>Before sending: waits until the line time booked before these bytes has passed.</summary>
@@ -36,17 +36,17 @@ internal sealed class BandwidthLimiter
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         long now;
         long until;
-        lock (gate)
+        lock (_gate)
         {
-            now = time.GetTimestamp();
-            var start = Math.Max(now, lineFreeAt);
-            var cost = (long)((double)bytes * time.TimestampFrequency / bytesPerSecond);
-            lineFreeAt = start + cost;
-            until = afterTransfer ? lineFreeAt : start;
+            now = _time.GetTimestamp();
+            var start = Math.Max(now, _lineFreeAt);
+            var cost = (long)((double)bytes * _time.TimestampFrequency / _bytesPerSecond);
+            _lineFreeAt = start + cost;
+            until = afterTransfer ? _lineFreeAt : start;
         }
-        return time.GetElapsedTime(now, until);
+        return _time.GetElapsedTime(now, until);
     }
 
     private Task DelayAsync(TimeSpan wait, CancellationToken cancellationToken) =>
-        wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, time, cancellationToken);
+        wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, _time, cancellationToken);
 }

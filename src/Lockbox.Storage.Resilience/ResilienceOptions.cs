@@ -1,3 +1,5 @@
+using Lockbox.Repository.Storage;
+
 namespace Lockbox.Storage.Resilience;
 
 /// <summary>How a cloud store retries, how many requests it runs at once and how fast it may send.</summary>
@@ -23,6 +25,20 @@ public sealed record ResilienceOptions
 
     /// <summary>Bytes per second sent plus received, averaged; null for no limit.</summary>
     public long? BandwidthBytesPerSecond { get; init; }
+
+    /// <summary>
+    /// The one place an app's <see cref="StoreLimits"/> become request rules: these rules, with the app's bandwidth
+    /// cap and parallelism where it set them. Every cloud store factory opens its store with the result.
+    /// </summary>
+    public ResilienceOptions Within(StoreLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return this with
+        {
+            BandwidthBytesPerSecond = limits.BandwidthBytesPerSecond ?? BandwidthBytesPerSecond,
+            MaxParallelism = limits.MaxParallelism ?? MaxParallelism,
+        };
+    }
 
     internal void Validate()
     {

@@ -18,10 +18,10 @@ namespace Lockbox.Storage.Resilience;
 /// </remarks>
 public sealed class StoreResilience
 {
-    private readonly ResiliencePipeline pipeline;
-    private readonly SemaphoreSlim inFlight;
-    private readonly BandwidthLimiter? bandwidth;
-    private long retries;
+    private readonly ResiliencePipeline _pipeline;
+    private readonly SemaphoreSlim _inFlight;
+    private readonly BandwidthLimiter? _bandwidth;
+    private long _retries;
 
     public StoreResilience(ResilienceOptions options, TimeProvider? timeProvider = null)
     {
@@ -29,10 +29,10 @@ public sealed class StoreResilience
         options.Validate();
         Options = options;
         var time = timeProvider ?? TimeProvider.System;
-        inFlight = new SemaphoreSlim(options.MaxParallelism, options.MaxParallelism);
+        _inFlight = new SemaphoreSlim(options.MaxParallelism, options.MaxParallelism);
         if (options.BandwidthBytesPerSecond is { } rate)
         {
-            bandwidth = new BandwidthLimiter(rate, time);
+            _bandwidth = new BandwidthLimiter(rate, time);
         }
 
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
@@ -49,19 +49,19 @@ public sealed class StoreResilience
                 Randomizer = static () => RandomNumberGenerator.GetInt32(int.MaxValue) / (double)int.MaxValue,
                 OnRetry = _ =>
                 {
-                    Interlocked.Increment(ref retries);
+                    Interlocked.Increment(ref _retries);
                     return default;
                 },
             });
         }
-        pipeline = builder.Build();
+        _pipeline = builder.Build();
     }
 
     /// <summary>The rules this instance applies.</summary>
     public ResilienceOptions Options { get; }
 
     /// <summary>Retries made so far (attempts after a first one), for tests and diagnostics.</summary>
-    public long RetryCount => Interlocked.Read(ref retries);
+    public long RetryCount => Interlocked.Read(ref _retries);
 
     /// <summary>Runs <paramref name="attempt"/> until it succeeds, fails for good, or the attempts run out.</summary>
     /// <param name="what">What the request does, for the timeout message ("upload of data/3f…").</param>
@@ -74,7 +74,7 @@ public sealed class StoreResilience
         ArgumentOutOfRangeException.ThrowIfNegative(sendBytes);
         try
         {
-            return await pipeline.ExecuteAsync(
+            return await _pipeline.ExecuteAsync(
                 async ct => await OneAttemptAsync(what, attempt, sendBytes, ct).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
         }
@@ -87,17 +87,17 @@ public sealed class StoreResilience
 
     /// <summary>Waits until <paramref name="bytes"/> more may be moved under the bandwidth limit (no wait without one); for bytes received.</summary>
     public Task ThrottleAsync(long bytes, CancellationToken cancellationToken) =>
-        bandwidth is null ? Task.CompletedTask : bandwidth.WaitAfterReceivingAsync(bytes, cancellationToken);
+        _bandwidth is null ? Task.CompletedTask : _bandwidth.WaitAfterReceivingAsync(bytes, cancellationToken);
 
     private async Task<T> OneAttemptAsync<T>(string what, Func<CancellationToken, Task<T>> attempt, long sendBytes, CancellationToken cancellationToken)
     {
-        await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // A slow limit must not eat into the attempt's time: wait for the line first.
-            if (bandwidth is not null)
+            if (_bandwidth is not null)
             {
-                await bandwidth.WaitToSendAsync(sendBytes, cancellationToken).ConfigureAwait(false);
+                await _bandwidth.WaitToSendAsync(sendBytes, cancellationToken).ConfigureAwait(false);
             }
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Options.AttemptTimeout);
@@ -112,7 +112,7 @@ public sealed class StoreResilience
         }
         finally
         {
-            inFlight.Release();
+            _inFlight.Release();
         }
     }
 }

@@ -27,18 +27,18 @@ namespace Lockbox.Storage.S3;
 /// </remarks>
 public sealed class S3BlobStore : IBlobStore, IDisposable
 {
-    private readonly AmazonS3Client client;
-    private readonly S3StoreOptions options;
-    private readonly S3Errors errors;
-    private readonly string keyPrefix;
+    private readonly AmazonS3Client _client;
+    private readonly S3StoreOptions _options;
+    private readonly S3Errors _errors;
+    private readonly string _keyPrefix;
 
     public S3BlobStore(S3StoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        this.options = options;
-        errors = new S3Errors(options);
-        keyPrefix = options.Prefix.Length == 0 ? "" : options.Prefix + "/";
+        _options = options;
+        _errors = new S3Errors(options);
+        _keyPrefix = options.Prefix.Length == 0 ? "" : options.Prefix + "/";
         Resilience = new StoreResilience(options.Resilience);
 
         var config = new AmazonS3Config
@@ -66,10 +66,10 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         AWSCredentials credentials = options.SessionToken is null
             ? new BasicAWSCredentials(options.AccessKeyId, options.SecretAccessKey)
             : new SessionAWSCredentials(options.AccessKeyId, options.SecretAccessKey, options.SessionToken);
-        client = new AmazonS3Client(credentials, config);
+        _client = new AmazonS3Client(credentials, config);
     }
 
-    public string Description => $"s3://{options.Bucket}/{options.Prefix}";
+    public string Description => $"s3://{_options.Bucket}/{_options.Prefix}";
 
     /// <summary>The retry rules of this store and how many retries it made.</summary>
     public StoreResilience Resilience { get; }
@@ -81,19 +81,19 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             return false;
         }
-        var upload = new S3Upload(client, options, errors, Resilience, Key(name), name);
-        var written = data.Length <= options.MultipartThreshold
+        var upload = new S3Upload(_client, _options, _errors, Resilience, Key(name), name);
+        var written = data.Length <= _options.MultipartThreshold
             ? await upload.PutAsync(data, cancellationToken).ConfigureAwait(false)
             : await upload.PutInPartsAsync(data, cancellationToken).ConfigureAwait(false);
         // An attempt whose answer was lost may have written the object: then it is ours.
         return written || (upload.HadFailedAttempt
-            && await ResilientBlobStore.HoldsAsync(this, name, data, cancellationToken).ConfigureAwait(false));
+            && await StoredBytes.HoldsAsync(this, name, data, cancellationToken).ConfigureAwait(false));
     }
 
     public Task<byte[]> GetAsync(string name, CancellationToken cancellationToken = default)
     {
         CheckName(name);
-        return ReadAsync(name, new GetObjectRequest { BucketName = options.Bucket, Key = Key(name) }, cancellationToken);
+        return ReadAsync(name, new GetObjectRequest { BucketName = _options.Bucket, Key = Key(name) }, cancellationToken);
     }
 
     public async Task<byte[]> GetRangeAsync(string name, long offset, int length, CancellationToken cancellationToken = default)
@@ -107,7 +107,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }
         var request = new GetObjectRequest
         {
-            BucketName = options.Bucket,
+            BucketName = _options.Bucket,
             Key = Key(name),
             ByteRange = new ByteRange(offset, offset + length - 1),
         };
@@ -124,8 +124,8 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             var request = new ListObjectsV2Request
             {
-                BucketName = options.Bucket,
-                Prefix = keyPrefix + prefix,
+                BucketName = _options.Bucket,
+                Prefix = _keyPrefix + prefix,
                 MaxKeys = 1000,
                 ContinuationToken = continuation,
             };
@@ -133,16 +133,16 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             {
                 try
                 {
-                    return await client.ListObjectsV2Async(request, ct).ConfigureAwait(false);
+                    return await _client.ListObjectsV2Async(request, ct).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not BlobStoreException)
                 {
-                    throw errors.Map(e, null);
+                    throw _errors.Map(e, null);
                 }
             }, cancellationToken).ConfigureAwait(false);
             foreach (var item in page.S3Objects ?? []) // null, not empty, when nothing matches
             {
-                yield return new BlobInfo(item.Key[keyPrefix.Length..], item.Size ?? 0);
+                yield return new BlobInfo(item.Key[_keyPrefix.Length..], item.Size ?? 0);
             }
             continuation = page.IsTruncated == true ? page.NextContinuationToken : null;
         }
@@ -156,7 +156,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             try
             {
-                await client.DeleteObjectAsync(options.Bucket, Key(name), ct).ConfigureAwait(false);
+                await _client.DeleteObjectAsync(_options.Bucket, Key(name), ct).ConfigureAwait(false);
                 return true;
             }
             catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
@@ -165,12 +165,12 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             }
             catch (Exception e) when (e is not BlobStoreException)
             {
-                throw errors.Map(e, null);
+                throw _errors.Map(e, null);
             }
         }, cancellationToken);
     }
 
-    public void Dispose() => client.Dispose();
+    public void Dispose() => _client.Dispose();
 
     public override string ToString() => Description;
 
@@ -179,7 +179,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             try
             {
-                await client.GetObjectMetadataAsync(options.Bucket, Key(name), ct).ConfigureAwait(false);
+                await _client.GetObjectMetadataAsync(_options.Bucket, Key(name), ct).ConfigureAwait(false);
                 return true;
             }
             catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
@@ -188,7 +188,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             }
             catch (Exception e) when (e is not BlobStoreException)
             {
-                throw errors.Map(e, name);
+                throw _errors.Map(e, name);
             }
         }, cancellationToken).ConfigureAwait(false);
 
@@ -199,7 +199,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             byte[] bytes;
             try
             {
-                using var response = await client.GetObjectAsync(request, ct).ConfigureAwait(false);
+                using var response = await _client.GetObjectAsync(request, ct).ConfigureAwait(false);
                 bytes = new byte[checked((int)response.ContentLength)];
                 // A connection dropped mid-body ends the stream early: EndOfStreamException, retried.
                 await response.ResponseStream.ReadExactlyAsync(bytes, ct).ConfigureAwait(false);
@@ -210,7 +210,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             }
             catch (Exception e) when (e is not BlobStoreException)
             {
-                throw errors.Map(e, name);
+                throw _errors.Map(e, name);
             }
             return bytes;
         }, cancellationToken).ConfigureAwait(false);
@@ -219,7 +219,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         return received;
     }
 
-    private string Key(string name) => keyPrefix + name;
+    private string Key(string name) => _keyPrefix + name;
 
     private static void CheckName(string name)
     {

@@ -15,13 +15,13 @@ namespace Lockbox.Storage.S3;
 /// </summary>
 internal sealed class S3Errors
 {
-    private readonly string where;
-    private readonly string bucket;
+    private readonly string _where;
+    private readonly string _bucket;
 
     public S3Errors(S3StoreOptions options)
     {
-        bucket = options.Bucket;
-        where = options.Endpoint is null
+        _bucket = options.Bucket;
+        _where = options.Endpoint is null
             ? $"S3 ({options.Region ?? "us-east-1"})"
             : $"S3 endpoint {options.Endpoint.GetLeftPart(UriPartial.Authority)}";
     }
@@ -44,17 +44,17 @@ internal sealed class S3Errors
         {
             // The SDK checked the body against its MD5 ETag and it differed: damaged in transit, or
             // read while a non-atomic server (s3rver) was still writing it. Reading again may succeed.
-            return new TransientBlobStoreException($"A download from {where} did not match its checksum.", e);
+            return new TransientBlobStoreException($"A download from {_where} did not match its checksum.", e);
         }
         if (FindNetworkCause(e) is { } network)
         {
-            return new TransientBlobStoreException($"Cannot reach {where}: {FirstLine(network.Message)}", e);
+            return new TransientBlobStoreException($"Cannot reach {_where}: {FirstLine(network.Message)}", e);
         }
         if (e is IOException)
         {
-            return new TransientBlobStoreException($"The connection to {where} broke: {FirstLine(e.Message)}", e);
+            return new TransientBlobStoreException($"The connection to {_where} broke: {FirstLine(e.Message)}", e);
         }
-        return new BlobStoreException($"{where} request failed: {FirstLine(e.Message)}", e);
+        return new BlobStoreException($"{_where} request failed: {FirstLine(e.Message)}", e);
     }
 
     private Exception MapService(Exception e, int status, string? code, string? name)
@@ -62,15 +62,15 @@ internal sealed class S3Errors
         switch (code)
         {
             case "NoSuchBucket":
-                return new BlobStoreException($"The bucket '{bucket}' does not exist at {where}.", e);
+                return new BlobStoreException($"The bucket '{_bucket}' does not exist at {_where}.", e);
             case "NoSuchKey" when name is not null:
                 return new BlobNotFoundException(name);
             case "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "InvalidToken" or "ExpiredToken" or "AccessDenied" or "AllAccessDisabled":
-                return new BlobStoreException($"{where} refused the credentials for bucket '{bucket}' ({code}): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.", e);
+                return new BlobStoreException($"{_where} refused the credentials for bucket '{_bucket}' ({code}): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.", e);
             case "PermanentRedirect" or "AuthorizationHeaderMalformed" or "IllegalLocationConstraintException":
-                return new BlobStoreException($"The bucket '{bucket}' is in another region than {where} ({code}): set AWS_REGION.", e);
+                return new BlobStoreException($"The bucket '{_bucket}' is in another region than {_where} ({code}): set AWS_REGION.", e);
             case "SlowDown" or "RequestTimeout" or "RequestTimeTooSkewed" or "InternalError" or "ServiceUnavailable" or "Throttling" or "ThrottlingException":
-                return new TransientBlobStoreException($"{where} answered {status} {code}.", e);
+                return new TransientBlobStoreException($"{_where} answered {status} {code}.", e);
             default:
                 break;
         }
@@ -80,13 +80,13 @@ internal sealed class S3Errors
         }
         if (status == 403)
         {
-            return new BlobStoreException($"{where} denied access to bucket '{bucket}': check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.", e);
+            return new BlobStoreException($"{_where} denied access to bucket '{_bucket}': check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.", e);
         }
         if (status is >= 500 or 429 or 408)
         {
-            return new TransientBlobStoreException($"{where} answered {status} {code}.", e);
+            return new TransientBlobStoreException($"{_where} answered {status} {code}.", e);
         }
-        return new BlobStoreException($"{where} refused a request on bucket '{bucket}': {status} {code}.", e);
+        return new BlobStoreException($"{_where} refused a request on bucket '{_bucket}': {status} {code}.", e);
     }
 
     private static Exception? FindNetworkCause(Exception e)

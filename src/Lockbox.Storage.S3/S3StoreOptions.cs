@@ -4,7 +4,7 @@ using Lockbox.Storage.Resilience;
 namespace Lockbox.Storage.S3;
 
 /// <summary>
-/// Where an S3 repository lives and how to reach it. Build it with <see cref="FromEnvironment"/>,
+/// Where an S3 repository lives and how to reach it. Build it with <see cref="FromEnvironment"/> (or register an <see cref="S3StoreFactory"/>),
 /// which follows the AWS conventions: <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>,
 /// <c>AWS_SESSION_TOKEN</c>, <c>AWS_REGION</c> (or <c>AWS_DEFAULT_REGION</c>), and
 /// <c>AWS_ENDPOINT_URL_S3</c> / <c>AWS_ENDPOINT_URL</c> for an S3-compatible server, which switches
@@ -61,11 +61,14 @@ public sealed record S3StoreOptions
     /// <summary>Replaces the HTTP handler, so tests can drop or fail chosen requests.</summary>
     internal Func<HttpMessageHandler>? HttpHandlerFactory { get; init; }
 
-    /// <summary>Reads the AWS environment variables for a repository at <c>s3://bucket/prefix</c>.</summary>
+    /// <summary>
+    /// Reads the AWS settings for a repository at <c>s3://bucket/prefix</c> from <paramref name="environment"/> (the
+    /// app's configuration under the AWS variable names; the CLI passes the process environment).
+    /// </summary>
     /// <exception cref="BlobStoreException">The credentials are not set.</exception>
-    public static S3StoreOptions FromEnvironment(string bucket, string prefix, Func<string, string?>? environment = null)
+    public static S3StoreOptions FromEnvironment(string bucket, string prefix, Func<string, string?> environment)
     {
-        environment ??= Environment.GetEnvironmentVariable;
+        ArgumentNullException.ThrowIfNull(environment);
         var id = NonEmpty(environment("AWS_ACCESS_KEY_ID"));
         var secret = NonEmpty(environment("AWS_SECRET_ACCESS_KEY"));
         if (id is null || secret is null)

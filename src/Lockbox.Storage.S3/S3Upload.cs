@@ -15,54 +15,54 @@ namespace Lockbox.Storage.S3;
 /// </summary>
 internal sealed class S3Upload
 {
-    private readonly AmazonS3Client client;
-    private readonly S3StoreOptions options;
-    private readonly S3Errors errors;
-    private readonly StoreResilience resilience;
-    private readonly string key;
-    private readonly string name;
-    private int failedAttempts;
+    private readonly AmazonS3Client _client;
+    private readonly S3StoreOptions _options;
+    private readonly S3Errors _errors;
+    private readonly StoreResilience _resilience;
+    private readonly string _key;
+    private readonly string _name;
+    private int _failedAttempts;
 
     public S3Upload(AmazonS3Client client, S3StoreOptions options, S3Errors errors, StoreResilience resilience, string key, string name)
     {
-        this.client = client;
-        this.options = options;
-        this.errors = errors;
-        this.resilience = resilience;
-        this.key = key;
-        this.name = name;
+        _client = client;
+        _options = options;
+        _errors = errors;
+        _resilience = resilience;
+        _key = key;
+        _name = name;
     }
 
     /// <summary>Whether a request that may have changed the object failed along the way.</summary>
-    public bool HadFailedAttempt => Volatile.Read(ref failedAttempts) > 0;
+    public bool HadFailedAttempt => Volatile.Read(ref _failedAttempts) > 0;
 
     /// <summary>One PUT; false when the server says the name exists.</summary>
     public Task<bool> PutAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        resilience.ExecuteAsync($"upload of {name}", ct =>
+        _resilience.ExecuteAsync($"upload of {_name}", ct =>
         {
             var request = new PutObjectRequest
             {
-                BucketName = options.Bucket,
-                Key = key,
+                BucketName = _options.Bucket,
+                Key = _key,
                 InputStream = S3BlobStore.AsStream(data),
                 UseChunkEncoding = false,
                 IfNoneMatch = "*",
             };
-            return CreateOnlyAsync(() => client.PutObjectAsync(request, ct));
+            return CreateOnlyAsync(() => _client.PutObjectAsync(request, ct));
         }, cancellationToken, sendBytes: data.Length);
 
     /// <summary>A multipart upload; nothing is visible under the name until it completes.</summary>
     public async Task<bool> PutInPartsAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        var start = await resilience.ExecuteAsync($"start of the upload of {name}", async ct =>
+        var start = await _resilience.ExecuteAsync($"start of the upload of {_name}", async ct =>
         {
             try
             {
-                return await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = options.Bucket, Key = key }, ct).ConfigureAwait(false);
+                return await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = _options.Bucket, Key = _key }, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not BlobStoreException)
             {
-                throw errors.Map(e, null);
+                throw _errors.Map(e, null);
             }
         }, cancellationToken).ConfigureAwait(false);
 
@@ -70,17 +70,17 @@ internal sealed class S3Upload
         try
         {
             var parts = await UploadPartsAsync(start.UploadId, data, cancellationToken).ConfigureAwait(false);
-            written = await resilience.ExecuteAsync($"completion of the upload of {name}", ct =>
+            written = await _resilience.ExecuteAsync($"completion of the upload of {_name}", ct =>
             {
                 var request = new CompleteMultipartUploadRequest
                 {
-                    BucketName = options.Bucket,
-                    Key = key,
+                    BucketName = _options.Bucket,
+                    Key = _key,
                     UploadId = start.UploadId,
                     PartETags = parts,
                     IfNoneMatch = "*",
                 };
-                return CreateOnlyAsync(() => client.CompleteMultipartUploadAsync(request, ct));
+                return CreateOnlyAsync(() => _client.CompleteMultipartUploadAsync(request, ct));
             }, cancellationToken).ConfigureAwait(false);
             return written;
         }
@@ -95,22 +95,22 @@ internal sealed class S3Upload
 
     private async Task<List<PartETag>> UploadPartsAsync(string uploadId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        var count = (int)((data.Length + (long)options.PartSize - 1) / options.PartSize);
+        var count = (int)((data.Length + (long)_options.PartSize - 1) / _options.PartSize);
         var parts = new PartETag[count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Resilience.MaxParallelism, CancellationToken = cancellationToken };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Resilience.MaxParallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, count), parallel, async (index, ct) =>
         {
-            var offset = index * options.PartSize;
-            var slice = data.Slice(offset, Math.Min(options.PartSize, data.Length - offset));
+            var offset = index * _options.PartSize;
+            var slice = data.Slice(offset, Math.Min(_options.PartSize, data.Length - offset));
             var number = index + 1;
-            var response = await resilience.ExecuteAsync($"upload of part {number} of {name}", async attempt =>
+            var response = await _resilience.ExecuteAsync($"upload of part {number} of {_name}", async attempt =>
             {
                 try
                 {
-                    return await client.UploadPartAsync(new UploadPartRequest
+                    return await _client.UploadPartAsync(new UploadPartRequest
                     {
-                        BucketName = options.Bucket,
-                        Key = key,
+                        BucketName = _options.Bucket,
+                        Key = _key,
                         UploadId = uploadId,
                         PartNumber = number,
                         PartSize = slice.Length,
@@ -120,7 +120,7 @@ internal sealed class S3Upload
                 }
                 catch (Exception e) when (e is not BlobStoreException)
                 {
-                    throw errors.Map(e, null);
+                    throw _errors.Map(e, null);
                 }
             }, ct, sendBytes: slice.Length).ConfigureAwait(false);
             parts[index] = new PartETag(number, response.ETag);
@@ -147,13 +147,13 @@ internal sealed class S3Upload
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
             // ConditionalRequestConflict: a racing create is in progress; S3 asks to try again.
-            Interlocked.Increment(ref failedAttempts);
-            throw new TransientBlobStoreException($"A concurrent upload of '{name}' is in progress.", e);
+            Interlocked.Increment(ref _failedAttempts);
+            throw new TransientBlobStoreException($"A concurrent upload of '{_name}' is in progress.", e);
         }
         catch (Exception e) when (e is not BlobStoreException)
         {
-            Interlocked.Increment(ref failedAttempts);
-            throw errors.Map(e, null);
+            Interlocked.Increment(ref _failedAttempts);
+            throw _errors.Map(e, null);
         }
     }
 
@@ -164,7 +164,7 @@ internal sealed class S3Upload
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = options.Bucket, Key = key, UploadId = uploadId }, timeout.Token).ConfigureAwait(false);
+            await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = _options.Bucket, Key = _key, UploadId = uploadId }, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException or OperationCanceledException)
         {

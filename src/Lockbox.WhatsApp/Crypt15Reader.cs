@@ -103,7 +103,7 @@ public static class Crypt15Reader
         }
         if (!IsZlibHeader(payload))
             return Crypt15Result.Fail(Crypt15Failure.BadPayload, WhatsAppErrors.BadPayload("neither a zlib stream nor a zip archive"), header);
-        var counting = new CountingStream(destination);
+        using var counting = new CountingStream(destination); // leaves the destination open
         try
         {
             using var input = new MemoryStream(payload, writable: false);

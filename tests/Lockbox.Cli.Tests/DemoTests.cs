@@ -85,7 +85,7 @@ public sealed class DemoTests : IDisposable
     [Fact]
     public async Task GenerateCommandHonoursSize()
     {
-        CliResult result = await _w.RunAsync("demo", "generate", "--to", _w.PathOf("gen"), "--size", "8MB");
+        CliResult result = await _w.RunAsync("demo", "generate", "--to", _w.PathOf("gen"), "--size", "8MiB");
         result.AssertSuccess();
         long media = Directory.EnumerateFiles(_w.PathOf("gen/Media"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         Assert.InRange(media, 4L << 20, 12L << 20);

@@ -42,9 +42,10 @@ public sealed class DeviceStateTests : IDisposable
     [Fact]
     public void HomeDefaultsToDotLockboxInTheUserProfile()
     {
-        DeviceState state = DeviceState.FromEnvironment(_ => null);
-        Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".lockbox"), state.Directory);
-        Assert.Equal(_w.Home, DeviceState.FromEnvironment(n => n == "LOCKBOX_HOME" ? _w.Home : null).Directory);
+        string expected = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".lockbox");
+        Assert.Equal(expected, Context(_ => null).DeviceState().Directory);
+        Assert.Equal(expected, DeviceState.ForUser().Directory);
+        Assert.Equal(_w.Home, Context(n => n == "LOCKBOX_HOME" ? _w.Home : null).DeviceState().Directory);
     }
 
     [Fact]
@@ -83,4 +84,7 @@ public sealed class DeviceStateTests : IDisposable
             Assert.DoesNotContain(key[..4] + " " + key[4..8], r.Out + r.Error, StringComparison.Ordinal);
         }
     }
+
+    private static CliContext Context(Func<string, string?> environment) =>
+        new() { Out = TextWriter.Null, Error = TextWriter.Null, Environment = environment };
 }

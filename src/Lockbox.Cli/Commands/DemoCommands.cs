@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Lockbox.Cli.Demo;
 using Lockbox.Cli.Output;
+using Lockbox.Client;
 
 namespace Lockbox.Cli.Commands;
 
@@ -56,7 +57,7 @@ internal static class DemoCommands
     private static Command Generate(CliContext context)
     {
         var to = new Option<string>("--to") { Description = "Empty folder to write msgstore.db and Media/ into", Required = true };
-        var size = new Option<string?>("--size") { Description = "Total size, half database and half media (e.g. 200MB, 1GiB); default: the demo's chat" };
+        var size = new Option<string?>("--size") { Description = "Total size, half database and half media (e.g. 200MB = 200,000,000 bytes, 1GiB); default: the demo's chat" };
         var seed = new Option<ulong>("--seed") { Description = "Seed for the generated chat", DefaultValueFactory = _ => ChatSpec.Demo.Seed };
         var generate = new Command("generate", "Write a realistic chat (database + media) without backing it up") { to, size, seed };
         generate.SetAction((parse, ct) =>
@@ -65,8 +66,8 @@ internal static class DemoCommands
             string? sizeText = parse.GetValue(size);
             if (sizeText is not null)
             {
-                if (!SizeParser.TryParse(sizeText, out long bytes) || bytes <= 0)
-                    throw new CliException(ExitCodes.Usage, $"--size '{sizeText}' is not a size such as 200MB or 1GiB.");
+                if (!ByteSize.TryParse(sizeText, out long bytes))
+                    throw new CliException(ExitCodes.Usage, $"--size '{sizeText}' is not a size such as 200MB or 1GiB ({ByteSize.Syntax}).");
                 spec = ChatSpec.OfSize(bytes, parse.GetValue(seed));
             }
             var clock = Stopwatch.StartNew();

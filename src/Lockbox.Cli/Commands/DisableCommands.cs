@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Lockbox.Client;
 using Lockbox.Client.Vault;
-using Lockbox.Cryptography;
 
 namespace Lockbox.Cli.Commands;
 
@@ -21,7 +20,8 @@ internal static class DisableCommands
         disable.SetAction(async (parse, ct) =>
         {
             VaultClientOptions options = await PasswordCommands.ResolveAsync(context, parse, vault, repo, ct).ConfigureAwait(false);
-            using BackupKey key = PasswordMode.RequireLocalKey(context, DeviceState.FromEnvironment(context.Environment), "Disabling the password escrow");
+            LockboxClient client = context.CreateClient();
+            client.EnsureKey("Disabling the password escrow");
             if (!parse.GetValue(yes))
             {
                 if (context.ReadSecret is null)
@@ -33,9 +33,8 @@ internal static class DisableCommands
                     return ExitCodes.Usage;
                 }
             }
-            using var client = new VaultClient(options);
-            await client.DisableAsync(key, ct).ConfigureAwait(false);
-            await context.Out.WriteLineAsync($"Deleted the escrowed key for '{client.AccountId}' at {client.VaultUrl}. Keep the 64-digit key ('lockbox key show'): it is now the only way to restore on a new device.").ConfigureAwait(false);
+            await client.DisableEscrowAsync(options, ct).ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"Deleted the escrowed key for '{options.AccountId}' at {options.VaultUrl}. Keep the 64-digit key ('lockbox key show'): it is now the only way to restore on a new device.").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         yield return disable;

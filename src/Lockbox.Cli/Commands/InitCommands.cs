@@ -22,7 +22,7 @@ internal static class InitCommands
             if (vault.Given(parse))
                 throw new CliException(ExitCodes.Usage, "--vault and --account enable password mode only together with --password.");
             LockboxClient client = context.CreateClient();
-            InitResult result = await client.InitAsync(parse.GetRequiredValue(repo), cancellationToken: ct).ConfigureAwait(false);
+            InitResult result = await client.CreateAsync(parse.GetRequiredValue(repo), escrow: null, ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(context.Out, w =>
@@ -55,7 +55,7 @@ internal static class InitCommands
     {
         KeyOrigin.Generated => "generated",
         KeyOrigin.DeviceState => "device",
-        KeyOrigin.Environment => "LOCKBOX_KEY",
+        KeyOrigin.Digits => "LOCKBOX_KEY",
         KeyOrigin.Prompt => "prompt",
         KeyOrigin.Vault => "vault",
         _ => origin.ToString(),

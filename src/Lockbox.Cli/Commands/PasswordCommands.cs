@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Lockbox.Client;
 using Lockbox.Client.Vault;
-using Lockbox.Cryptography;
 using Lockbox.Repository;
 
 namespace Lockbox.Cli.Commands;
@@ -31,7 +30,7 @@ internal static class PasswordCommands
     internal static async Task<VaultClientOptions> ResolveAsync(CliContext context, ParseResult parse, VaultOptions vault, Option<string?> repo, CancellationToken ct)
     {
         RepositoryHints? hints = parse.GetValue(repo) is { } address && !(parse.GetValue(vault.Vault) is not null && parse.GetValue(vault.Account) is not null)
-            ? await VaultHints.ReadAsync(address, ct).ConfigureAwait(false)
+            ? await context.CreateClient().ReadVaultHintsAsync(address, ct).ConfigureAwait(false)
             : null;
         return vault.Resolve(parse, context, hints);
     }
@@ -49,24 +48,13 @@ internal static class PasswordCommands
         change.SetAction(async (parse, ct) =>
         {
             VaultClientOptions options = await ResolveAsync(context, parse, vault, repo, ct).ConfigureAwait(false);
-            DeviceState state = DeviceState.FromEnvironment(context.Environment);
-            using var client = new VaultClient(options);
-            VaultAccountStatus status;
-            if (parse.GetValue(withOld) || PasswordMode.LocalKey(context, state) is not { } key)
-            {
-                string old = Passwords.Read(context, Passwords.Variable, "Current password", confirm: false, ct);
-                string fresh = Passwords.Read(context, Passwords.NewVariable, "New password", confirm: true, ct);
-                status = await client.ChangePasswordAsync(old, fresh, ct).ConfigureAwait(false);
-            }
-            else
-            {
-                using (key)
-                {
-                    string fresh = Passwords.Read(context, Passwords.NewVariable, "New password", confirm: true, ct);
-                    status = await client.ChangePasswordAsync(key, fresh, ct).ConfigureAwait(false);
-                }
-            }
-            await context.Out.WriteLineAsync($"Password changed for '{client.AccountId}' at {client.VaultUrl}; the old one no longer opens the escrow ({status.GuessesLeft} guesses allowed).").ConfigureAwait(false);
+            LockboxClient client = context.CreateClient();
+            string? old = parse.GetValue(withOld) || !client.HasKey
+                ? Passwords.Read(context, Passwords.Variable, "Current password", confirm: false, ct)
+                : null;
+            string fresh = Passwords.Read(context, Passwords.NewVariable, "New password", confirm: true, ct);
+            VaultAccountStatus status = await client.ChangePasswordAsync(options, fresh, old, ct).ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"Password changed for '{options.AccountId}' at {options.VaultUrl}; the old one no longer opens the escrow ({status.GuessesLeft} guesses allowed).").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return change;
@@ -81,11 +69,11 @@ internal static class PasswordCommands
         reset.SetAction(async (parse, ct) =>
         {
             VaultClientOptions options = await ResolveAsync(context, parse, vault, repo, ct).ConfigureAwait(false);
-            using BackupKey key = PasswordMode.RequireLocalKey(context, DeviceState.FromEnvironment(context.Environment), "Resetting the password");
+            LockboxClient client = context.CreateClient();
+            client.EnsureKey("Resetting the password"); // before the prompt: only the original device (or LOCKBOX_KEY) can reset
             string fresh = Passwords.Read(context, Passwords.NewVariable, "New password", confirm: true, ct);
-            using var client = new VaultClient(options);
-            VaultAccountStatus status = await client.ResetPasswordAsync(key, fresh, ct).ConfigureAwait(false);
-            await context.Out.WriteLineAsync($"Password reset for '{client.AccountId}' at {client.VaultUrl}: the backup key is escrowed under the new password ({status.GuessesLeft} guesses allowed).").ConfigureAwait(false);
+            VaultAccountStatus status = await client.ResetPasswordAsync(options, fresh, ct).ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"Password reset for '{options.AccountId}' at {options.VaultUrl}: the backup key is escrowed under the new password ({status.GuessesLeft} guesses allowed).").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return reset;
@@ -101,15 +89,9 @@ internal static class PasswordCommands
         {
             VaultClientOptions options = await ResolveAsync(context, parse, vault, repo, ct).ConfigureAwait(false);
             string password = Passwords.Read(context, Passwords.Variable, "Password", confirm: false, ct);
-            using var client = new VaultClient(options);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            using BackupKey recovered = await client.RecoverAsync(password, ct).ConfigureAwait(false);
-            TimeSpan elapsed = clock.Elapsed;
-            using BackupKey? local = PasswordMode.LocalKey(context, DeviceState.FromEnvironment(context.Environment));
-            if (local is not null && !local.SameAs(recovered))
-                throw new CliException(ExitCodes.WrongKey, "The password is right, but the vault escrows another backup key than this device's: run 'lockbox password reset' here to escrow this one.");
-            await context.Out.WriteLineAsync($"Password verified for '{client.AccountId}': the vault released the backup key" +
-                (local is null ? "" : ", and it is this device's key") + $" (login and unwrap in {Output.Units.Duration(elapsed)}, with the Argon2id parameters the vault keeps for the account).").ConfigureAwait(false);
+            PasswordCheck check = await context.CreateClient().VerifyPasswordAsync(options, password, ct).ConfigureAwait(false);
+            await context.Out.WriteLineAsync($"Password verified for '{options.AccountId}': the vault released the backup key" +
+                (check.ComparedWithDeviceKey ? ", and it is this device's key" : "") + $" (login and unwrap in {Output.Units.Duration(check.Elapsed)}, with the Argon2id parameters the vault keeps for the account).").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return verify;
@@ -125,8 +107,7 @@ internal static class PasswordCommands
         status.SetAction(async (parse, ct) =>
         {
             VaultClientOptions options = await ResolveAsync(context, parse, vault, repo, ct).ConfigureAwait(false);
-            using var client = new VaultClient(options);
-            VaultAccountStatus s = await client.GetStatusAsync(ct).ConfigureAwait(false);
+            VaultAccountStatus s = await context.CreateClient().GetEscrowStatusAsync(options, ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 Output.JsonOutput.Write(context.Out, w =>
@@ -142,8 +123,8 @@ internal static class PasswordCommands
             else
             {
                 await context.Out.WriteLineAsync(s.Locked
-                    ? $"'{client.AccountId}': locked — the escrowed key was erased after {s.GuessLimit} wrong passwords."
-                    : $"'{client.AccountId}': escrow intact, {s.GuessesLeft} of {s.GuessLimit} guesses left.").ConfigureAwait(false);
+                    ? $"'{options.AccountId}': locked — the escrowed key was erased after {s.GuessLimit} wrong passwords."
+                    : $"'{options.AccountId}': escrow intact, {s.GuessesLeft} of {s.GuessLimit} guesses left.").ConfigureAwait(false);
             }
             return ExitCodes.Success;
         });

@@ -25,7 +25,8 @@ internal static class RestoreCommands
             var clock = Stopwatch.StartNew();
             using PasswordMode.KeyScope keys = await PasswordMode.ClientForRestoreAsync(context, parse, vault, parse.GetRequiredValue(repo), ct).ConfigureAwait(false);
             RestoreResult result = await ProgressDisplay.RunAsync(context, "restore", sink =>
-                keys.Client.RestoreAsync(parse.GetRequiredValue(repo), parse.GetRequiredValue(snapshot), target, parse.GetValue(dbOnly), parse.GetValue(overwrite),
+                keys.Client.RestoreAsync(parse.GetRequiredValue(repo),
+                    new Client.RestoreOptions { TargetDirectory = target, Snapshot = parse.GetRequiredValue(snapshot), DatabaseOnly = parse.GetValue(dbOnly), Overwrite = parse.GetValue(overwrite) },
                     new ProgressAdapter<RestoreProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct)).ConfigureAwait(false);
 
             if (parse.GetValue(json))

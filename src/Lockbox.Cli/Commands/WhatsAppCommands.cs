@@ -94,41 +94,27 @@ internal static class WhatsAppCommands
         command.SetAction(async (parse, ct) =>
         {
             string input = ExistingInput(parse.GetRequiredValue(file));
-            DirectoryInfo scratch = Directory.CreateTempSubdirectory("lockbox-whatsapp-");
-            try
+            var clock = Stopwatch.StartNew();
+            SnapshotSummary summary;
+            using (WhatsAppKey whatsAppKey = ResolveKey(context, parse.GetValue(key), parse.GetValue(keyFile), ct))
             {
-                string database = Path.Combine(scratch.FullName, DatabaseName(input));
-                using (WhatsAppKey whatsAppKey = ResolveKey(context, parse.GetValue(key), parse.GetValue(keyFile), ct))
-                {
-                    Crypt15Result result = Crypt15File.Decrypt(input, whatsAppKey, database, overwrite: false);
-                    ThrowIfFailed(result, input);
-                    if (result.Payload != Crypt15Payload.Zlib)
-                        throw new CliException(ExitCodes.BadSource,
-                            $"{input} is a multi-file WhatsApp backup (a zip archive), not a message database: extract it with 'lockbox whatsapp decrypt'.");
-                }
-
-                var source = new BackupSource(database, null, parse.GetValue(device) ?? "WhatsApp import");
-                var clock = Stopwatch.StartNew();
-                SnapshotSummary summary = await BackupCommands.BackUpAsync(context, "import", parse.GetRequiredValue(repo), source, ct).ConfigureAwait(false);
-
-                if (parse.GetValue(json))
-                {
-                    JsonOutput.Write(context.Out, w => SnapshotJson.Write(w, summary));
-                }
-                else
-                {
-                    await context.Out.WriteLineAsync(
-                        $"Imported {input} as snapshot {BackupCommands.Short(summary.Id)} (#{summary.Sequence}) in {Units.Duration(clock.Elapsed)}: " +
-                        $"database {summary.DatabaseName} {Units.Bytes(summary.DatabaseBytes)}; {Units.Bytes(summary.BytesAdded)} new data, " +
-                        $"{Units.Bytes(summary.BytesStored)} written to the repository.").ConfigureAwait(false);
-                }
-                return ExitCodes.Success;
+                summary = await ProgressDisplay.RunAsync(context, "import", sink =>
+                    context.CreateClient().ImportWhatsAppAsync(parse.GetRequiredValue(repo), input, whatsAppKey, parse.GetValue(device) ?? "WhatsApp import",
+                        new ProgressAdapter<BackupProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct)).ConfigureAwait(false);
             }
-            finally
+
+            if (parse.GetValue(json))
             {
-                // The decrypted chat history must not outlive the command.
-                scratch.Delete(recursive: true);
+                JsonOutput.Write(context.Out, w => SnapshotJson.Write(w, summary));
             }
+            else
+            {
+                await context.Out.WriteLineAsync(
+                    $"Imported {input} as snapshot {BackupCommands.Short(summary.Id)} (#{summary.Sequence}) in {Units.Duration(clock.Elapsed)}: " +
+                    $"database {summary.DatabaseName} {Units.Bytes(summary.DatabaseBytes)}; {Units.Bytes(summary.BytesAdded)} new data, " +
+                    $"{Units.Bytes(summary.BytesStored)} written to the repository.").ConfigureAwait(false);
+            }
+            return ExitCodes.Success;
         });
         return command;
     }
@@ -204,15 +190,6 @@ internal static class WhatsAppCommands
         string? parent = Path.GetDirectoryName(Path.GetFullPath(target));
         if (parent is not null && !Directory.Exists(parent))
             throw new CliException(ExitCodes.Usage, $"The folder of --out {target} does not exist.");
-    }
-
-    // msgstore.db.crypt15 -> msgstore.db, so the snapshot names the database as the phone did.
-    private static string DatabaseName(string input)
-    {
-        string name = Path.GetFileName(input);
-        int dot = name.LastIndexOf(".crypt", StringComparison.OrdinalIgnoreCase);
-        string stem = dot > 0 ? name[..dot] : Path.GetFileNameWithoutExtension(name);
-        return stem.Length == 0 ? "msgstore.db" : stem;
     }
 
     private static string Version(Crypt15Header header) => header.AppVersion.Length == 0 ? "version unknown" : header.AppVersion;

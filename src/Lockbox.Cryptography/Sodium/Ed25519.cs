@@ -23,7 +23,11 @@ public static class Ed25519
     /// <summary>Size of the expanded signing key (<see cref="Expand"/>).</summary>
     public const int ExpandedKeySize = 64;
 
-    static Ed25519() => Ristretto255.Initialize();
+    static Ed25519()
+    {
+        if (SodiumNative.sodium_init() < 0)
+            throw new InvalidOperationException("libsodium failed to initialize.");
+    }
 
     /// <summary>A fresh seed from the CSPRNG.</summary>
     public static byte[] GenerateSeed() => RandomNumberGenerator.GetBytes(SeedSize);

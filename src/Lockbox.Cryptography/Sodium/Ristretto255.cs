@@ -25,12 +25,6 @@ public static class Ristretto255
             throw new InvalidOperationException("libsodium failed to initialize.");
     }
 
-    /// <summary>Forces libsodium to load and initialize (idempotent).</summary>
-    public static void Initialize()
-    {
-        // The static constructor does the work; this method only triggers it.
-    }
-
     /// <summary>
     /// True when <paramref name="element"/> is the canonical encoding of a group element (the identity
     /// included; see <see cref="IsIdentity"/>).

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Lockbox.Client.Stores;
+using Lockbox.Storage.Azure;
+using Lockbox.Storage.S3;
 using Lockbox.Repository.Storage;
 using Lockbox.Storage.Resilience;
 
@@ -21,30 +23,30 @@ public sealed class BadConfigurationTests(S3Bucket bucket, AzureContainer contai
     [InlineData("s3://", "The repository address names no bucket: expected s3://bucket/prefix.")]
     [InlineData("s3:///backups", "The repository address names no bucket: expected s3://bucket/prefix.")]
     [InlineData("azure://", "The repository address names no container: expected azure://container/prefix.")]
-    [InlineData("s3://My_Bucket/x", "'My_Bucket' is not a valid bucket name: 3 to 63 lowercase letters, digits and hyphens.")]
+    [InlineData("s3://My_Bucket/x", "'My_Bucket' is not a valid bucket name: 3 to 63 lowercase letters, digits, hyphens and dots.")]
     [InlineData("azure://a--b/x", "'a--b' is not a valid container name: 3 to 63 lowercase letters, digits and hyphens.")]
     [InlineData("  ", "No repository address given: use a folder path, s3://bucket/prefix or azure://container/prefix.")]
     public void AWrongAddressIsRefusedWithOneLine(string address, string message)
     {
-        var error = Assert.Throws<BlobStoreException>(() => StoreLocator.Open(address, Quick, S3Environment()));
+        var error = Assert.Throws<BlobStoreException>(() => Open(address, Quick, S3Environment()));
         Assert.Equal(message, error.Message);
     }
 
     [Fact]
     public void AddressesOpenTheirKindOfStore()
     {
-        Assert.Equal($"s3://{bucket.Name}/team/chat", StoreLocator.Open($"s3://{bucket.Name}/team/chat/", Quick, S3Environment()).Description);
-        Assert.Equal($"azure://{container.Name}/chat", StoreLocator.Open($"AZURE://{container.Name}/chat", Quick, AzureEnvironment()).Description);
-        Assert.IsType<FolderBlobStore>(StoreLocator.Open("/tmp/lockbox-repo", Quick, _ => null));
-        Assert.IsType<FolderBlobStore>(StoreLocator.Open("file:///tmp/lockbox-repo", Quick, _ => null));
+        Assert.Equal($"s3://{bucket.Name}/team/chat", Open($"s3://{bucket.Name}/team/chat/", Quick, S3Environment()).Description);
+        Assert.Equal($"azure://{container.Name}/chat", Open($"AZURE://{container.Name}/chat", Quick, AzureEnvironment()).Description);
+        Assert.IsType<FolderBlobStore>(Open("/tmp/lockbox-repo", Quick, _ => null));
+        Assert.IsType<FolderBlobStore>(Open("file:///tmp/lockbox-repo", Quick, _ => null));
     }
 
     [Fact]
     public void MissingCredentialsSayWhichVariablesToSet()
     {
-        var s3 = Assert.Throws<BlobStoreException>(() => StoreLocator.Open("s3://backups/x", Quick, _ => null));
+        var s3 = Assert.Throws<BlobStoreException>(() => Open("s3://backups/x", Quick, _ => null));
         Assert.Equal("No S3 credentials for s3://backups: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.", s3.Message);
-        var azure = Assert.Throws<BlobStoreException>(() => StoreLocator.Open("azure://backups/x", Quick, _ => null));
+        var azure = Assert.Throws<BlobStoreException>(() => Open("azure://backups/x", Quick, _ => null));
         Assert.Equal("No Azure credentials for azure://backups: set AZURE_STORAGE_CONNECTION_STRING.", azure.Message);
     }
 
@@ -53,14 +55,14 @@ public sealed class BadConfigurationTests(S3Bucket bucket, AzureContainer contai
     {
         var secret = "AccountName=x;AccountKey=c2VjcmV0LWtleQ==;NotAField";
         var error = Assert.Throws<BlobStoreException>(() =>
-            StoreLocator.Open("azure://backups/x", Quick, v => v == "AZURE_STORAGE_CONNECTION_STRING" ? secret : null));
+            Open("azure://backups/x", Quick, v => v == "AZURE_STORAGE_CONNECTION_STRING" ? secret : null));
         Assert.Equal("AZURE_STORAGE_CONNECTION_STRING is not a valid Azure Storage connection string.", error.Message);
     }
 
     [Fact]
     public async Task AMissingBucketIsNamedNotMistakenForAMissingObject()
     {
-        var store = StoreLocator.Open("s3://lockbox-no-such-bucket/x", Quick, S3Environment());
+        var store = Open("s3://lockbox-no-such-bucket/x", Quick, S3Environment());
         var endpoint = TestServers.S3Endpoint.GetLeftPart(UriPartial.Authority);
         var expected = $"The bucket 'lockbox-no-such-bucket' does not exist at S3 endpoint {endpoint}.";
 
@@ -72,7 +74,7 @@ public sealed class BadConfigurationTests(S3Bucket bucket, AzureContainer contai
     [Fact]
     public async Task AMissingContainerIsNamedNotMistakenForAMissingObject()
     {
-        var store = StoreLocator.Open("azure://lockbox-no-such-container/x", Quick, AzureEnvironment());
+        var store = Open("azure://lockbox-no-such-container/x", Quick, AzureEnvironment());
         var expected = $"The container 'lockbox-no-such-container' does not exist in Azure Blob account 'devstoreaccount1' at {AzureAuthority()}.";
 
         Assert.Equal(expected, (await OneLineFailureAsync(() => store.GetAsync("config"))).Message);
@@ -84,7 +86,7 @@ public sealed class BadConfigurationTests(S3Bucket bucket, AzureContainer contai
     public async Task WrongS3CredentialsAreReportedAsSuch()
     {
         // s3rver checks the key id (not the signature, so a wrong secret cannot be shown here).
-        var store = StoreLocator.Open($"s3://{bucket.Name}/x", Quick, S3Environment("WRONGKEYID", "wrong-secret-value"));
+        var store = Open($"s3://{bucket.Name}/x", Quick, S3Environment("WRONGKEYID", "wrong-secret-value"));
 
         var error = await OneLineFailureAsync(() => store.GetAsync("config"));
 
@@ -97,7 +99,7 @@ public sealed class BadConfigurationTests(S3Bucket bucket, AzureContainer contai
     public async Task AWrongAzureAccountKeyIsReportedAsSuch()
     {
         var wrongKey = Convert.ToBase64String(SeededSequence.Bytes(3, 64));
-        var store = StoreLocator.Open($"azure://{container.Name}/x", Quick, AzureEnvironment(TestServers.AzureConnectionString.Replace(AzuriteKey, wrongKey, StringComparison.Ordinal)));
+        var store = Open($"azure://{container.Name}/x", Quick, AzureEnvironment(TestServers.AzureConnectionString.Replace(AzuriteKey, wrongKey, StringComparison.Ordinal)));
 
         var error = await OneLineFailureAsync(() => store.GetAsync("config"));
 
@@ -109,7 +111,7 @@ public sealed class BadConfigurationTests(S3Bucket bucket, AzureContainer contai
     public async Task AnUnreachableS3EndpointGivesUpAfterItsAttempts()
     {
         var port = ClosedPort();
-        var store = StoreLocator.Open("s3://backups/x", Quick, S3Environment(endpoint: $"http://127.0.0.1:{port}"));
+        var store = Open("s3://backups/x", Quick, S3Environment(endpoint: $"http://127.0.0.1:{port}"));
 
         var error = await OneLineFailureAsync(() => store.GetAsync("config"));
 
@@ -122,13 +124,44 @@ public sealed class BadConfigurationTests(S3Bucket bucket, AzureContainer contai
     {
         var port = ClosedPort();
         var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteKey};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
-        var store = StoreLocator.Open("azure://backups/x", Quick, AzureEnvironment(connection));
+        var store = Open("azure://backups/x", Quick, AzureEnvironment(connection));
 
         var error = await OneLineFailureAsync(() => store.PutIfAbsentAsync("config", new byte[10]));
 
         Assert.StartsWith($"Cannot reach Azure Blob account 'devstoreaccount1' at http://127.0.0.1:{port}: ", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("(gave up after 3 attempts)", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(AzuriteKey, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The registry the CLI's composition root builds: folders, then S3 and Azure reading their settings from
+    /// <paramref name="settings"/>, with the tests' quick retries.
+    /// </summary>
+    private static IBlobStore Open(string address, ResilienceOptions rules, Func<string, string?> settings) =>
+        new StoreRegistry()
+            .Register(new S3StoreFactory(settings) { Rules = rules })
+            .Register(new AzureStoreFactory(settings) { Rules = rules })
+            .Open(address);
+
+    [Fact]
+    public void TheAppsLimitsApplyOnTopOfTheStoresRules()
+    {
+        var limits = new StoreLimits { BandwidthBytesPerSecond = 5_000_000, MaxParallelism = 2 };
+        ResilienceOptions applied = Quick.Within(limits);
+        Assert.Equal(5_000_000, applied.BandwidthBytesPerSecond);
+        Assert.Equal(2, applied.MaxParallelism);
+        Assert.Equal(Quick.MaxAttempts, applied.MaxAttempts);
+        Assert.Equal(Quick, Quick.Within(StoreLimits.None));
+    }
+
+    [Fact]
+    public void AnAppRegistersItsOwnStoreAndEachSchemeOnce()
+    {
+        var registry = new StoreRegistry().Register(new S3StoreFactory(_ => null));
+        Assert.Equal(["file", "s3"], registry.Schemes);
+        Assert.Throws<ArgumentException>(() => registry.Register(new S3StoreFactory(_ => null)));
+        var error = Assert.Throws<BlobStoreException>(() => registry.Open("azure://backups/x"));
+        Assert.Equal("Unknown repository address scheme 'azure://': use a folder path or s3://bucket/prefix.", error.Message);
     }
 
     /// <summary>Runs a call that must fail as a plain store error (not "missing object"), in one line, within a minute.</summary>

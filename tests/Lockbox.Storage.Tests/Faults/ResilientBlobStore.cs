@@ -1,29 +1,29 @@
 using System.Runtime.CompilerServices;
 using Lockbox.Repository.Storage;
+using Lockbox.Storage.Resilience;
 
-namespace Lockbox.Storage.Resilience;
+namespace Lockbox.Storage.Tests.Faults;
 
 /// <summary>
 /// Wraps any store so that its <see cref="TransientBlobStoreException"/>s are retried with backoff
-/// and jitter and its calls are bounded in number. The S3 and Azure stores already retry each HTTP
-/// request themselves; this wrapper is for stores that do not (a network folder, a test store
-/// that injects faults).
+/// and jitter and its calls are bounded in number: the tests drive <see cref="StoreResilience"/> with it over a
+/// store that injects faults. (The S3 and Azure stores run each HTTP request through StoreResilience themselves.)
 /// </summary>
-public sealed class ResilientBlobStore : IBlobStore
+internal sealed class ResilientBlobStore : IBlobStore
 {
-    private readonly IBlobStore inner;
+    private readonly IBlobStore _inner;
 
     public ResilientBlobStore(IBlobStore inner, ResilienceOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
-        this.inner = inner;
+        _inner = inner;
         Resilience = new StoreResilience(options ?? ResilienceOptions.Default, timeProvider);
     }
 
     /// <summary>The retry rules in force, and how many retries they made.</summary>
     public StoreResilience Resilience { get; }
 
-    public string Description => inner.Description;
+    public string Description => _inner.Description;
 
     public Task<bool> PutIfAbsentAsync(string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
@@ -32,10 +32,10 @@ public sealed class ResilientBlobStore : IBlobStore
         {
             try
             {
-                var written = await inner.PutIfAbsentAsync(name, data, ct).ConfigureAwait(false);
+                var written = await _inner.PutIfAbsentAsync(name, data, ct).ConfigureAwait(false);
                 // An earlier attempt may have written the object and lost only the answer: the
                 // object is then ours, and saying "it already existed" would be wrong.
-                return written || (failedBefore && await HoldsAsync(inner, name, data, ct).ConfigureAwait(false));
+                return written || (failedBefore && await StoredBytes.HoldsAsync(_inner, name, data, ct).ConfigureAwait(false));
             }
             catch (Exception e) when (e is not BlobNotFoundException)
             {
@@ -46,10 +46,10 @@ public sealed class ResilientBlobStore : IBlobStore
     }
 
     public Task<byte[]> GetAsync(string name, CancellationToken cancellationToken = default) =>
-        Resilience.ExecuteAsync($"download of {name}", ct => inner.GetAsync(name, ct), cancellationToken);
+        Resilience.ExecuteAsync($"download of {name}", ct => _inner.GetAsync(name, ct), cancellationToken);
 
     public Task<byte[]> GetRangeAsync(string name, long offset, int length, CancellationToken cancellationToken = default) =>
-        Resilience.ExecuteAsync($"download of {name}", ct => inner.GetRangeAsync(name, offset, length, ct), cancellationToken);
+        Resilience.ExecuteAsync($"download of {name}", ct => _inner.GetRangeAsync(name, offset, length, ct), cancellationToken);
 
     public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -57,7 +57,7 @@ public sealed class ResilientBlobStore : IBlobStore
         var all = await Resilience.ExecuteAsync($"listing of '{prefix}'", async ct =>
         {
             var list = new List<BlobInfo>();
-            await foreach (var blob in inner.ListAsync(prefix, ct).ConfigureAwait(false))
+            await foreach (var blob in _inner.ListAsync(prefix, ct).ConfigureAwait(false))
             {
                 list.Add(blob);
             }
@@ -72,21 +72,7 @@ public sealed class ResilientBlobStore : IBlobStore
     public Task DeleteAsync(string name, CancellationToken cancellationToken = default) =>
         Resilience.ExecuteAsync<bool>($"deletion of {name}", async ct =>
         {
-            await inner.DeleteAsync(name, ct).ConfigureAwait(false);
+            await _inner.DeleteAsync(name, ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
-
-    /// <summary>Whether <paramref name="name"/> holds exactly <paramref name="data"/> (a put whose answer was lost).</summary>
-    internal static async Task<bool> HoldsAsync(IBlobStore store, string name, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var existing = await store.GetAsync(name, cancellationToken).ConfigureAwait(false);
-            return existing.AsSpan().SequenceEqual(data.Span);
-        }
-        catch (BlobNotFoundException)
-        {
-            return false;
-        }
-    }
 }

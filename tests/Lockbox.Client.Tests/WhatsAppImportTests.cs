@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using Lockbox.Client.Tests.Support;
+using Lockbox.Repository;
+using Lockbox.WhatsApp;
+
+namespace Lockbox.Client.Tests;
+
+/// <summary>A user moves their WhatsApp history into the app's Lockbox backups: decrypt, back up, delete the plaintext.</summary>
+public sealed class WhatsAppImportTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task ACrypt15BackupIsImportedAsASnapshotAndNoPlaintextIsLeftBehind()
+    {
+        (string database, _) = ChatApp.Create(_folder.Sub("whatsapp"), messages: 300);
+        using WhatsAppKey key = WhatsAppKey.Import(RandomNumberGenerator.GetBytes(32));
+        string backup = _folder.Sub("msgstore.db.crypt15");
+        Crypt15File.Encrypt(database, key, backup, overwrite: false);
+        string repository = _folder.Sub("cloud");
+        LockboxClient phone = Phone();
+        await phone.CreateAsync(repository);
+
+        SnapshotSummary imported = await phone.ImportWhatsAppAsync(repository, backup, key);
+
+        Assert.Equal("msgstore.db", imported.DatabaseName);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_folder.Sub("scratch")));
+        await phone.RestoreAsync(repository, new RestoreOptions { TargetDirectory = _folder.Sub("restored") });
+        Assert.Equal(ChatApp.Messages(database), ChatApp.Messages(Path.Combine(_folder.Sub("restored"), "msgstore.db")));
+    }
+
+    [Fact]
+    public async Task AWrongWhatsAppKeyIsReportedAsSuchAndNothingIsBackedUp()
+    {
+        (string database, _) = ChatApp.Create(_folder.Sub("whatsapp"), messages: 10);
+        using WhatsAppKey key = WhatsAppKey.Import(RandomNumberGenerator.GetBytes(32));
+        using WhatsAppKey wrong = WhatsAppKey.Import(RandomNumberGenerator.GetBytes(32));
+        string backup = _folder.Sub("msgstore.db.crypt15");
+        Crypt15File.Encrypt(database, key, backup, overwrite: false);
+        string repository = _folder.Sub("cloud");
+        LockboxClient phone = Phone();
+        await phone.CreateAsync(repository);
+
+        WhatsAppImportException error = await Assert.ThrowsAsync<WhatsAppImportException>(() => phone.ImportWhatsAppAsync(repository, backup, wrong));
+
+        Assert.Equal(Crypt15Failure.WrongKey, error.Failure);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_folder.Sub("scratch")));
+        Assert.Empty(await phone.ListSnapshotsAsync(repository));
+    }
+
+    /// <summary>A phone whose scratch folder is the test's own, so the test sees what the import leaves there.</summary>
+    private LockboxClient Phone()
+    {
+        Directory.CreateDirectory(_folder.Sub("scratch"));
+        return new LockboxClient(new LockboxClientOptions { State = new DeviceState(_folder.Sub("phone")), ScratchDirectory = _folder.Sub("scratch") });
+    }
+}
