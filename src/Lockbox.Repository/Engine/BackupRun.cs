@@ -6,6 +6,7 @@ using Lockbox.Repository.Format.Pack;
 using Lockbox.Repository.Format.Snapshot;
 using Lockbox.Repository.Sources;
 using Lockbox.Repository.Storage;
+using Microsoft.Win32.SafeHandles;
 
 namespace Lockbox.Repository.Engine;
 
@@ -55,6 +56,11 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             DeltaPlan? deltas = previousBase is not null && previousDb!.Value.Manifest.BlockSize == blockSize ? new DeltaPlan(previousBase, blockCount) : null;
             BlobId[] blocks = await ProduceDatabaseAsync(pipeline, db, blockSize, deltas).ConfigureAwait(false);
             await pipeline.DrainWorkersAsync().ConfigureAwait(false);
+            if (deltas is not null)
+            {
+                using SafeFileHandle copy = File.OpenHandle(db.Path, FileMode.Open, FileAccess.Read, FileShare.Read);
+                await DeltaPhase.RunAsync(state, pipeline, deltas, blocks, copy, db.Length, blockSize).ConfigureAwait(false);
+            }
 
             // The block list's pieces are deltas against the previous snapshot's pieces too: a day that changes a few
             // ids in every piece then costs those ids, not the whole list (32 bytes per block of the database).

@@ -1,0 +1,101 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Lockbox.Repository.Format;
+using Lockbox.Repository.Format.Index;
+using Lockbox.Repository.Format.Pack;
+using Microsoft.Win32.SafeHandles;
+
+namespace Lockbox.Repository.Engine;
+
+/// <summary>
+/// The second half of a format 2 database backup: every changed block the workers put aside (<see cref="DeltaPlan.Defer"/>)
+/// is compressed against its base, or stored whole when the delta is too large (re-base). The blocks are grouped by the
+/// pack that holds their base, and each such pack is read once, with one ranged read from its salt through its last
+/// needed base; the bases are opened (AEAD and keyed hash, FORMAT.md section 5) from that one read. The changed blocks
+/// themselves are read again from the consistent copy, which is still in the page cache. Packs are handled on every core.
+/// </summary>
+internal static class DeltaPhase
+{
+    public static async Task RunAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, BlobId[] ids,
+        SafeFileHandle database, long databaseLength, int blockSize)
+    {
+        var byPack = new Dictionary<BlobId, (PackRecord Pack, List<(int Slot, PackEntry Base)> Blocks)>();
+        foreach (int slot in plan.TakeDeferred())
+        {
+            // The workers checked that the base is a whole indexed blob of the block's length; the index does not change during a backup.
+            state.Index.TryGet(plan.PreviousBase[slot], out PackRecord pack, out PackEntry baseEntry);
+            if (!byPack.TryGetValue(pack.Id, out var group)) byPack[pack.Id] = group = (pack, []);
+            group.Blocks.Add((slot, baseEntry));
+        }
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = pipeline.Token };
+        await Parallel.ForEachAsync(byPack.Values, options, async (group, ct) =>
+            await PackAsync(state, pipeline, plan, ids, database, databaseLength, blockSize, group.Pack, group.Blocks, ct).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    private static async Task PackAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, BlobId[] ids, SafeFileHandle database,
+        long databaseLength, int blockSize, PackRecord pack, List<(int Slot, PackEntry Base)> blocks, CancellationToken ct)
+    {
+        blocks.Sort(static (a, b) => a.Base.Offset != b.Base.Offset ? a.Base.Offset.CompareTo(b.Base.Offset) : a.Slot.CompareTo(b.Slot));
+        long end = blocks.Max(b => (long)b.Base.Offset + b.Base.SealedLength);
+        byte[] data = await state.ReadRangeAsync(pack.Name, 0, (int)end, ct).ConfigureAwait(false);
+        byte[] baseRaw = ArrayPool<byte>.Shared.Rent(blockSize);
+        BlobId opened = default;
+        try
+        {
+            using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
+            foreach (var (slot, baseEntry) in blocks)
+            {
+                int length = (int)baseEntry.RawLength;
+                if (opened != baseEntry.Id)
+                {
+                    opened = default;
+                    try
+                    {
+                        PackReader.OpenBlob(state.Keys, cipher, baseEntry, data.AsSpan((int)baseEntry.Offset, (int)baseEntry.SealedLength), baseRaw.AsSpan(0, length));
+                    }
+                    catch (CorruptDataException e)
+                    {
+                        throw RepositoryState.Damaged(pack.Name, e.Message);
+                    }
+                    opened = baseEntry.Id;
+                }
+                byte[] block = ArrayPool<byte>.Shared.Rent(blockSize);
+                try
+                {
+                    ReadBlock(database, (long)slot * blockSize, block.AsSpan(0, length), databaseLength);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(block);
+                    throw;
+                }
+                if (await pipeline.TryStoreDeltaAsync(block.AsMemory(0, length), ids[slot], baseEntry.Id, baseRaw.AsMemory(0, length), baseEntry.PayloadLength).ConfigureAwait(false))
+                {
+                    plan.Bases[slot] = baseEntry.Id;
+                    ArrayPool<byte>.Shared.Return(block);
+                }
+                else
+                {
+                    await pipeline.StoreWholeAsync(ids[slot], block, length, compress: true).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(baseRaw);
+            ArrayPool<byte>.Shared.Return(baseRaw);
+        }
+    }
+
+    private static void ReadBlock(SafeFileHandle database, long offset, Span<byte> into, long databaseLength)
+    {
+        if (offset + into.Length > databaseLength) throw new InvalidOperationException("A deferred block lies beyond the database copy.");
+        int done = 0;
+        while (done < into.Length)
+        {
+            int n = RandomAccess.Read(database, into[done..], offset + done);
+            if (n == 0) throw new InvalidOperationException("The database copy shrank during the backup.");
+            done += n;
+        }
+    }
+}
