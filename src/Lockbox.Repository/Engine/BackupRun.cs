@@ -39,7 +39,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
         // itself (SQLite's online backup, a full read and write of the database) then runs on its own thread
         // while the media files, which need no copy, go through the pipeline.
         SqliteSnapshot.CheckIsSqlite(Path.GetFullPath(source.DatabasePath));
-        Task<SqliteSnapshot> copying = Task.Run(() => SqliteSnapshot.Create(source.DatabasePath, Path.GetTempPath()), CancellationToken.None);
+        Task<SqliteSnapshot> copying = Task.Run(() => SqliteSnapshot.Create(source.DatabasePath, source.ScratchDirectory ?? Path.GetTempPath()), CancellationToken.None);
         SqliteSnapshot? db = null;
         _total = new FileInfo(source.DatabasePath).Length + media.Sum(m => m.Size);
 

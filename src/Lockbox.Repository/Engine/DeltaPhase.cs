@@ -27,16 +27,18 @@ internal static class DeltaPhase
             if (!byPack.TryGetValue(pack.Id, out var group)) byPack[pack.Id] = group = (pack, []);
             group.Blocks.Add((slot, baseEntry));
         }
+        var memory = new PackMemory();
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = pipeline.Token };
         await Parallel.ForEachAsync(byPack.Values, options, async (group, ct) =>
-            await PackAsync(state, pipeline, plan, ids, database, databaseLength, blockSize, group.Pack, group.Blocks, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            await PackAsync(state, pipeline, plan, ids, database, databaseLength, blockSize, group.Pack, group.Blocks, memory, ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     private static async Task PackAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, BlobId[] ids, SafeFileHandle database,
-        long databaseLength, int blockSize, PackRecord pack, List<(int Slot, PackEntry Base)> blocks, CancellationToken ct)
+        long databaseLength, int blockSize, PackRecord pack, List<(int Slot, PackEntry Base)> blocks, PackMemory memory, CancellationToken ct)
     {
         blocks.Sort(static (a, b) => a.Base.Offset != b.Base.Offset ? a.Base.Offset.CompareTo(b.Base.Offset) : a.Slot.CompareTo(b.Slot));
         long end = blocks.Max(b => (long)b.Base.Offset + b.Base.SealedLength);
+        memory.Downloaded(end); // the store hands back a fresh large array per read: keep those from piling up
         byte[] data = await state.ReadRangeAsync(pack.Name, 0, (int)end, ct).ConfigureAwait(false);
         byte[] baseRaw = ArrayPool<byte>.Shared.Rent(blockSize);
         BlobId opened = default;

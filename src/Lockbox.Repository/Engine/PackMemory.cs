@@ -11,7 +11,7 @@ namespace Lockbox.Repository.Engine;
 /// </summary>
 internal sealed class PackMemory
 {
-    private const long CollectEvery = 32L << 20;
+    private const long CollectEvery = 16L << 20;
     private long _sinceCollect;
 
     public void Downloaded(long bytes)
