@@ -28,6 +28,7 @@ internal sealed class BlobPipeline : IAsyncDisposable
     private readonly List<PackRecord> _unindexed = [];
     private readonly List<PackRecord> _written = [];
     private long _bytesAdded;
+    private readonly PackMemory _memory = new(64L << 20);
 
     public BlobPipeline(RepositoryState state, IEnumerable<PackRecord> adoptedUnindexed, CancellationToken ct)
     {
@@ -347,6 +348,7 @@ internal sealed class BlobPipeline : IAsyncDisposable
         {
             await _state.Store.PutIfAbsentAsync(pack.Name, pack.Bytes, ct).ConfigureAwait(false);
             pack.Release();
+            _memory.Downloaded(pack.Length);
             Interlocked.Add(ref _bytesAdded, pack.Length);
             var record = new PackRecord(pack.Id, pack.Length, pack.Entries);
             lock (_unindexed)
