@@ -78,8 +78,8 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             // Only the new index objects' names are recorded (index consolidation counts them): adding this run's blobs to the
             // in-memory index would grow it by a map entry per new blob at the very end, for nothing (every operation after
             // this one loads the index again).
-            foreach (var (name, _, _) in pipeline.IndexWritten) state.Index.AddIndexObject(name);
-            long stored = state.Index.TotalPackBytes + pipeline.WrittenPacks.Sum(p => p.Length) + state.IndexBytes + pipeline.IndexWritten.Sum(i => i.Bytes);
+            foreach (var (name, _) in pipeline.IndexWritten) state.Index.AddIndexObject(name);
+            long stored = state.Index.TotalPackBytes + pipeline.WrittenPackBytes + state.IndexBytes + pipeline.IndexWritten.Sum(i => i.Bytes);
 
             var manifest = new SnapshotManifest(
                 Sequence: (parent?.Manifest.Sequence ?? 0) + 1,

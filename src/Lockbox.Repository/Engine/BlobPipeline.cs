@@ -26,8 +26,8 @@ internal sealed class BlobPipeline : IAsyncDisposable
     private readonly Task[] _workers;
     private readonly Task _packer, _uploader;
     private readonly List<PackRecord> _unindexed = [];
-    private readonly List<PackRecord> _written = [];
     private long _bytesAdded;
+    private long _writtenPackBytes;
     private readonly PackMemory _memory = new(64L << 20);
 
     public BlobPipeline(RepositoryState state, IEnumerable<PackRecord> adoptedUnindexed, CancellationToken ct)
@@ -50,7 +50,8 @@ internal sealed class BlobPipeline : IAsyncDisposable
     public Exception? Failure => _workers.Append(_packer).Append(_uploader)
         .Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!)
         .FirstOrDefault(e => e is not OperationCanceledException);
-    public IReadOnlyList<PackRecord> WrittenPacks => _written;
+    /// <summary>Bytes of the packs this run stored (their records are let go once an index object lists them).</summary>
+    public long WrittenPackBytes => Interlocked.Read(ref _writtenPackBytes);
     public CancellationToken Token => _cts.Token;
 
     /// <summary>
@@ -351,11 +352,8 @@ internal sealed class BlobPipeline : IAsyncDisposable
             _memory.Downloaded(pack.Length);
             Interlocked.Add(ref _bytesAdded, pack.Length);
             var record = new PackRecord(pack.Id, pack.Length, pack.Entries);
-            lock (_unindexed)
-            {
-                _written.Add(record);
-                _unindexed.Add(record);
-            }
+            Interlocked.Add(ref _writtenPackBytes, pack.Length);
+            lock (_unindexed) _unindexed.Add(record);
             if (_unindexed.Count >= FormatConstants.PacksPerIndex) await FlushIndexAsync(ct).ConfigureAwait(false);
         }
     }
@@ -375,12 +373,12 @@ internal sealed class BlobPipeline : IAsyncDisposable
         lock (_unindexed)
         {
             _unindexed.RemoveRange(0, batch.Length);
-            IndexWritten.Add((name, batch, data.Length));
+            IndexWritten.Add((name, data.Length));
         }
     }
 
-    /// <summary>Index objects this run wrote, with the packs each lists.</summary>
-    public List<(string Name, PackRecord[] Packs, long Bytes)> IndexWritten { get; } = [];
+    /// <summary>Index objects this run wrote (names and sizes: the pack records, a few hundred KiB each, are not kept).</summary>
+    public List<(string Name, long Bytes)> IndexWritten { get; } = [];
 
     public async ValueTask DisposeAsync()
     {
