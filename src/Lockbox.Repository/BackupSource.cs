@@ -4,4 +4,12 @@ namespace Lockbox.Repository;
 /// <param name="DatabasePath">The SQLite database file; it is copied with SQLite's online backup API, so the app may keep writing.</param>
 /// <param name="MediaDirectory">A folder whose files are backed up by relative path, or null for none.</param>
 /// <param name="DeviceName">A free-form name for the device, kept (encrypted) in the snapshot.</param>
-public sealed record BackupSource(string DatabasePath, string? MediaDirectory, string DeviceName = "");
+public sealed record BackupSource(string DatabasePath, string? MediaDirectory, string DeviceName = "")
+{
+    /// <summary>
+    /// Where the consistent copy of the database is made (in a <c>lockbox-scratch</c> folder of mode 0700 inside it, the
+    /// copy itself 0600, deleted after the backup or by the next backup after a crash). Apps pass their private state
+    /// folder; null uses the system's temporary folder.
+    /// </summary>
+    public string? ScratchDirectory { get; init; }
+}

@@ -123,6 +123,31 @@ public sealed class DeltaTests
     }
 
     [Fact]
+    public async Task NextDayReadsEachPackHoldingBasesOnceNotOncePerChangedBlock()
+    {
+        using var f = new Fixture();
+        string db = ChatData.CreateDatabase(f.Source, 60_000);
+        await using var repo = await f.InitAsync();
+        SnapshotSummary first = await repo.BackupAsync(new BackupSource(db, null));
+        SpreadEdits(db, 1);
+        f.Store.ResetCounts();
+        SnapshotSummary next = await repo.BackupAsync(new BackupSource(db, null));
+        Assert.True(next.DeltaBlocks > 100, $"a spread-edit day changes many blocks ({next.DeltaBlocks} deltas)");
+        // The changed blocks' bases come from each pack once, front to back in spans of at most 1 MiB (and its salt). The
+        // only other reads of packs are for the block lists: each pack's salt once, the previous snapshot's list pieces,
+        // and the base of each new list piece. Never a read per changed block.
+        int listPieces = (int)((first.DatabaseBytes / 4096 + 1023) / 1024);
+        var packReads = f.Store.Reads.Where(kv => kv.Key.StartsWith("data/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(packReads);
+        long spans = packReads.Sum(kv => (new FileInfo(f.StoredPath(kv.Key)).Length + (1 << 20) - 1) >> 20);
+        int reads = packReads.Sum(kv => kv.Value);
+        Assert.True(reads <= spans + 2 * packReads.Count + 2 * listPieces && reads < next.DeltaBlocks / 4,
+            $"{reads} pack reads for {next.DeltaBlocks} delta blocks, {spans} MiB of packs and {listPieces} list piece(s)");
+        RestoreResult r = await repo.RestoreAsync(next.Id, f.NewFolder("out"));
+        Assert.Equal(ChatData.Dump(db), ChatData.Dump(r.DatabasePath));
+    }
+
+    [Fact]
     public async Task ForgettingTheSnapshotThatStoredTheBasesKeepsThemForTheLaterOne()
     {
         using var f = new Fixture();

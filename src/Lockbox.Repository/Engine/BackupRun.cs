@@ -6,6 +6,7 @@ using Lockbox.Repository.Format.Pack;
 using Lockbox.Repository.Format.Snapshot;
 using Lockbox.Repository.Sources;
 using Lockbox.Repository.Storage;
+using Microsoft.Win32.SafeHandles;
 
 namespace Lockbox.Repository.Engine;
 
@@ -38,7 +39,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
         // itself (SQLite's online backup, a full read and write of the database) then runs on its own thread
         // while the media files, which need no copy, go through the pipeline.
         SqliteSnapshot.CheckIsSqlite(Path.GetFullPath(source.DatabasePath));
-        Task<SqliteSnapshot> copying = Task.Run(() => SqliteSnapshot.Create(source.DatabasePath, Path.GetTempPath()), CancellationToken.None);
+        Task<SqliteSnapshot> copying = Task.Run(() => SqliteSnapshot.Create(source.DatabasePath, source.ScratchDirectory ?? Path.GetTempPath()), CancellationToken.None);
         SqliteSnapshot? db = null;
         _total = new FileInfo(source.DatabasePath).Length + media.Sum(m => m.Size);
 
@@ -55,6 +56,11 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             DeltaPlan? deltas = previousBase is not null && previousDb!.Value.Manifest.BlockSize == blockSize ? new DeltaPlan(previousBase, blockCount) : null;
             BlobId[] blocks = await ProduceDatabaseAsync(pipeline, db, blockSize, deltas).ConfigureAwait(false);
             await pipeline.DrainWorkersAsync().ConfigureAwait(false);
+            if (deltas is not null)
+            {
+                using SafeFileHandle copy = File.OpenHandle(db.Path, FileMode.Open, FileAccess.Read, FileShare.Read);
+                await DeltaPhase.RunAsync(state, pipeline, deltas, blocks, copy, db.Length, blockSize).ConfigureAwait(false);
+            }
 
             // The block list's pieces are deltas against the previous snapshot's pieces too: a day that changes a few
             // ids in every piece then costs those ids, not the whole list (32 bytes per block of the database).
@@ -69,9 +75,11 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             progress?.Report(new BackupProgress("finish", _total, _total));
             await pipeline.CompleteAsync().ConfigureAwait(false);
 
-            foreach (var (name, packs, _) in pipeline.IndexWritten)
-                foreach (PackRecord pack in packs) state.Index.Add(pack, name);
-            long stored = state.Index.TotalPackBytes + state.IndexBytes + pipeline.IndexWritten.Sum(i => i.Bytes);
+            // Only the new index objects' names are recorded (index consolidation counts them): adding this run's blobs to the
+            // in-memory index would grow it by a map entry per new blob at the very end, for nothing (every operation after
+            // this one loads the index again).
+            foreach (var (name, _) in pipeline.IndexWritten) state.Index.AddIndexObject(name);
+            long stored = state.Index.TotalPackBytes + pipeline.WrittenPackBytes + state.IndexBytes + pipeline.IndexWritten.Sum(i => i.Bytes);
 
             var manifest = new SnapshotManifest(
                 Sequence: (parent?.Manifest.Sequence ?? 0) + 1,

@@ -26,8 +26,9 @@ internal sealed class BlobPipeline : IAsyncDisposable
     private readonly Task[] _workers;
     private readonly Task _packer, _uploader;
     private readonly List<PackRecord> _unindexed = [];
-    private readonly List<PackRecord> _written = [];
     private long _bytesAdded;
+    private long _writtenPackBytes;
+    private readonly PackMemory _memory = new(64L << 20);
 
     public BlobPipeline(RepositoryState state, IEnumerable<PackRecord> adoptedUnindexed, CancellationToken ct)
     {
@@ -49,7 +50,8 @@ internal sealed class BlobPipeline : IAsyncDisposable
     public Exception? Failure => _workers.Append(_packer).Append(_uploader)
         .Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!)
         .FirstOrDefault(e => e is not OperationCanceledException);
-    public IReadOnlyList<PackRecord> WrittenPacks => _written;
+    /// <summary>Bytes of the packs this run stored (their records are let go once an index object lists them).</summary>
+    public long WrittenPackBytes => Interlocked.Read(ref _writtenPackBytes);
     public CancellationToken Token => _cts.Token;
 
     /// <summary>
@@ -186,7 +188,14 @@ internal sealed class BlobPipeline : IAsyncDisposable
                 ArrayPool<byte>.Shared.Return(item.Buffer);
                 continue;
             }
-            if (item.Deltas is { } plan && await TryDeltaAsync(item, id, plan, ct).ConfigureAwait(false)) continue;
+            if (item.Deltas is { } plan && CanDelta(plan, item.Slot, item.Length))
+            {
+                // Compressed against its base in the delta phase, once every block is hashed (DeltaPhase): the bases are
+                // then read pack by pack instead of one store read per changed block.
+                plan.Defer(item.Slot);
+                ArrayPool<byte>.Shared.Return(item.Buffer);
+                continue;
+            }
             if (!_claimed.TryAdd(id, 0))
             {
                 ArrayPool<byte>.Shared.Return(item.Buffer);
@@ -196,53 +205,87 @@ internal sealed class BlobPipeline : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// A changed database block whose previous version is (or rebuilds from) a whole blob: stores it as a delta against
-    /// that base when the delta's payload is at most <see cref="FormatConstants.RebaseAbove"/> of the base's payload, or
-    /// reuses the same delta already stored. True when the block is taken care of (the buffer is then returned);
-    /// false to store it whole, which makes it the base of its next versions (re-base).
-    /// </summary>
-    private async Task<bool> TryDeltaAsync(WorkItem item, BlobId id, DeltaPlan plan, CancellationToken ct)
+    /// <summary>Whether block <paramref name="slot"/> has a previous version that can serve as its base (a whole blob of the same length).</summary>
+    private bool CanDelta(DeltaPlan plan, int slot, int length)
     {
-        if (item.Slot >= plan.PreviousBase.Length) return false;
-        BlobId baseId = plan.PreviousBase[item.Slot];
-        if (!await TryStoreDeltaAsync(item.Buffer.AsMemory(0, item.Length), id, baseId, ct).ConfigureAwait(false)) return false;
-        plan.Bases[item.Slot] = baseId;
-        ArrayPool<byte>.Shared.Return(item.Buffer);
-        return true;
+        if (slot >= plan.PreviousBase.Length) return false;
+        BlobId baseId = plan.PreviousBase[slot];
+        return !baseId.IsZero && _state.Index.TryGet(baseId, out _, out PackEntry baseEntry)
+            && baseEntry.Compression != FormatConstants.CompressionDelta && baseEntry.RawLength == length;
     }
 
-    /// <summary>Stores <paramref name="block"/> as a delta against <paramref name="baseId"/>, or finds that delta stored; false when it should be stored whole.</summary>
+    /// <summary>Stores <paramref name="block"/> as a delta against <paramref name="baseId"/> (read from the store), or finds that delta stored; false when it should be stored whole.</summary>
     private async Task<bool> TryStoreDeltaAsync(ReadOnlyMemory<byte> block, BlobId id, BlobId baseId, CancellationToken ct)
     {
         if (baseId.IsZero || !_state.Index.TryGet(baseId, out _, out PackEntry baseEntry)
             || baseEntry.Compression == FormatConstants.CompressionDelta || baseEntry.RawLength != block.Length)
             return false;
-        BlobId deltaId = _state.Keys.DeltaId(baseId, id);
-        if (_state.Index.ContainsBlob(deltaId) || !_claimed.TryAdd(deltaId, 0)) return true;
+        if (_state.Index.ContainsBlob(_state.Keys.DeltaId(baseId, id))) return true;
         byte[] baseRaw = await _state.ReadBlobAsync(baseId, ct).ConfigureAwait(false);
-        byte[]? packed = null;
         try
         {
-            if (DeltaCodec.CanBeBase(baseRaw))
-            {
-                packed = ArrayPool<byte>.Shared.Rent(Compression.Bound(block.Length));
-                int n = DeltaCodec.Encode(block.Span, baseRaw, packed);
-                if (n <= baseEntry.PayloadLength * FormatConstants.RebaseAbove)
-                {
-                    byte[] handed = packed;
-                    packed = null;
-                    await _seal.Writer.WriteAsync(new SealItem(deltaId, handed, n, FormatConstants.CompressionDelta, block.Length), ct).ConfigureAwait(false);
-                    return true;
-                }
-            }
-            _claimed.TryRemove(deltaId, out _);
-            return false;
+            return await TryStoreDeltaAsync(block, id, baseId, baseRaw, baseEntry.PayloadLength).ConfigureAwait(false);
         }
         finally
         {
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(baseRaw);
-            if (packed is not null) ArrayPool<byte>.Shared.Return(packed);
+        }
+    }
+
+    /// <summary>
+    /// Stores <paramref name="block"/> (id <paramref name="id"/>) as a delta against the whole blob <paramref name="baseId"/>,
+    /// whose authenticated raw bytes are <paramref name="baseRaw"/>, when the delta's payload is at most
+    /// <see cref="FormatConstants.RebaseAbove"/> of the base's payload; or finds that delta already stored or queued.
+    /// False when the block should be stored whole (it then becomes the base of its next versions: re-base).
+    /// </summary>
+    internal async ValueTask<bool> TryStoreDeltaAsync(ReadOnlyMemory<byte> block, BlobId id, BlobId baseId, ReadOnlyMemory<byte> baseRaw, uint basePayloadLength)
+    {
+        BlobId deltaId = _state.Keys.DeltaId(baseId, id);
+        if (_state.Index.ContainsBlob(deltaId) || !_claimed.TryAdd(deltaId, 0)) return true;
+        if (!DeltaCodec.CanBeBase(baseRaw.Span))
+        {
+            _claimed.TryRemove(deltaId, out _);
+            return false;
+        }
+        byte[] packed = ArrayPool<byte>.Shared.Rent(Compression.Bound(block.Length));
+        int n = DeltaCodec.Encode(block.Span, baseRaw.Span, packed);
+        if (n > basePayloadLength * FormatConstants.RebaseAbove)
+        {
+            _claimed.TryRemove(deltaId, out _);
+            ArrayPool<byte>.Shared.Return(packed);
+            return false;
+        }
+        await QueueSealAsync(new SealItem(deltaId, packed, n, FormatConstants.CompressionDelta, block.Length)).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Stores a block whole (compressed when that helps) unless its id is already stored or queued; takes ownership of the rented buffer.</summary>
+    internal async ValueTask StoreWholeAsync(BlobId id, byte[] rented, int length, bool compress)
+    {
+        if (_state.Index.ContainsBlob(id) || !_claimed.TryAdd(id, 0))
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            return;
+        }
+        await QueueSealAsync(Prepare(id, rented, length, compress)).ConfigureAwait(false);
+    }
+
+    private async ValueTask QueueSealAsync(SealItem item)
+    {
+        try
+        {
+            await _seal.Writer.WriteAsync(item, _cts.Token).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            ArrayPool<byte>.Shared.Return(item.Buffer);
+            ThrowStopped();
+            throw;
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(item.Buffer);
+            throw;
         }
     }
 
@@ -306,13 +349,11 @@ internal sealed class BlobPipeline : IAsyncDisposable
         {
             await _state.Store.PutIfAbsentAsync(pack.Name, pack.Bytes, ct).ConfigureAwait(false);
             pack.Release();
+            _memory.Downloaded(pack.Length);
             Interlocked.Add(ref _bytesAdded, pack.Length);
             var record = new PackRecord(pack.Id, pack.Length, pack.Entries);
-            lock (_unindexed)
-            {
-                _written.Add(record);
-                _unindexed.Add(record);
-            }
+            Interlocked.Add(ref _writtenPackBytes, pack.Length);
+            lock (_unindexed) _unindexed.Add(record);
             if (_unindexed.Count >= FormatConstants.PacksPerIndex) await FlushIndexAsync(ct).ConfigureAwait(false);
         }
     }
@@ -332,12 +373,12 @@ internal sealed class BlobPipeline : IAsyncDisposable
         lock (_unindexed)
         {
             _unindexed.RemoveRange(0, batch.Length);
-            IndexWritten.Add((name, batch, data.Length));
+            IndexWritten.Add((name, data.Length));
         }
     }
 
-    /// <summary>Index objects this run wrote, with the packs each lists.</summary>
-    public List<(string Name, PackRecord[] Packs, long Bytes)> IndexWritten { get; } = [];
+    /// <summary>Index objects this run wrote (names and sizes: the pack records, a few hundred KiB each, are not kept).</summary>
+    public List<(string Name, long Bytes)> IndexWritten { get; } = [];
 
     public async ValueTask DisposeAsync()
     {

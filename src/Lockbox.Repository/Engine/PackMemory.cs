@@ -9,14 +9,17 @@ namespace Lockbox.Repository.Engine;
 /// data and 235 -> 172 MiB on 600 MiB, with no measurable change in time (the restore plan holds no
 /// object per blob, so each collection is short).
 /// </summary>
-internal sealed class PackMemory
+/// <remarks>
+/// A backup's uploader calls it too (every 64 MiB stored): each finished pack leaves its header and entry arrays and
+/// every index object its buffers on the large-object heap, which otherwise grew with the size of the backup.
+/// </remarks>
+internal sealed class PackMemory(long collectEvery = 16L << 20)
 {
-    private const long CollectEvery = 32L << 20;
     private long _sinceCollect;
 
     public void Downloaded(long bytes)
     {
-        if (Interlocked.Add(ref _sinceCollect, bytes) < CollectEvery) return;
+        if (Interlocked.Add(ref _sinceCollect, bytes) < collectEvery) return;
         Interlocked.Exchange(ref _sinceCollect, 0);
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);

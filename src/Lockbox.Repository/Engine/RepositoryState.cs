@@ -184,6 +184,9 @@ internal sealed class RepositoryState : IDisposable
         return salt;
     }
 
+    /// <summary>Reads exactly <paramref name="length"/> bytes of an object at <paramref name="offset"/> (missing or shorter: damage).</summary>
+    public Task<byte[]> ReadRangeAsync(string name, long offset, int length, CancellationToken ct) => RangeAsync(name, offset, length, ct);
+
     private async Task<byte[]> RangeAsync(string name, long offset, int length, CancellationToken ct)
     {
         byte[] data;

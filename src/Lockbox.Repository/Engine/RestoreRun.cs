@@ -24,7 +24,8 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
 
     private sealed record Target(string FinalPath, string TempPath, long Length);
     /// <summary>Where one blob goes; <see cref="Delta"/> ≥ 0 means the blob is a base and <see cref="_deltas"/>[Delta] applied to it goes there.</summary>
-    private readonly record struct Place(PackEntry Entry, int Target, long Offset, int Delta = -1);
+    /// <summary>24 bytes per database block: the entry is named by its position in the pack's record, not copied.</summary>
+    private readonly record struct Place(int Entry, int Target, long Offset, int Delta = -1);
 
     /// <summary>A delta blob's authenticated payload, the block it rebuilds, and the pack it came from (for messages).</summary>
     private sealed record LoadedDelta(byte[] Payload, BlobId Block, string Pack);
@@ -61,13 +62,13 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         var mediaPlan = new Dictionary<BlobId, (PackRecord Pack, List<Place> Places)>();
         void Need(BlobId id, int target, long offset, long expectedLength, string owner, int delta = -1)
         {
-            if (!state.Index.TryGet(id, out PackRecord pack, out PackEntry entry))
+            if (!state.Index.TryGet(id, out PackRecord pack, out PackEntry entry, out int entryIndex))
                 throw new RepositoryDamagedException(owner, $"blob {id.ToHex()[..16]} is missing from the repository");
             if (entry.RawLength != expectedLength || entry.Compression == FormatConstants.CompressionDelta)
                 throw new RepositoryDamagedException(owner, $"blob {id.ToHex()[..16]} has the wrong length or kind");
             var plan = target == 0 ? databasePlan : mediaPlan;
             if (!plan.TryGetValue(pack.Id, out var p)) plan[pack.Id] = p = (pack, []);
-            p.Places.Add(new Place(entry, target, offset, delta));
+            p.Places.Add(new Place(entryIndex, target, offset, delta));
         }
         string snapName = FormatConstants.SnapshotPrefix + snapshotId.ToHex();
         // Delta blocks (format 2): their payloads are small and loaded first; each base then rebuilds its block when its pack is read.
@@ -99,7 +100,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 using SafeFileHandle h = File.OpenHandle(t.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, t.Length);
                 RandomAccess.SetLength(h, t.Length);
             }
-            var options = new ParallelOptions { MaxDegreeOfParallelism = 3, CancellationToken = ct };
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = ct };
             await Parallel.ForEachAsync(databasePlan.Values, options,
                 async (p, token) => await RestorePackAsync(p.Pack, p.Places, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
             await FinishAsync(targets.Take(1), created, overwrite).ConfigureAwait(false);
@@ -198,22 +199,23 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         // Every place this pack's blobs go, in file order: consecutive database blocks are opened straight into
         // one run buffer and written with one call instead of one small write per 4 KiB block.
         // Blobs needed at several places (a block repeated in the database) are opened once.
-        var uses = new Dictionary<uint, int>(places.Count);
-        foreach (Place place in places) uses[place.Entry.Offset] = uses.GetValueOrDefault(place.Entry.Offset) + 1;
+        var uses = new Dictionary<int, int>(places.Count);
+        foreach (Place place in places) uses[place.Entry] = uses.GetValueOrDefault(place.Entry) + 1;
         places.Sort(static (a, b) => a.Target != b.Target ? a.Target.CompareTo(b.Target) : a.Offset.CompareTo(b.Offset));
 
         var handles = new Dictionary<int, SafeFileHandle>();
-        Dictionary<uint, byte[]>? opened = null; // blobs needed at several places: opened once
+        Dictionary<int, byte[]>? opened = null;  // blobs needed at several places: opened once
         byte[]? scratch = null;                  // a base needed once, opened to rebuild its delta block
         byte[] run = ArrayPool<byte>.Shared.Rent(RunSize);
         int runTarget = -1, runLength = 0;
         long runOffset = 0;
         try
         {
-            foreach (var (entry, target, offset, delta) in places)
+            foreach (var (entryIndex, target, offset, delta) in places)
             {
+                PackEntry entry = pack.Entries[entryIndex];
                 int length = (int)entry.RawLength;
-                bool shared = uses[entry.Offset] > 1;
+                bool shared = uses[entryIndex] > 1;
                 if (runLength > 0 && (target != runTarget || offset != runOffset + runLength || runLength + length > run.Length))
                 {
                     await WriteRunAsync(handles, targets, runTarget, run.AsMemory(0, runLength), runOffset, ct).ConfigureAwait(false);
@@ -235,7 +237,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 {
                     // A base: open it (once), then rebuild the delta block from it straight into the run.
                     ReadOnlySpan<byte> baseRaw;
-                    if (shared && opened is not null && opened.TryGetValue(entry.Offset, out byte[]? cachedBase))
+                    if (shared && opened is not null && opened.TryGetValue(entryIndex, out byte[]? cachedBase))
                     {
                         baseRaw = cachedBase.AsSpan(0, length);
                     }
@@ -251,7 +253,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                             if (shared) ReturnCleared(into, length);
                             throw new RepositoryDamagedException(pack.Name, e.Message);
                         }
-                        if (shared) (opened ??= [])[entry.Offset] = into;
+                        if (shared) (opened ??= [])[entryIndex] = into;
                         baseRaw = into.AsSpan(0, length);
                     }
                     LoadedDelta d = _deltas[delta];
@@ -264,7 +266,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                         throw new RepositoryDamagedException(d.Pack, e.Message);
                     }
                 }
-                else if (shared && opened is not null && opened.TryGetValue(entry.Offset, out byte[]? copy))
+                else if (shared && opened is not null && opened.TryGetValue(entryIndex, out byte[]? copy))
                 {
                     copy.AsSpan(0, length).CopyTo(destination);
                 }
@@ -282,7 +284,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                     {
                         byte[] keep = ArrayPool<byte>.Shared.Rent(length);
                         destination.CopyTo(keep);
-                        (opened ??= [])[entry.Offset] = keep;
+                        (opened ??= [])[entryIndex] = keep;
                     }
                 }
                 runLength += length;

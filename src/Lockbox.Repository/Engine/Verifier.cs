@@ -91,6 +91,7 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
             long total = state.Index.TotalPackBytes;
             int dataProblems = 0;
             var memory = new PackMemory();
+            byte[] scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(FormatConstants.MinimumBlockSize);
             foreach (PackRecord pack in state.Index.Packs)
             {
                 if (badPacks.Contains(pack.Id)) continue;
@@ -113,8 +114,13 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
                             blobs++;
                             continue;
                         }
-                        byte[] raw = new byte[e.RawLength];
-                        PackReader.OpenBlob(state.Keys, cipher, e, data.AsSpan((int)e.Offset, (int)e.SealedLength), raw);
+                        // One scratch buffer for every blob (a fresh 1 MiB array per media piece would pile up on the large-object heap).
+                        if (scratch.Length < e.RawLength)
+                        {
+                            System.Buffers.ArrayPool<byte>.Shared.Return(scratch, clearArray: true);
+                            scratch = System.Buffers.ArrayPool<byte>.Shared.Rent((int)e.RawLength);
+                        }
+                        PackReader.OpenBlob(state.Keys, cipher, e, data.AsSpan((int)e.Offset, (int)e.SealedLength), scratch.AsSpan(0, (int)e.RawLength));
                         blobs++;
                     }
                 }
@@ -123,6 +129,7 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
                 if (problem is not null && dataProblems++ < MaxProblemsPerKind) problems.Add(problem);
                 progress?.Report(new VerifyProgress("data", bytesRead, total));
             }
+            System.Buffers.ArrayPool<byte>.Shared.Return(scratch, clearArray: true);
             // Every delta block a snapshot names, rebuilt from its base and checked against the block's id.
             var rebuilt = new HashSet<(BlobId, BlobId)>();
             foreach (var (block, baseId, snapshot) in deltaPairs)

@@ -2,7 +2,10 @@ using ZstdSharp;
 
 namespace Lockbox.Repository.Format;
 
-/// <summary>zstd compression of database blocks and metadata (one compressor per thread: they are not thread-safe).</summary>
+/// <summary>
+/// zstd compression of database blocks and metadata (one compressor per thread: they are not thread-safe), through the
+/// system library when there is one (<see cref="NativeZstd"/>), else the managed port.
+/// </summary>
 internal static class Compression
 {
     [ThreadStatic] private static Compressor? t_compressor;
@@ -11,10 +14,12 @@ internal static class Compression
     private static Compressor Compressor => t_compressor ??= new Compressor(FormatConstants.ZstdLevel);
     private static Decompressor Decompressor => t_decompressor ??= new Decompressor();
 
-    public static int Bound(int length) => Compressor.GetCompressBound(length);
+    /// <summary>zstd's ZSTD_COMPRESSBOUND: the largest frame a <paramref name="length"/>-byte input can compress to.</summary>
+    public static int Bound(int length) => length + (length >> 8) + (length < (128 << 10) ? ((128 << 10) - length) >> 11 : 0);
 
     /// <summary>Compresses into <paramref name="destination"/> (at least <see cref="Bound"/> bytes); returns the length.</summary>
-    public static int Compress(ReadOnlySpan<byte> source, Span<byte> destination) => Compressor.Wrap(source, destination);
+    public static int Compress(ReadOnlySpan<byte> source, Span<byte> destination) =>
+        NativeZstd.IsAvailable ? NativeZstd.Compress(source, destination, FormatConstants.ZstdLevel) : Compressor.Wrap(source, destination);
 
     public static byte[] Compress(ReadOnlySpan<byte> source)
     {
@@ -27,13 +32,21 @@ internal static class Compression
     public static void Decompress(ReadOnlySpan<byte> source, Span<byte> destination)
     {
         int n;
-        try
+        if (NativeZstd.IsAvailable)
         {
-            n = Decompressor.Unwrap(source, destination);
+            n = NativeZstd.Decompress(source, destination);
+            if (n < 0) throw new CorruptDataException("compressed data does not decode");
         }
-        catch (ZstdException)
+        else
         {
-            throw new CorruptDataException("compressed data does not decode");
+            try
+            {
+                n = Decompressor.Unwrap(source, destination);
+            }
+            catch (ZstdException)
+            {
+                throw new CorruptDataException("compressed data does not decode");
+            }
         }
         if (n != destination.Length) throw new CorruptDataException("decompressed length differs from the recorded length");
     }

@@ -20,6 +20,7 @@ internal static class DeltaCodec
     public static int Encode(ReadOnlySpan<byte> block, ReadOnlySpan<byte> baseRaw, Span<byte> destination)
     {
         if (!CanBeBase(baseRaw)) throw new ArgumentException("This block cannot serve as a delta base.", nameof(baseRaw));
+        if (NativeZstd.IsAvailable) return NativeZstd.Compress(block, destination, FormatConstants.ZstdLevel, baseRaw);
         Compressor c = t_compressor ??= new Compressor(FormatConstants.ZstdLevel);
         c.LoadDictionary(baseRaw);
         return c.Wrap(block, destination);
@@ -29,8 +30,15 @@ internal static class DeltaCodec
     public static void Decode(ReadOnlySpan<byte> delta, ReadOnlySpan<byte> baseRaw, Span<byte> destination)
     {
         if (!CanBeBase(baseRaw)) throw new CorruptDataException("delta names a base that cannot be one");
-        Decompressor d = t_decompressor ??= new Decompressor();
         int n;
+        if (NativeZstd.IsAvailable)
+        {
+            n = NativeZstd.Decompress(delta, destination, baseRaw);
+            if (n < 0) throw new CorruptDataException("delta does not decode against its base");
+            if (n != destination.Length) throw new CorruptDataException("delta decodes to the wrong length");
+            return;
+        }
+        Decompressor d = t_decompressor ??= new Decompressor();
         try
         {
             d.LoadDictionary(baseRaw);

@@ -64,7 +64,7 @@ internal static class FormatConstants
     public const int ZstdLevel = 1;
 
     /// <summary>Pack packs are flushed into an index object every this many packs (and at the end).</summary>
-    public const int PacksPerIndex = 32;
+    public const int PacksPerIndex = 16;
 
     /// <summary>Store name prefixes.</summary>
     public const string ConfigName = "config";

@@ -10,12 +10,22 @@ internal static class MetadataEnvelope
 {
     public static byte[] Seal(RepositoryKeys keys, byte type, ReadOnlySpan<byte> payload, byte version = FormatConstants.Version)
     {
-        byte[] compressed = Compression.Compress(payload);
-        byte[] output = new byte[2 + compressed.Length + Aead.Overhead];
-        output[0] = version;
-        output[1] = type;
-        Aead.Seal(keys.MetadataKey, compressed, output.AsSpan(0, 2), output.AsSpan(2));
-        return output;
+        // Compressed into a pooled buffer and sealed straight into the object: an index object of 16 packs is a few MiB,
+        // and each extra copy would be another large array for the collector.
+        byte[] compressed = System.Buffers.ArrayPool<byte>.Shared.Rent(Compression.Bound(payload.Length));
+        try
+        {
+            int n = Compression.Compress(payload, compressed);
+            byte[] output = new byte[2 + n + Aead.Overhead];
+            output[0] = version;
+            output[1] = type;
+            Aead.Seal(keys.MetadataKey, compressed.AsSpan(0, n), output.AsSpan(0, 2), output.AsSpan(2));
+            return output;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(compressed, clearArray: true);
+        }
     }
 
     public static byte[] Open(RepositoryKeys keys, byte expectedType, ReadOnlySpan<byte> data) =>

@@ -3,10 +3,17 @@ using Microsoft.Data.Sqlite;
 namespace Lockbox.Repository.Sources;
 
 /// <summary>
-/// A consistent copy of a live SQLite database, made with SQLite's online backup API into a temporary
-/// file (the app may keep writing meanwhile), switched to journal_mode=DELETE so it is one self-contained file.
-/// Deleted on dispose.
+/// A consistent copy of a live SQLite database, made with SQLite's online backup API into a scratch file (the app may
+/// keep writing meanwhile), switched to journal_mode=DELETE so it is one self-contained file. Deleted on dispose.
 /// </summary>
+/// <remarks>
+/// The copy is plaintext, so it lives only where the user's own files do: mode 0600 in a folder of mode 0700
+/// (<see cref="ScratchFolder"/>), named after the process that made it, and a later backup deletes the copies of
+/// processes that no longer run (a crash or a kill between copy and dispose). Why a copy at all: the SQLite bundled
+/// with Microsoft.Data.Sqlite (e_sqlite3 3.53) is built without SQLITE_ENABLE_DBPAGE_VTAB, so page images cannot be
+/// read through <c>sqlite_dbpage</c> inside one read transaction, and the online backup API writes into a database
+/// connection (a file, or memory that would grow with the database), never into a stream.
+/// </remarks>
 internal sealed class SqliteSnapshot : IDisposable
 {
     private static ReadOnlySpan<byte> Header => "SQLite format 3\0"u8;
@@ -22,13 +29,69 @@ internal sealed class SqliteSnapshot : IDisposable
     public int PageSize { get; }
     public long Length { get; }
 
+    private const string ScratchFolderName = "lockbox-scratch";
+    private const string CopyPrefix = "db-";
+    private const UnixFileMode FolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode CopyMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// The folder that holds scratch copies under <paramref name="parent"/>: created with mode 0700, or, when it exists,
+    /// refused if it is a link and set back to 0700 (on Unix). Copies that crashed processes left in it are deleted.
+    /// </summary>
+    public static string ScratchFolder(string parent)
+    {
+        string folder = System.IO.Path.Combine(System.IO.Path.GetFullPath(parent), ScratchFolderName);
+        try
+        {
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
+            else
+            {
+                var info = new DirectoryInfo(folder);
+                if (info.Exists && info.LinkTarget is not null)
+                    throw new SourceException($"the scratch folder {folder} is a link; remove it and back up again");
+                Directory.CreateDirectory(folder, FolderMode);
+                if (File.GetUnixFileMode(folder) != FolderMode) File.SetUnixFileMode(folder, FolderMode);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SourceException($"cannot prepare the scratch folder {folder}: {e.Message}", e);
+        }
+        RemoveLeftovers(folder);
+        return folder;
+    }
+
+    /// <summary>Deletes copies (and their journals) made by processes of this host that no longer run.</summary>
+    private static void RemoveLeftovers(string folder)
+    {
+        foreach (string file in Directory.EnumerateFiles(folder, CopyPrefix + "*"))
+        {
+            string name = System.IO.Path.GetFileName(file);
+            int dash = name.IndexOf('-', CopyPrefix.Length);
+            int dash2 = dash < 0 ? -1 : name.IndexOf('-', dash + 1);
+            if (dash2 < 0 || !uint.TryParse(name.AsSpan(CopyPrefix.Length, dash - CopyPrefix.Length), out uint pid)
+                || !long.TryParse(name.AsSpan(dash + 1, dash2 - dash - 1), out long started)) continue;
+            if (Locking.LocalProcess.IsRunning(pid, started)) continue;
+            try { File.Delete(file); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+
     public static SqliteSnapshot Create(string databasePath, string tempDirectory)
     {
         string full = System.IO.Path.GetFullPath(databasePath);
         CheckIsSqlite(full);
-        string copy = System.IO.Path.Combine(tempDirectory, $"lockbox-db-{Guid.NewGuid():N}.sqlite");
+        string folder = ScratchFolder(tempDirectory);
+        string copy = System.IO.Path.Combine(folder,
+            $"{CopyPrefix}{Environment.ProcessId}-{Locking.LocalProcess.CurrentStartUnixMs()}-{Guid.NewGuid():N}.sqlite");
         try
         {
+            // Created empty with mode 0600 before SQLite opens it (an empty file is an empty database), so the plaintext
+            // copy is never readable by others, whatever the umask; SQLite gives its journal the same mode.
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) create.UnixCreateMode = CopyMode;
+            new FileStream(copy, create).Dispose();
             using (var source = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString()))
             using (var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ToString()))
             {

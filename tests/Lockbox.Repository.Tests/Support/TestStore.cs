@@ -6,11 +6,12 @@ namespace Lockbox.Repository.Tests.Support;
 
 /// <summary>
 /// Wraps a real store: counts writes by prefix, can cancel a backup after N pack writes, can hide objects
-/// (a store that rolls back), and can fail writes (a full disk).
+/// (a store that rolls back), can fail writes (a full disk), and counts reads per object.
 /// </summary>
 internal sealed class TestStore(IBlobStore inner) : IBlobStore
 {
     private readonly ConcurrentDictionary<string, int> _puts = new();
+    private readonly ConcurrentDictionary<string, int> _reads = new();
     public ConcurrentBag<string> Written { get; } = [];
     public HashSet<string> Hidden { get; } = [];
     public int CancelAfterPackPuts { get; set; } = -1;
@@ -22,9 +23,13 @@ internal sealed class TestStore(IBlobStore inner) : IBlobStore
 
     public int Puts(string prefix) => _puts.Where(kv => kv.Key == prefix).Sum(kv => kv.Value);
 
+    /// <summary>Reads (whole or ranged) of each object since the last <see cref="ResetCounts"/>.</summary>
+    public IReadOnlyDictionary<string, int> Reads => _reads;
+
     public void ResetCounts()
     {
         _puts.Clear();
+        _reads.Clear();
         Written.Clear();
         _packPuts = 0;
     }
@@ -44,10 +49,16 @@ internal sealed class TestStore(IBlobStore inner) : IBlobStore
     }
 
     public Task<byte[]> GetAsync(string name, CancellationToken cancellationToken = default)
-        => Hidden.Contains(name) ? throw new BlobNotFoundException(name) : inner.GetAsync(name, cancellationToken);
+    {
+        _reads.AddOrUpdate(name, 1, (_, n) => n + 1);
+        return Hidden.Contains(name) ? throw new BlobNotFoundException(name) : inner.GetAsync(name, cancellationToken);
+    }
 
     public Task<byte[]> GetRangeAsync(string name, long offset, int length, CancellationToken cancellationToken = default)
-        => Hidden.Contains(name) ? throw new BlobNotFoundException(name) : inner.GetRangeAsync(name, offset, length, cancellationToken);
+    {
+        _reads.AddOrUpdate(name, 1, (_, n) => n + 1);
+        return Hidden.Contains(name) ? throw new BlobNotFoundException(name) : inner.GetRangeAsync(name, offset, length, cancellationToken);
+    }
 
     public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

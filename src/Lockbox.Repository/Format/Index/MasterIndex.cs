@@ -19,16 +19,21 @@ internal sealed class MasterIndex
     public bool ContainsPack(BlobId pack) => _packPositions.ContainsKey(pack);
     public bool ContainsBlob(BlobId blob) => _blobs.ContainsKey(blob);
 
-    public bool TryGet(BlobId blob, out PackRecord pack, out Pack.PackEntry entry)
+    public bool TryGet(BlobId blob, out PackRecord pack, out Pack.PackEntry entry) => TryGet(blob, out pack, out entry, out _);
+
+    /// <summary>As <see cref="TryGet(BlobId, out PackRecord, out Pack.PackEntry)"/>, with the entry's position in <see cref="PackRecord.Entries"/>.</summary>
+    public bool TryGet(BlobId blob, out PackRecord pack, out Pack.PackEntry entry, out int entryIndex)
     {
         if (_blobs.TryGetValue(blob, out BlobLocation loc))
         {
             pack = _packs[loc.Pack];
-            entry = loc.ToEntry(blob);
+            entry = pack.Entries[loc.Entry];
+            entryIndex = loc.Entry;
             return true;
         }
         pack = null!;
         entry = default;
+        entryIndex = -1;
         return false;
     }
 
@@ -46,8 +51,8 @@ internal sealed class MasterIndex
         int position = _packs.Count;
         _packs.Add(pack);
         _packPositions[pack.Id] = position;
-        foreach (Pack.PackEntry e in pack.Entries)
-            _blobs.TryAdd(e.Id, BlobLocation.From(position, e));
+        for (int i = 0; i < pack.Entries.Length; i++)
+            _blobs.TryAdd(pack.Entries[i].Id, new BlobLocation(position, i));
     }
 
     public void AddIndexObject(string name) => _indexObjects.TryAdd(name, []);

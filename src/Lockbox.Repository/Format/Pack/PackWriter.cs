@@ -68,7 +68,7 @@ internal sealed class PackWriter : IDisposable
         _length += 4;
         ReadOnlySpan<byte> bytes = _buffer.AsSpan(0, _length);
         PackEntry[] check = PackReader.ReadHeader(_keys, bytes);
-        if (!check.AsSpan().SequenceEqual(_entries.ToArray()))
+        if (!check.AsSpan().SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_entries)))
             throw new InvalidOperationException("pack header did not read back as written");
         BlobId packId = BlobId.Read(SHA256.HashData(bytes));
         var finished = new FinishedPack(packId, _buffer, _length, check);

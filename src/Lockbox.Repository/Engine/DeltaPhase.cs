@@ -1,0 +1,129 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Lockbox.Repository.Format;
+using Lockbox.Repository.Format.Index;
+using Lockbox.Repository.Format.Pack;
+using Microsoft.Win32.SafeHandles;
+
+namespace Lockbox.Repository.Engine;
+
+/// <summary>
+/// The second half of a format 2 database backup: every changed block the workers put aside (<see cref="DeltaPlan.Defer"/>)
+/// is compressed against its base, or stored whole when the delta is too large (re-base). The blocks are grouped by the
+/// pack that holds their base, and each such pack is read once, front to back in ranged reads of at most
+/// <see cref="ReadSpan"/> that cover only the needed bases; the bases are opened (AEAD and keyed hash, FORMAT.md section 5)
+/// from those reads. The changed blocks
+/// themselves are read again from the consistent copy, which is still in the page cache. Packs are handled on every core.
+/// </summary>
+internal static class DeltaPhase
+{
+    public static async Task RunAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, BlobId[] ids,
+        SafeFileHandle database, long databaseLength, int blockSize)
+    {
+        var byPack = new Dictionary<BlobId, (PackRecord Pack, List<(int Slot, PackEntry Base)> Blocks)>();
+        foreach (int slot in plan.TakeDeferred())
+        {
+            // The workers checked that the base is a whole indexed blob of the block's length; the index does not change during a backup.
+            state.Index.TryGet(plan.PreviousBase[slot], out PackRecord pack, out PackEntry baseEntry);
+            if (!byPack.TryGetValue(pack.Id, out var group)) byPack[pack.Id] = group = (pack, []);
+            group.Blocks.Add((slot, baseEntry));
+        }
+        var memory = new PackMemory(32L << 20);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = pipeline.Token };
+        await Parallel.ForEachAsync(byPack.Values, options, async (group, ct) =>
+            await PackAsync(state, pipeline, plan, ids, database, databaseLength, blockSize, group.Pack, group.Blocks, memory, ct).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Bytes a delta phase reads from a pack in one request at most (one base more when a single one is longer): memory stays
+    /// at a few of these per core instead of a whole pack each, and a pack is still read once, a few requests per pack.
+    /// </summary>
+    public const int ReadSpan = 1 << 20;
+
+    private static async Task PackAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, BlobId[] ids, SafeFileHandle database,
+        long databaseLength, int blockSize, PackRecord pack, List<(int Slot, PackEntry Base)> blocks, PackMemory memory, CancellationToken ct)
+    {
+        blocks.Sort(static (a, b) => a.Base.Offset != b.Base.Offset ? a.Base.Offset.CompareTo(b.Base.Offset) : a.Slot.CompareTo(b.Slot));
+        // The salt comes with the first span when the first base is near the start of the pack, else on its own.
+        byte[]? salt = blocks[0].Base.Offset <= ReadSpan / 16
+            ? null
+            : await state.ReadRangeAsync(pack.Name, 0, FormatConstants.PackSaltSize, ct).ConfigureAwait(false);
+        byte[] baseRaw = ArrayPool<byte>.Shared.Rent(blockSize);
+        BlobId opened = default;
+        PackCipher? cipher = null;
+        try
+        {
+            for (int first = 0; first < blocks.Count;)
+            {
+                // One span: from the pack's start (with the salt) or the first base, through as many bases as fit in ReadSpan.
+                long start = salt is null && first == 0 ? 0 : blocks[first].Base.Offset;
+                int last = first;
+                long end = (long)blocks[first].Base.Offset + blocks[first].Base.SealedLength;
+                while (last + 1 < blocks.Count && (long)blocks[last + 1].Base.Offset + blocks[last + 1].Base.SealedLength - start <= ReadSpan)
+                {
+                    last++;
+                    end = Math.Max(end, (long)blocks[last].Base.Offset + blocks[last].Base.SealedLength);
+                }
+                memory.Downloaded(end - start); // the store hands back a fresh array per read: keep those from piling up
+                byte[] data = await state.ReadRangeAsync(pack.Name, start, (int)(end - start), ct).ConfigureAwait(false);
+                cipher ??= new PackCipher(state.Keys, salt ?? data.AsSpan(0, FormatConstants.PackSaltSize));
+                for (int k = first; k <= last; k++)
+                {
+                    var (slot, baseEntry) = blocks[k];
+                    int length = (int)baseEntry.RawLength;
+                    if (opened != baseEntry.Id)
+                    {
+                        opened = default;
+                        try
+                        {
+                            PackReader.OpenBlob(state.Keys, cipher, baseEntry, data.AsSpan((int)(baseEntry.Offset - start), (int)baseEntry.SealedLength), baseRaw.AsSpan(0, length));
+                        }
+                        catch (CorruptDataException e)
+                        {
+                            throw RepositoryState.Damaged(pack.Name, e.Message);
+                        }
+                        opened = baseEntry.Id;
+                    }
+                    byte[] block = ArrayPool<byte>.Shared.Rent(blockSize);
+                    try
+                    {
+                        ReadBlock(database, (long)slot * blockSize, block.AsSpan(0, length), databaseLength);
+                    }
+                    catch
+                    {
+                        ArrayPool<byte>.Shared.Return(block);
+                        throw;
+                    }
+                    if (await pipeline.TryStoreDeltaAsync(block.AsMemory(0, length), ids[slot], baseEntry.Id, baseRaw.AsMemory(0, length), baseEntry.PayloadLength).ConfigureAwait(false))
+                    {
+                        plan.Bases[slot] = baseEntry.Id;
+                        ArrayPool<byte>.Shared.Return(block);
+                    }
+                    else
+                    {
+                        await pipeline.StoreWholeAsync(ids[slot], block, length, compress: true).ConfigureAwait(false);
+                    }
+                }
+                first = last + 1;
+            }
+        }
+        finally
+        {
+            cipher?.Dispose();
+            CryptographicOperations.ZeroMemory(baseRaw);
+            ArrayPool<byte>.Shared.Return(baseRaw);
+        }
+    }
+
+    private static void ReadBlock(SafeFileHandle database, long offset, Span<byte> into, long databaseLength)
+    {
+        if (offset + into.Length > databaseLength) throw new InvalidOperationException("A deferred block lies beyond the database copy.");
+        int done = 0;
+        while (done < into.Length)
+        {
+            int n = RandomAccess.Read(database, into[done..], offset + done);
+            if (n == 0) throw new InvalidOperationException("The database copy shrank during the backup.");
+            done += n;
+        }
+    }
+}
