@@ -212,6 +212,7 @@ internal static class VaultCommands
     private sealed class VaultChildren : IAsyncDisposable
     {
         private readonly List<System.Diagnostics.Process> _processes = [];
+        private readonly List<StreamWriter> _logs = [];
 
         public void Start(string nodeDirectory, int nodeId, string clusterConfig)
         {
@@ -227,13 +228,14 @@ internal static class VaultCommands
             foreach (string a in new[] { "vault", "serve", "--dir", nodeDirectory, "--node-id", nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cluster-config", clusterConfig,
                 "--state-mark", LocalCluster.MarkPath(Path.GetDirectoryName(clusterConfig)!, nodeId) })
                 start.ArgumentList.Add(a);
+            // The log lives as long as the node: DisposeAsync closes it once the process has exited and its output
+            // has been read to the end (closing it at Exited could lose the last lines, which arrive after).
             var log = new StreamWriter(Path.Combine(nodeDirectory, "serve.log"), append: true) { AutoFlush = true };
+            _logs.Add(log);
             System.Diagnostics.Process process = System.Diagnostics.Process.Start(start)
                 ?? throw new CliException(ExitCodes.Failure, $"Could not start vault node {nodeId}.");
             process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
             process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-            process.Exited += (_, _) => { lock (log) log.Dispose(); };
-            process.EnableRaisingEvents = true;
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             _processes.Add(process);
@@ -258,6 +260,10 @@ internal static class VaultCommands
                     await p.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
                 }
                 p.Dispose();
+            }
+            foreach (StreamWriter log in _logs)
+            {
+                lock (log) log.Dispose();
             }
         }
 
