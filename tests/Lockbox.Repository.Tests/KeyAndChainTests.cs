@@ -53,7 +53,7 @@ public sealed class KeyAndChainTests
         reopened.KnownSequence = known;
         var e = await Assert.ThrowsAsync<RepositoryDamagedException>(() => reopened.RestoreAsync("latest", f.NewFolder("out")));
         Assert.Contains("rolled back", e.Message, StringComparison.Ordinal);
-        Assert.Contains((await reopened.VerifyAsync(false)).Problems, p => p.Contains("rolled back", StringComparison.Ordinal));
+        Assert.Contains((await reopened.VerifyAsync(false)).Problems, p => p.ObjectName == "snapshots/" && p.Problem.Contains("rolled back", StringComparison.Ordinal));
         await Assert.ThrowsAsync<RepositoryDamagedException>(() => reopened.BackupAsync(new BackupSource(db, null)));
     }
 
@@ -68,7 +68,7 @@ public sealed class KeyAndChainTests
         await repo.BackupAsync(new BackupSource(db, null));
         f.Store.Hidden.Add("snapshots/" + middle.Id);
         VerifyReport report = await repo.VerifyAsync(false);
-        Assert.Contains(report.Problems, p => p.Contains("missing", StringComparison.Ordinal));
+        Assert.Contains(report.Problems, p => p.Problem.Contains("missing", StringComparison.Ordinal));
         await Assert.ThrowsAsync<RepositoryDamagedException>(() => repo.ListSnapshotsAsync());
     }
 

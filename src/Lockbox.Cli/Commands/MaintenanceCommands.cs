@@ -35,14 +35,14 @@ internal static class MaintenanceCommands
                     w.WriteNumber("blobsChecked", report.BlobsChecked);
                     w.WriteNumber("bytesRead", report.BytesRead);
                     w.WriteStartArray("problems");
-                    foreach (string problem in report.Problems) w.WriteStringValue(problem);
+                    foreach (RepositoryProblem problem in report.Problems) w.WriteStringValue(problem.ToString());
                     w.WriteEndArray();
                     w.WriteEndObject();
                 });
             }
             else
             {
-                foreach (string problem in report.Problems)
+                foreach (RepositoryProblem problem in report.Problems)
                     await context.Out.WriteLineAsync($"problem: {problem}").ConfigureAwait(false);
                 await context.Out.WriteLineAsync(report.IsHealthy
                     ? $"Repository OK: {report.Snapshots} snapshots, {report.Packs} packs{(parse.GetValue(readData) ? $", {report.BlobsChecked} blobs decrypted and checked" : "")}."

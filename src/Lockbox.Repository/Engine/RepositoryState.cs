@@ -57,7 +57,7 @@ internal sealed class RepositoryState : IDisposable
     }
 
     /// <summary>(Re)loads every index object into a fresh <see cref="MasterIndex"/>.</summary>
-    public async Task LoadIndexAsync(CancellationToken ct, List<string>? problems = null)
+    public async Task LoadIndexAsync(CancellationToken ct, List<RepositoryProblem>? problems = null)
     {
         var index = new MasterIndex();
         long bytes = 0;
@@ -80,7 +80,7 @@ internal sealed class RepositoryState : IDisposable
             }
             catch (RepositoryDamagedException e) when (problems is not null)
             {
-                problems.Add(e.Message["repository damaged: ".Length..]);
+                problems.Add(e.ToProblem());
                 continue;
             }
             index.AddIndexObject(info.Name);
@@ -92,7 +92,7 @@ internal sealed class RepositoryState : IDisposable
     }
 
     /// <summary>Loads every snapshot manifest, keyed by id.</summary>
-    public async Task<Dictionary<BlobId, SnapshotManifest>> LoadSnapshotsAsync(CancellationToken ct, List<string>? problems = null)
+    public async Task<Dictionary<BlobId, SnapshotManifest>> LoadSnapshotsAsync(CancellationToken ct, List<RepositoryProblem>? problems = null)
     {
         var result = new Dictionary<BlobId, SnapshotManifest>();
         await foreach (BlobInfo info in Store.ListAsync(FormatConstants.SnapshotPrefix, ct).ConfigureAwait(false))
@@ -114,7 +114,7 @@ internal sealed class RepositoryState : IDisposable
             }
             catch (RepositoryDamagedException e) when (problems is not null)
             {
-                problems.Add(e.Message["repository damaged: ".Length..]);
+                problems.Add(e.ToProblem());
             }
         }
         return result;

@@ -10,7 +10,7 @@ namespace Lockbox.Repository.Engine;
 /// </summary>
 internal static class SnapshotChain
 {
-    public static List<(BlobId Id, SnapshotManifest Manifest)> Order(Dictionary<BlobId, SnapshotManifest> snapshots, long knownSequence, List<string> problems)
+    public static List<(BlobId Id, SnapshotManifest Manifest)> Order(Dictionary<BlobId, SnapshotManifest> snapshots, long knownSequence, List<RepositoryProblem> problems)
     {
         var ordered = snapshots.Select(kv => (kv.Key, kv.Value)).OrderBy(s => s.Value.Sequence).ToList();
         for (int i = 1; i < ordered.Count; i++)
@@ -19,29 +19,24 @@ internal static class SnapshotChain
             var (prevId, prev) = ordered[i - 1];
             string name = FormatConstants.SnapshotPrefix + id.ToHex();
             if (m.Sequence == prev.Sequence)
-                problems.Add($"{name}: two snapshots with sequence {m.Sequence} (forked chain)");
+                problems.Add(new(name, $"two snapshots with sequence {m.Sequence} (forked chain)"));
             else if (m.Sequence != prev.Sequence + 1)
-                problems.Add($"{name}: snapshot {m.Sequence} follows {prev.Sequence}: snapshots in between are missing");
+                problems.Add(new(name, $"snapshot {m.Sequence} follows {prev.Sequence}: snapshots in between are missing"));
             else if (m.Previous != prevId)
-                problems.Add($"{name}: does not chain to snapshot {prev.Sequence} (a snapshot was replaced)");
+                problems.Add(new(name, $"does not chain to snapshot {prev.Sequence} (a snapshot was replaced)"));
         }
         long newest = ordered.Count == 0 ? 0 : ordered[^1].Value.Sequence;
         if (newest < knownSequence)
-            problems.Add($"snapshots/: the newest snapshot is {newest} but this device has seen snapshot {knownSequence}: the store hides or rolled back snapshots");
+            problems.Add(new("snapshots/", $"the newest snapshot is {newest} but this device has seen snapshot {knownSequence}: the store hides or rolled back snapshots"));
         return ordered;
     }
 
     /// <summary>Orders and throws on the first problem.</summary>
     public static List<(BlobId Id, SnapshotManifest Manifest)> OrderOrThrow(Dictionary<BlobId, SnapshotManifest> snapshots, long knownSequence)
     {
-        var problems = new List<string>();
+        var problems = new List<RepositoryProblem>();
         var ordered = Order(snapshots, knownSequence, problems);
-        if (problems.Count > 0)
-        {
-            string p = problems[0];
-            int colon = p.IndexOf(": ", StringComparison.Ordinal);
-            throw new RepositoryDamagedException(p[..colon], p[(colon + 2)..]);
-        }
+        if (problems.Count > 0) throw new RepositoryDamagedException(problems[0]);
         return ordered;
     }
 }

@@ -18,7 +18,7 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
 
     public async Task<VerifyReport> RunAsync(bool readData, CancellationToken ct)
     {
-        var problems = new List<string>();
+        var problems = new List<RepositoryProblem>();
         progress?.Report(new VerifyProgress("structure", 0, 0));
         await state.LoadIndexAsync(ct, problems).ConfigureAwait(false);
         var snapshots = await state.LoadSnapshotsAsync(ct, problems).ConfigureAwait(false);
@@ -30,8 +30,8 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
         var badPacks = new HashSet<BlobId>();
         foreach (PackRecord pack in state.Index.Packs)
         {
-            if (!stored.TryGetValue(pack.Name, out long size)) { problems.Add($"{pack.Name}: missing"); badPacks.Add(pack.Id); }
-            else if (size != pack.Length) { problems.Add($"{pack.Name}: size {size} differs from the indexed {pack.Length} (truncated or replaced)"); badPacks.Add(pack.Id); }
+            if (!stored.TryGetValue(pack.Name, out long size)) { problems.Add(new(pack.Name, "missing")); badPacks.Add(pack.Id); }
+            else if (size != pack.Length) { problems.Add(new(pack.Name, $"size {size} differs from the indexed {pack.Length} (truncated or replaced)")); badPacks.Add(pack.Id); }
         }
 
         var deltaPairs = new HashSet<(BlobId Block, BlobId Base, string Snapshot)>();
@@ -76,12 +76,12 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
                     if (!state.Index.TryGet(blob, out PackRecord pack, out _)) missing++;
                     else if (badPacks.Contains(pack.Id)) inBadPacks++;
                 }
-                if (missing > 0) problems.Add($"{name}: {missing} blob(s) it needs are not in the index (missing data)");
-                if (inBadPacks > 0) problems.Add($"{name}: {inBadPacks} blob(s) it needs are in missing or damaged packs");
+                if (missing > 0) problems.Add(new(name, $"{missing} blob(s) it needs are not in the index (missing data)"));
+                if (inBadPacks > 0) problems.Add(new(name, $"{inBadPacks} blob(s) it needs are in missing or damaged packs"));
             }
             catch (RepositoryDamagedException e)
             {
-                problems.Add($"{name}: cannot read its lists: {e.Message}");
+                problems.Add(new(name, $"cannot read its lists: {e.ObjectName}: {e.Problem}"));
             }
         }
 
@@ -95,7 +95,7 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
             foreach (PackRecord pack in state.Index.Packs)
             {
                 if (badPacks.Contains(pack.Id)) continue;
-                string? problem = null;
+                RepositoryProblem? problem = null;
                 try
                 {
                     memory.Downloaded(pack.Length);
@@ -124,8 +124,8 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
                         blobs++;
                     }
                 }
-                catch (CorruptDataException e) { problem = $"{pack.Name}: {e.Message}"; }
-                catch (RepositoryDamagedException e) { problem = e.Message["repository damaged: ".Length..]; }
+                catch (CorruptDataException e) { problem = new(pack.Name, e.Message); }
+                catch (RepositoryDamagedException e) { problem = e.ToProblem(); }
                 if (problem is not null && dataProblems++ < MaxProblemsPerKind) problems.Add(problem);
                 progress?.Report(new VerifyProgress("data", bytesRead, total));
             }
@@ -141,7 +141,7 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
                 }
                 catch (RepositoryDamagedException e)
                 {
-                    if (dataProblems++ < MaxProblemsPerKind) problems.Add($"{snapshot}: a delta block does not rebuild: {e.Message["repository damaged: ".Length..]}");
+                    if (dataProblems++ < MaxProblemsPerKind) problems.Add(new(snapshot, $"a delta block does not rebuild: {e.ObjectName}: {e.Problem}"));
                 }
             }
         }
