@@ -16,8 +16,10 @@ public sealed partial class LockboxClient
         bool created = false;
         try
         {
-            // The repository remembers the vault and the account; the vault keeps the Argon2id parameters.
-            result = await CreateRepositoryAsync(address, key, origin, new RepositoryHints(vault.VaultUrl.AbsoluteUri, vault.AccountId), cancellationToken).ConfigureAwait(false);
+            // The repository remembers every node of the vault this device knows (so a new device can fail over) and the
+            // account; the vault keeps the Argon2id parameters.
+            var hints = new RepositoryHints(VaultHints.FormatNodeUrls(vault.NodeUrls), vault.AccountId);
+            result = await CreateRepositoryAsync(address, key, origin, hints, cancellationToken).ConfigureAwait(false);
             created = true;
         }
         finally
