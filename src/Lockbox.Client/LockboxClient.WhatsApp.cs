@@ -15,7 +15,7 @@ public sealed partial class LockboxClient
     /// <param name="key">The WhatsApp backup's key (not Lockbox's); the caller keeps and disposes it.</param>
     /// <param name="device">The name recorded in the snapshot.</param>
     /// <exception cref="WhatsAppImportException">The backup does not decrypt with the key, is damaged, or is not a message database.</exception>
-    public async Task<SnapshotSummary> ImportWhatsAppAsync(string address, string backupFile, WhatsAppKey key, string device = "WhatsApp import",
+    public async Task<BackupResult> ImportWhatsAppAsync(string address, string backupFile, WhatsAppKey key, string device = "WhatsApp import",
         IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(backupFile);

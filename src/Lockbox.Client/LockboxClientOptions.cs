@@ -1,4 +1,5 @@
 using Lockbox.Client.Stores;
+using Lockbox.Client.Vault;
 using Lockbox.Cryptography;
 using Lockbox.Repository.Storage;
 
@@ -34,6 +35,19 @@ public sealed class LockboxClientOptions
     /// other source; the client uses a copy, the caller keeps and disposes this one.
     /// </summary>
     public BackupKey? RecoveredKey { get; init; }
+
+    /// <summary>
+    /// The freshness anchor the vault released with <see cref="RecoveredKey"/> (<see cref="KeyRecovery.Anchor"/>), or
+    /// null. When set, a restore first checks the store's newest snapshot against it and refuses a store that hides
+    /// newer backups (<see cref="VaultFailure.StaleStore"/>), before anything is written.
+    /// </summary>
+    public FreshnessAnchor? Anchor { get; init; }
+
+    /// <summary>
+    /// The vault this device escrows its key with (password mode), or null. When set, each successful backup of a
+    /// repository that remembers this account advances the account's freshness anchor to the new snapshot.
+    /// </summary>
+    public VaultClientOptions? Vault { get; init; }
 
     /// <summary>
     /// Where plaintext that must not outlive an operation is put for a moment (a decrypted WhatsApp backup being imported):
