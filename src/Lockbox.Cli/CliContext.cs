@@ -75,6 +75,8 @@ internal sealed class CliContext
             StoreLimits = Limits(),
             KeyDigits = key,
             Vault = vault,
+            // Plaintext scratch (a backup's database copy, a decrypted WhatsApp import) stays in LOCKBOX_HOME (0700).
+            ScratchDirectory = state.Directory,
             PromptForKey = read is null ? null : ct => read("Enter your 64-digit backup key: ", ct),
             Notice = line => Error.WriteLine($"lockbox: {line}"),
         });

@@ -31,7 +31,8 @@ public sealed partial class LockboxClient
                 throw new WhatsAppImportException(result.Failure, $"{backupFile}: {result.Error}");
             if (result.Payload != Crypt15Payload.Zlib)
                 throw new WhatsAppImportException(Crypt15Failure.None, $"{backupFile} is a multi-file WhatsApp backup (a zip archive), not a message database: extract it first.");
-            return await BackupAsync(address, new BackupSource(database, null, device), progress, cancellationToken).ConfigureAwait(false);
+            // The backup's consistent copy goes in the same private folder, so it goes with it.
+            return await BackupAsync(address, new BackupSource(database, null, device) { ScratchDirectory = scratch.FullName }, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

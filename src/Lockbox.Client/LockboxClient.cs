@@ -97,7 +97,9 @@ public sealed partial class LockboxClient
     }
 
     /// <summary>
-    /// Backs up a chat database (and its media folder) as a new snapshot. In password mode (<see cref="LockboxClientOptions.Vault"/>
+    /// Backs up a chat database (and its media folder) as a new snapshot. The database's consistent copy is made (0600, in
+    /// a 0700 folder) under <see cref="BackupSource.ScratchDirectory"/>, else <see cref="LockboxClientOptions.ScratchDirectory"/>,
+    /// else this device's state folder. In password mode (<see cref="LockboxClientOptions.Vault"/>
     /// set and the repository remembering that account) the vault's freshness anchor is then advanced to the new
     /// snapshot; if that fails the backup still stands and <see cref="BackupResult.AnchorWarning"/> says why.
     /// </summary>
@@ -106,7 +108,9 @@ public sealed partial class LockboxClient
         ArgumentNullException.ThrowIfNull(source);
         return WithRepositoryAsync(address, async (repository, normalized, key) =>
         {
-            SnapshotSummary summary = await repository.BackupAsync(source, progress, cancellationToken).ConfigureAwait(false);
+            // The database's consistent copy (plaintext) goes under the app's private folders, never the shared temp folder.
+            BackupSource scratched = source.ScratchDirectory is null ? source with { ScratchDirectory = _options.ScratchDirectory ?? State.Directory } : source;
+            SnapshotSummary summary = await repository.BackupAsync(scratched, progress, cancellationToken).ConfigureAwait(false);
             Remember(normalized, summary.Sequence, summary.Id);
             return await AdvanceAnchorAsync(normalized, summary, key, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);

@@ -50,8 +50,9 @@ public sealed class LockboxClientOptions
     public VaultClientOptions? Vault { get; init; }
 
     /// <summary>
-    /// Where plaintext that must not outlive an operation is put for a moment (a decrypted WhatsApp backup being imported):
-    /// a folder only this app can read, e.g. a phone app's private cache. Null: the system's temporary folder.
+    /// Where plaintext that must not outlive an operation is put for a moment (a decrypted WhatsApp backup being imported,
+    /// the consistent copy of the database a backup reads): a folder only this app can read, e.g. a phone app's private
+    /// cache. Null: the device's state folder for a backup's copy, the system's temporary folder for an import.
     /// </summary>
     public string? ScratchDirectory { get; init; }
 
