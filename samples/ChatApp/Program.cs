@@ -16,9 +16,9 @@ InitResult created = await phone.CreateAsync(cloud);
 Console.WriteLine($"backups enabled at {created.Address}; the user writes down the 64-digit key");
 
 var progress = new Progress<BackupProgress>(_ => { });
-SnapshotSummary first = await phone.BackupAsync(cloud, new BackupSource(chat.Database, chat.Media, "phone"), progress);
+SnapshotSummary first = (await phone.BackupAsync(cloud, new BackupSource(chat.Database, chat.Media, "phone"), progress)).Snapshot;
 chat.Write(500, 20);
-SnapshotSummary second = await phone.BackupAsync(cloud, new BackupSource(chat.Database, chat.Media, "phone"), progress);
+SnapshotSummary second = (await phone.BackupAsync(cloud, new BackupSource(chat.Database, chat.Media, "phone"), progress)).Snapshot;
 Console.WriteLine($"night 1: snapshot #{first.Sequence}, {first.BytesAdded} bytes new; night 2: snapshot #{second.Sequence}, {second.BytesAdded} bytes new");
 
 // The phone is lost: a new device with empty state and the key the user typed.

@@ -61,8 +61,11 @@ internal sealed class CliContext
     /// <summary>The client SDK, bound to this context's device state, key, stores and prompt.</summary>
     public LockboxClient CreateClient() => CreateClient(DeviceState(), Environment(KeyVariable));
 
+    /// <summary>As <see cref="CreateClient()"/>, in password mode with <paramref name="vault"/> (a backup then advances its freshness anchor).</summary>
+    public LockboxClient CreateClient(Client.Vault.VaultClientOptions? vault) => CreateClient(DeviceState(), Environment(KeyVariable), vault);
+
     /// <summary>A client for an explicit device state and key digits (the demo's "new device").</summary>
-    public LockboxClient CreateClient(DeviceState state, string? key)
+    public LockboxClient CreateClient(DeviceState state, string? key, Client.Vault.VaultClientOptions? vault = null)
     {
         Func<string, CancellationToken, string?>? read = ReadSecret;
         return new LockboxClient(new LockboxClientOptions
@@ -71,6 +74,9 @@ internal sealed class CliContext
             Stores = Stores(),
             StoreLimits = Limits(),
             KeyDigits = key,
+            Vault = vault,
+            // Plaintext scratch (a backup's database copy, a decrypted WhatsApp import) stays in LOCKBOX_HOME (0700).
+            ScratchDirectory = state.Directory,
             PromptForKey = read is null ? null : ct => read("Enter your 64-digit backup key: ", ct),
             Notice = line => Error.WriteLine($"lockbox: {line}"),
         });

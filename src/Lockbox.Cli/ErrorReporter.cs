@@ -64,6 +64,7 @@ internal static class ErrorReporter
         VaultFailure.Locked => ExitCodes.EscrowErased,
         VaultFailure.NotAuthentic or VaultFailure.Tampered => ExitCodes.VaultNotAuthentic,
         VaultFailure.KeyMismatch => ExitCodes.WrongKey,
+        VaultFailure.StaleStore => ExitCodes.StaleStore,
         _ => ExitCodes.VaultFailed,
     };
 

@@ -51,6 +51,12 @@ internal static class ExitCodes
     /// <summary>Password mode: the vault is unreachable or refused (account credential, no escrow, rate limit).</summary>
     public const int VaultFailed = 14;
 
+    /// <summary>
+    /// Password mode: the store's newest snapshot is older than the vault's freshness anchor (it hides newer backups,
+    /// or is an old copy); nothing was restored.
+    /// </summary>
+    public const int StaleStore = 15;
+
     /// <summary>Stopped by Ctrl-C (or SIGTERM) before finishing; the repository is left consistent.</summary>
     public const int Cancelled = 130;
 }

@@ -16,8 +16,10 @@ public sealed partial class LockboxClient
         bool created = false;
         try
         {
-            // The repository remembers the vault and the account; the vault keeps the Argon2id parameters.
-            result = await CreateRepositoryAsync(address, key, origin, new RepositoryHints(vault.VaultUrl.AbsoluteUri, vault.AccountId), cancellationToken).ConfigureAwait(false);
+            // The repository remembers every node of the vault this device knows (so a new device can fail over) and the
+            // account; the vault keeps the Argon2id parameters.
+            var hints = new RepositoryHints(VaultHints.FormatNodeUrls(vault.NodeUrls), vault.AccountId);
+            result = await CreateRepositoryAsync(address, key, origin, hints, cancellationToken).ConfigureAwait(false);
             created = true;
         }
         finally
@@ -51,10 +53,11 @@ public sealed partial class LockboxClient
     /// The vault's signed status comes first, so a vault that is not the pinned one, or an account with nothing
     /// escrowed, is reported before anyone is asked for a password. <paramref name="password"/> is asked again after a
     /// wrong password for as long as it returns a password; when it returns null the wrong-password failure stands.
-    /// The caller disposes the key.
+    /// The result holds the key and the account's freshness anchor; pass it to <see cref="WithKey(KeyRecovery)"/> so a
+    /// restore checks the store against the anchor. The caller disposes it.
     /// </summary>
     /// <exception cref="VaultException">Wrong password (with the guesses left), locked, not the pinned vault, unreachable, ...</exception>
-    public async Task<BackupKey> RecoverKeyAsync(VaultClientOptions vault, Func<PasswordAttempt, CancellationToken, string?> password, CancellationToken cancellationToken = default)
+    public async Task<KeyRecovery> RecoverKeyAsync(VaultClientOptions vault, Func<PasswordAttempt, CancellationToken, string?> password, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(vault);
         ArgumentNullException.ThrowIfNull(password);
@@ -71,7 +74,8 @@ public sealed partial class LockboxClient
             }
             try
             {
-                return await client.RecoverAsync(typed, cancellationToken).ConfigureAwait(false);
+                BackupKey key = await client.RecoverAsync(typed, cancellationToken).ConfigureAwait(false);
+                return new KeyRecovery(key, client.LastAnchor);
             }
             catch (VaultException e) when (e.Failure == VaultFailure.WrongPassword)
             {
@@ -82,13 +86,15 @@ public sealed partial class LockboxClient
 
     /// <summary>
     /// A new device's restore in password mode: recovers the key from the vault with <paramref name="password"/> (one
-    /// attempt), restores, and keeps the key on this device.
+    /// attempt), refuses a store that hides backups newer than the vault's freshness anchor, restores, and keeps the
+    /// key on this device.
     /// </summary>
+    /// <exception cref="VaultException">As <see cref="RecoverKeyAsync"/>; <see cref="VaultFailure.StaleStore"/> when the store is older than the anchor (nothing written).</exception>
     public async Task<RestoreResult> RestoreWithPasswordAsync(string address, VaultClientOptions vault, string password, RestoreOptions options, IProgress<RestoreProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(password);
-        using BackupKey key = await RecoverKeyAsync(vault, (a, _) => a.Number == 1 ? password : null, cancellationToken).ConfigureAwait(false);
-        return await WithKey(key).RestoreAsync(address, options, progress, cancellationToken).ConfigureAwait(false);
+        using KeyRecovery recovery = await RecoverKeyAsync(vault, (a, _) => a.Number == 1 ? password : null, cancellationToken).ConfigureAwait(false);
+        return await WithKey(recovery).RestoreAsync(address, options, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The escrow's state at the vault: intact or locked, and the wrong guesses left. Spends no guess.</summary>

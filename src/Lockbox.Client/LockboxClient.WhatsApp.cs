@@ -15,7 +15,7 @@ public sealed partial class LockboxClient
     /// <param name="key">The WhatsApp backup's key (not Lockbox's); the caller keeps and disposes it.</param>
     /// <param name="device">The name recorded in the snapshot.</param>
     /// <exception cref="WhatsAppImportException">The backup does not decrypt with the key, is damaged, or is not a message database.</exception>
-    public async Task<SnapshotSummary> ImportWhatsAppAsync(string address, string backupFile, WhatsAppKey key, string device = "WhatsApp import",
+    public async Task<BackupResult> ImportWhatsAppAsync(string address, string backupFile, WhatsAppKey key, string device = "WhatsApp import",
         IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(backupFile);
@@ -31,7 +31,8 @@ public sealed partial class LockboxClient
                 throw new WhatsAppImportException(result.Failure, $"{backupFile}: {result.Error}");
             if (result.Payload != Crypt15Payload.Zlib)
                 throw new WhatsAppImportException(Crypt15Failure.None, $"{backupFile} is a multi-file WhatsApp backup (a zip archive), not a message database: extract it first.");
-            return await BackupAsync(address, new BackupSource(database, null, device), progress, cancellationToken).ConfigureAwait(false);
+            // The backup's consistent copy goes in the same private folder, so it goes with it.
+            return await BackupAsync(address, new BackupSource(database, null, device) { ScratchDirectory = scratch.FullName }, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

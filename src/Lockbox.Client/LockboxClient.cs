@@ -1,3 +1,4 @@
+using Lockbox.Client.Vault;
 using Lockbox.Cryptography;
 using Lockbox.Repository;
 using Lockbox.Repository.Storage;
@@ -27,7 +28,19 @@ public sealed partial class LockboxClient
     public DeviceState State => _options.State;
 
     /// <summary>A client for the same device, stores and notices that uses <paramref name="key"/> (copied; the caller disposes it).</summary>
-    public LockboxClient WithKey(BackupKey key)
+    public LockboxClient WithKey(BackupKey key) => WithKey(key, anchor: null);
+
+    /// <summary>
+    /// A client for the same device, stores and notices that uses the key recovered from the vault (copied; the caller
+    /// disposes <paramref name="recovery"/>) and checks restores against the freshness anchor released with it.
+    /// </summary>
+    public LockboxClient WithKey(KeyRecovery recovery)
+    {
+        ArgumentNullException.ThrowIfNull(recovery);
+        return WithKey(recovery.Key, recovery.Anchor);
+    }
+
+    private LockboxClient WithKey(BackupKey key, FreshnessAnchor? anchor)
     {
         ArgumentNullException.ThrowIfNull(key);
         return new LockboxClient(new LockboxClientOptions
@@ -37,6 +50,8 @@ public sealed partial class LockboxClient
             StoreLimits = _options.StoreLimits,
             ScratchDirectory = _options.ScratchDirectory,
             RecoveredKey = key,
+            Anchor = anchor,
+            Vault = _options.Vault,
             Notice = _options.Notice,
         });
     }
@@ -81,15 +96,23 @@ public sealed partial class LockboxClient
         return new InitResult(normalized, key.ToDigits(), origin);
     }
 
-    /// <summary>Backs up a chat database (and its media folder) as a new snapshot.</summary>
-    public Task<SnapshotSummary> BackupAsync(string address, BackupSource source, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Backs up a chat database (and its media folder) as a new snapshot. The database's consistent copy is made (0600, in
+    /// a 0700 folder) under <see cref="BackupSource.ScratchDirectory"/>, else <see cref="LockboxClientOptions.ScratchDirectory"/>,
+    /// else this device's state folder. In password mode (<see cref="LockboxClientOptions.Vault"/>
+    /// set and the repository remembering that account) the vault's freshness anchor is then advanced to the new
+    /// snapshot; if that fails the backup still stands and <see cref="BackupResult.AnchorWarning"/> says why.
+    /// </summary>
+    public Task<BackupResult> BackupAsync(string address, BackupSource source, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return WithRepositoryAsync(address, async (repository, normalized, _) =>
+        return WithRepositoryAsync(address, async (repository, normalized, key) =>
         {
-            SnapshotSummary summary = await repository.BackupAsync(source, progress, cancellationToken).ConfigureAwait(false);
+            // The database's consistent copy (plaintext) goes under the app's private folders, never the shared temp folder.
+            BackupSource scratched = source.ScratchDirectory is null ? source with { ScratchDirectory = _options.ScratchDirectory ?? State.Directory } : source;
+            SnapshotSummary summary = await repository.BackupAsync(scratched, progress, cancellationToken).ConfigureAwait(false);
             Remember(normalized, summary.Sequence, summary.Id);
-            return summary;
+            return await AdvanceAnchorAsync(normalized, summary, key, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -109,13 +132,16 @@ public sealed partial class LockboxClient
     /// <summary>
     /// Restores a snapshot into <see cref="RestoreOptions.TargetDirectory"/>: the database first (in place as soon as it
     /// is complete), then the media unless <see cref="RestoreOptions.DatabaseOnly"/>. On a new device, a key that
-    /// restored successfully becomes this device's key.
+    /// restored successfully becomes this device's key. With a freshness anchor (<see cref="WithKey(KeyRecovery)"/>), a
+    /// store whose newest snapshot is older than the anchored one is refused before anything is written.
     /// </summary>
+    /// <exception cref="VaultException"><see cref="VaultFailure.StaleStore"/>: the store hides newer backups than the vault anchored.</exception>
     public Task<RestoreResult> RestoreAsync(string address, RestoreOptions options, IProgress<RestoreProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         return WithRepositoryAsync(address, async (repository, _, key) =>
         {
+            if (_options.Anchor is { } anchor) await CheckFreshnessAsync(repository, anchor, cancellationToken).ConfigureAwait(false);
             RestoreResult result = await repository.RestoreAsync(options.Snapshot, options.TargetDirectory, options.DatabaseOnly, options.Overwrite, progress, cancellationToken).ConfigureAwait(false);
             if (!State.HasKey) State.SaveKey(key);
             return result;

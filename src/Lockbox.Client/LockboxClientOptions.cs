@@ -1,4 +1,5 @@
 using Lockbox.Client.Stores;
+using Lockbox.Client.Vault;
 using Lockbox.Cryptography;
 using Lockbox.Repository.Storage;
 
@@ -36,8 +37,22 @@ public sealed class LockboxClientOptions
     public BackupKey? RecoveredKey { get; init; }
 
     /// <summary>
-    /// Where plaintext that must not outlive an operation is put for a moment (a decrypted WhatsApp backup being imported):
-    /// a folder only this app can read, e.g. a phone app's private cache. Null: the system's temporary folder.
+    /// The freshness anchor the vault released with <see cref="RecoveredKey"/> (<see cref="KeyRecovery.Anchor"/>), or
+    /// null. When set, a restore first checks the store's newest snapshot against it and refuses a store that hides
+    /// newer backups (<see cref="VaultFailure.StaleStore"/>), before anything is written.
+    /// </summary>
+    public FreshnessAnchor? Anchor { get; init; }
+
+    /// <summary>
+    /// The vault this device escrows its key with (password mode), or null. When set, each successful backup of a
+    /// repository that remembers this account advances the account's freshness anchor to the new snapshot.
+    /// </summary>
+    public VaultClientOptions? Vault { get; init; }
+
+    /// <summary>
+    /// Where plaintext that must not outlive an operation is put for a moment (a decrypted WhatsApp backup being imported,
+    /// the consistent copy of the database a backup reads): a folder only this app can read, e.g. a phone app's private
+    /// cache. Null: the device's state folder for a backup's copy, the system's temporary folder for an import.
     /// </summary>
     public string? ScratchDirectory { get; init; }
 

@@ -25,7 +25,7 @@ public sealed class CancellationTests : IDisposable
 
         Assert.NotEmpty(progress.Reports);
         Assert.Empty(await phone.ListSnapshotsAsync(repository));
-        SnapshotSummary next = await phone.BackupAsync(repository, new BackupSource(database, media, "phone"));
+        SnapshotSummary next = (await phone.BackupAsync(repository, new BackupSource(database, media, "phone"))).Snapshot;
         Assert.Equal(1, next.Sequence);
         Assert.True((await phone.VerifyAsync(repository, readData: true)).IsHealthy);
     }

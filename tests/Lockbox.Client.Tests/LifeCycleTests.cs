@@ -38,7 +38,7 @@ public sealed class LifeCycleTests : IAsyncLifetime
         Assert.True(phone.State.HasKey);
 
         var progress = new RecordingProgress<BackupProgress>();
-        SnapshotSummary first = await phone.BackupAsync(Repository, new BackupSource(database, media, "alice's phone"), progress);
+        SnapshotSummary first = (await phone.BackupAsync(Repository, new BackupSource(database, media, "alice's phone"), progress)).Snapshot;
         Assert.Equal(1, first.Sequence);
         Assert.Equal(2, first.MediaFiles);
         Assert.NotEmpty(progress.Reports);
@@ -46,7 +46,7 @@ public sealed class LifeCycleTests : IAsyncLifetime
         Assert.Equal(last.BytesTotal, last.BytesDone);
 
         ChatApp.AddMessages(database, 2_000, 50); // the next night
-        SnapshotSummary second = await phone.BackupAsync(Repository, new BackupSource(database, media, "alice's phone"));
+        SnapshotSummary second = (await phone.BackupAsync(Repository, new BackupSource(database, media, "alice's phone"))).Snapshot;
         Assert.Equal(2, second.Sequence);
         Assert.True(second.BytesAdded < first.BytesAdded / 4, $"the second night added {second.BytesAdded} bytes, the first {first.BytesAdded}");
 
@@ -109,13 +109,13 @@ public sealed class LifeCycleTests : IAsyncLifetime
 
         // An app that asks again: the second attempt is told about the first, and the right password clears the count.
         var attempts = new List<PasswordAttempt>();
-        using (Cryptography.BackupKey key = await newPhone.RecoverKeyAsync(vault, (attempt, _) =>
+        using (KeyRecovery recovered = await newPhone.RecoverKeyAsync(vault, (attempt, _) =>
         {
             attempts.Add(attempt);
             return attempt.Number == 1 ? "wrong again" : Password;
         }))
         {
-            Assert.Equal(phone.ShowKey(), key.ToDigits());
+            Assert.Equal(phone.ShowKey(), recovered.Key.ToDigits());
         }
         Assert.Equal([1, 2], attempts.Select(a => a.Number));
         Assert.Null(attempts[0].PreviousFailure);

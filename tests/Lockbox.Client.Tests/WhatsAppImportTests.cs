@@ -23,7 +23,7 @@ public sealed class WhatsAppImportTests : IDisposable
         LockboxClient phone = Phone();
         await phone.CreateAsync(repository);
 
-        SnapshotSummary imported = await phone.ImportWhatsAppAsync(repository, backup, key);
+        SnapshotSummary imported = (await phone.ImportWhatsAppAsync(repository, backup, key)).Snapshot;
 
         Assert.Equal("msgstore.db", imported.DatabaseName);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder.Sub("scratch")));

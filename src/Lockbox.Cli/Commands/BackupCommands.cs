@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Lockbox.Cli.Output;
+using Lockbox.Client;
+using Lockbox.Client.Vault;
 using Lockbox.Repository;
 
 namespace Lockbox.Cli.Commands;
@@ -16,6 +18,8 @@ internal static class BackupCommands
         var device = new Option<string?>("--device") { Description = "Name recorded in the snapshot (default: this machine's name)" };
         Option<bool> json = CommonOptions.Json();
         var backup = new Command("backup", "Back up a chat database and its media as a new snapshot") { repo, db, media, device, json };
+        var vault = new VaultOptions();
+        vault.AddTo(backup);
         backup.SetAction(async (parse, ct) =>
         {
             string database = parse.GetRequiredValue(db);
@@ -25,7 +29,12 @@ internal static class BackupCommands
                 parse.GetValue(device) ?? Environment.MachineName);
 
             var clock = Stopwatch.StartNew();
-            SnapshotSummary summary = await BackUpAsync(context, "backup", parse.GetRequiredValue(repo), source, ct).ConfigureAwait(false);
+            string repository = parse.GetRequiredValue(repo);
+            (VaultClientOptions? anchorVault, string? anchorWarning) = await AnchorVaultAsync(context, parse, vault, repository, ct).ConfigureAwait(false);
+            BackupResult result = await BackUpAsync(context, "backup", repository, source, anchorVault, ct).ConfigureAwait(false);
+            SnapshotSummary summary = result.Snapshot;
+            if ((result.AnchorWarning ?? anchorWarning) is { } warning)
+                await context.Error.WriteLineAsync($"lockbox: warning: {warning}").ConfigureAwait(false);
 
             if (parse.GetValue(json))
             {
@@ -55,9 +64,28 @@ internal static class BackupCommands
             throw new CliException(ExitCodes.BadSource, $"The media folder {media} does not exist.");
     }
 
+    /// <summary>
+    /// The vault whose freshness anchor a backup of an escrowed repository advances: the repository's hints, with the
+    /// token and fleet key from the command line or environment as for every password-mode command. A repository
+    /// without escrow has none; an escrowed one whose vault settings are missing is backed up anyway, with a warning.
+    /// </summary>
+    private static async Task<(VaultClientOptions? Vault, string? Warning)> AnchorVaultAsync(CliContext context, System.CommandLine.ParseResult parse, VaultOptions vault, string repository, CancellationToken ct)
+    {
+        RepositoryHints? hints = await context.CreateClient().ReadVaultHintsAsync(repository, ct).ConfigureAwait(false);
+        if (hints?.AccountId is null && !vault.Given(parse)) return (null, null);
+        try
+        {
+            return (vault.Resolve(parse, context, hints), null);
+        }
+        catch (CliException e)
+        {
+            return (null, $"the vault's freshness anchor was not advanced ({e.Message}); a new device cannot tell if a store hides this backup.");
+        }
+    }
+
     /// <summary>Backs <paramref name="source"/> up into the repository at <paramref name="repository"/>, showing progress as <paramref name="label"/>.</summary>
-    internal static Task<SnapshotSummary> BackUpAsync(CliContext context, string label, string repository, BackupSource source, CancellationToken ct) =>
+    internal static Task<BackupResult> BackUpAsync(CliContext context, string label, string repository, BackupSource source, VaultClientOptions? vault, CancellationToken ct) =>
         ProgressDisplay.RunAsync(context, label, sink =>
-            context.CreateClient().BackupAsync(repository, source,
+            context.CreateClient(vault).BackupAsync(repository, source,
                 new ProgressAdapter<BackupProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct));
 }

@@ -48,7 +48,8 @@ internal static class PasswordMode
 
     /// <summary>
     /// The client a restore uses: the device's own key when it has one (or LOCKBOX_KEY); otherwise, when the
-    /// command line or the repository names a vault, the key recovered there with the password.
+    /// command line or the repository names a vault, the key recovered there with the password, and the vault's
+    /// freshness anchor, against which the restore checks the store before writing anything.
     /// </summary>
     public static async Task<KeyScope> ClientForRestoreAsync(CliContext context, ParseResult parse, VaultOptions vault, string repository, CancellationToken ct)
     {
@@ -58,7 +59,7 @@ internal static class PasswordMode
 
         VaultClientOptions options = vault.Resolve(parse, context, choice.Hints);
         bool prompts = Passwords.Prompts(context, Passwords.Variable);
-        var key = await client.RecoverKeyAsync(options, (attempt, token) =>
+        KeyRecovery recovery = await client.RecoverKeyAsync(options, (attempt, token) =>
         {
             if (attempt.PreviousFailure is { } wrong)
             {
@@ -70,7 +71,7 @@ internal static class PasswordMode
             return Passwords.Read(context, Passwords.Variable, $"Password for your backup (account '{attempt.AccountId}')", confirm: false, token);
         }, ct).ConfigureAwait(false);
         await context.Error.WriteLineAsync($"lockbox: the vault at {options.VaultUrl} released the backup key for '{options.AccountId}'.").ConfigureAwait(false);
-        return new KeyScope(client.WithKey(key), key);
+        return new KeyScope(client.WithKey(recovery), recovery);
     }
 
     /// <summary>A client and the recovered key it borrows; disposing zeroes the key.</summary>

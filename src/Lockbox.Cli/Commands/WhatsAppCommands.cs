@@ -95,13 +95,14 @@ internal static class WhatsAppCommands
         {
             string input = ExistingInput(parse.GetRequiredValue(file));
             var clock = Stopwatch.StartNew();
-            SnapshotSummary summary;
+            Client.BackupResult backup;
             using (WhatsAppKey whatsAppKey = ResolveKey(context, parse.GetValue(key), parse.GetValue(keyFile), ct))
             {
-                summary = await ProgressDisplay.RunAsync(context, "import", sink =>
+                backup = await ProgressDisplay.RunAsync(context, "import", sink =>
                     context.CreateClient().ImportWhatsAppAsync(parse.GetRequiredValue(repo), input, whatsAppKey, parse.GetValue(device) ?? "WhatsApp import",
                         new ProgressAdapter<BackupProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct)).ConfigureAwait(false);
             }
+            SnapshotSummary summary = backup.Snapshot;
 
             if (parse.GetValue(json))
             {

@@ -73,7 +73,7 @@ internal sealed class DemoRunner(CliContext context, ChatSpec spec, DemoKeyMode 
         var source = new BackupSource(chat.DatabasePath, chat.MediaDirectory, "demo-phone");
         await StepAsync("Back up (first, full)", async () =>
         {
-            SnapshotSummary s = await phoneClient.BackupAsync(repository, source, null, ct).ConfigureAwait(false);
+            SnapshotSummary s = (await phoneClient.BackupAsync(repository, source, null, ct).ConfigureAwait(false)).Snapshot;
             return (s, $"snapshot #{s.Sequence}: {Units.Bytes(s.DatabaseBytes + s.MediaBytes)} of chat, {Units.Bytes(s.BytesStored)} written to the repository " +
                 $"(forwarded media stored once)");
         }).ConfigureAwait(false);
@@ -86,7 +86,7 @@ internal sealed class DemoRunner(CliContext context, ChatSpec spec, DemoKeyMode 
 
         await StepAsync("Back up again (incremental)", async () =>
         {
-            SnapshotSummary s = await phoneClient.BackupAsync(repository, source, null, ct).ConfigureAwait(false);
+            SnapshotSummary s = (await phoneClient.BackupAsync(repository, source, null, ct).ConfigureAwait(false)).Snapshot;
             double share = s.DatabaseBytes == 0 ? 0 : 100.0 * s.BytesAdded / s.DatabaseBytes;
             return (s, $"snapshot #{s.Sequence}: {Units.Bytes(s.BytesAdded)} new data ({share:0.0}% of the database; a whole-file upload would send 100%)");
         }).ConfigureAwait(false);

@@ -58,6 +58,23 @@ internal sealed class Workspace : IDisposable
         return new CliResult(code, output.ToString(), error.ToString());
     }
 
+    /// <summary>Runs <c>lockbox args...</c> with a given device state and more environment (vault settings, LOCKBOX_PASSWORD).</summary>
+    public async Task<CliResult> RunWithEnvironmentAsync(string home, IReadOnlyDictionary<string, string> more, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var environment = new Dictionary<string, string?>(more.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value))) { ["LOCKBOX_HOME"] = home };
+        var context = new CliContext
+        {
+            Out = output,
+            Error = error,
+            Environment = name => environment.GetValueOrDefault(name),
+            Interactive = false,
+        };
+        int code = await LockboxCli.RunAsync(args, context, CancellationToken.None);
+        return new CliResult(code, output.ToString(), error.ToString());
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(Root, recursive: true); }

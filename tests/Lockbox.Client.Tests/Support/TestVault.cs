@@ -59,3 +59,18 @@ internal sealed class TestVault : IAsyncDisposable
         _folder.Dispose();
     }
 }
+
+/// <summary>Vault options with another account credential (a token the vault rejects for this account).</summary>
+internal static class VaultClientOptionsExtensions
+{
+    public static VaultClientOptions WithToken(this VaultClientOptions o, string token) => new()
+    {
+        VaultUrl = o.VaultUrl,
+        VaultUrls = o.VaultUrls,
+        AccountId = o.AccountId,
+        AccountToken = token,
+        FleetPublicKey = o.FleetPublicKey,
+        KeyStretching = o.KeyStretching,
+        TrustedCertificatesPath = o.TrustedCertificatesPath,
+    };
+}
