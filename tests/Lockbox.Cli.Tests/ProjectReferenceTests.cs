@@ -38,6 +38,7 @@ public sealed class ProjectReferenceTests
         "using Lockbox.Cryptography",
         "using Lockbox.Opaque",
         "using Lockbox.Vault.Core",
+        "using Lockbox.Vault.Protocol",
         "using Lockbox.Repository.Format",
         "using Lockbox.Repository.Engine",
     ];

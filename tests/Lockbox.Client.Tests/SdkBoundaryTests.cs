@@ -12,8 +12,12 @@ public sealed class SdkBoundaryTests
     {
         string[] names = Sdk.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
         Assert.Contains("Lockbox.Repository", names);
+        // The vault's wire format (Lockbox.Vault.Protocol: records, sizes, no I/O) is shared with the server; nothing
+        // else of the vault (core, HSM, cluster, server) may reach an app.
+        Assert.Contains("Lockbox.Vault.Protocol", names);
         Assert.DoesNotContain(names, n => n.StartsWith("AWSSDK", StringComparison.Ordinal) || n.StartsWith("Azure", StringComparison.Ordinal)
-            || n.StartsWith("Lockbox.Storage", StringComparison.Ordinal) || n.StartsWith("Lockbox.Vault.", StringComparison.Ordinal) || n == "Lockbox.Cli");
+            || n.StartsWith("Lockbox.Storage", StringComparison.Ordinal)
+            || (n.StartsWith("Lockbox.Vault.", StringComparison.Ordinal) && n != "Lockbox.Vault.Protocol") || n == "Lockbox.Cli");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Lockbox.Opaque;
 using Lockbox.Vault.Core.State;
+using Lockbox.Vault.Protocol;
 using Lockbox.Vault.Server.Auth;
 using Lockbox.Vault.Server.Http;
 using Microsoft.AspNetCore.Http;
@@ -31,14 +32,14 @@ public sealed class VaultRequestTarget : IFuzzTarget
             case 0:
                 if (Read<RegistrationStartRequest>(body) is { } start
                     && Field(start.RegistrationRequest, "registrationRequest", RegistrationRequest.Size, out byte[] request)
-                    && (start.ManagementCredential is null || Field(start.ManagementCredential, "managementCredential", VaultEndpoints.ManagementCredentialSize, out _)))
+                    && (start.ManagementCredential is null || Field(start.ManagementCredential, "managementCredential", VaultSizes.ManagementCredential, out _)))
                     _ = RegistrationRequest.TryParse(request, out _);
                 break;
             case 1:
                 if (Read<EnrolRequest>(body) is { } enrol
                     && Field(enrol.RegistrationRecord, "registrationRecord", RegistrationRecord.Size, out byte[] record)
-                    && Field(enrol.WrappedKey, "wrappedKey", VaultEndpoints.WrappedKeySize, out _)
-                    && Field(enrol.ManagementCredential, "managementCredential", VaultEndpoints.ManagementCredentialSize, out _)
+                    && Field(enrol.WrappedKey, "wrappedKey", VaultSizes.WrappedKey, out _)
+                    && Field(enrol.ManagementCredential, "managementCredential", VaultSizes.ManagementCredential, out _)
                     && Field(enrol.EnrolmentId, "enrolmentId", CredentialIdentifier.EnrolmentIdSize, out _))
                     _ = RegistrationRecord.TryParse(record, out _) && enrol.GuessLimit is null or (>= 1 and <= VaultPolicy.MaxGuessLimit) && Ksf(enrol.KeyStretching);
                 break;
@@ -54,15 +55,15 @@ public sealed class VaultRequestTarget : IFuzzTarget
                 break;
             case 4:
                 if (Read<PasswordRequest>(body) is { } password
-                    && Field(password.ManagementCredential, "managementCredential", VaultEndpoints.ManagementCredentialSize, out _)
+                    && Field(password.ManagementCredential, "managementCredential", VaultSizes.ManagementCredential, out _)
                     && Field(password.RegistrationRecord, "registrationRecord", RegistrationRecord.Size, out byte[] newRecord)
-                    && Field(password.WrappedKey, "wrappedKey", VaultEndpoints.WrappedKeySize, out _)
+                    && Field(password.WrappedKey, "wrappedKey", VaultSizes.WrappedKey, out _)
                     && Field(password.EnrolmentId, "enrolmentId", CredentialIdentifier.EnrolmentIdSize, out _))
                     _ = RegistrationRecord.TryParse(newRecord, out _) && Ksf(password.KeyStretching);
                 break;
             case 5:
                 if (Read<DeleteRequest>(body) is { } delete)
-                    _ = Field(delete.ManagementCredential, "managementCredential", VaultEndpoints.ManagementCredentialSize, out _);
+                    _ = Field(delete.ManagementCredential, "managementCredential", VaultSizes.ManagementCredential, out _);
                 break;
             default:
                 // "token\naccountId": the Authorization header's credential and the route's account id.
@@ -104,8 +105,8 @@ public sealed class VaultRequestTarget : IFuzzTarget
     {
         OpaqueSamples s = OpaqueSamples.Instance;
         string b64(byte[] b) => RequestBody.Encode(b);
-        string wrapped = b64([.. Enumerable.Range(0, VaultEndpoints.WrappedKeySize).Select(i => (byte)(i * 7))]);
-        string credential = b64([.. Enumerable.Range(0, VaultEndpoints.ManagementCredentialSize).Select(i => (byte)(i * 3))]);
+        string wrapped = b64([.. Enumerable.Range(0, VaultSizes.WrappedKey).Select(i => (byte)(i * 7))]);
+        string credential = b64([.. Enumerable.Range(0, VaultSizes.ManagementCredential).Select(i => (byte)(i * 3))]);
         string enrolmentId = b64([.. Enumerable.Range(0, CredentialIdentifier.EnrolmentIdSize).Select(i => (byte)(i * 11))]);
         var ksf = new KsfModel(3, 65536, 4);
         string session = b64([.. Enumerable.Range(0, VaultStateMachine.SessionIdSize).Select(i => (byte)(i * 5))]);

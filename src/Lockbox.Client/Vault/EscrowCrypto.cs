@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Lockbox.Cryptography;
+using Lockbox.Vault.Protocol;
 
 namespace Lockbox.Client.Vault;
 
@@ -17,10 +18,6 @@ namespace Lockbox.Client.Vault;
 /// </summary>
 internal static class EscrowCrypto
 {
-    public const int WrappedKeySize = BackupKey.Size + Aead.Overhead;
-    public const int SealedKeySize = WrappedKeySize + Aead.Overhead;
-    public const int ManagementCredentialSize = 32;
-
     /// <summary>Wraps K under the export key, bound to the account.</summary>
     public static byte[] Wrap(ReadOnlySpan<byte> exportKey, BackupKey key, string accountId)
     {
@@ -30,7 +27,7 @@ internal static class EscrowCrypto
         {
             HKDF.DeriveKey(HashAlgorithmName.SHA256, exportKey, wrapKey, ReadOnlySpan<byte>.Empty, Labels.VaultKeyWrap);
             key.CopyTo(raw);
-            byte[] wrapped = new byte[WrappedKeySize];
+            byte[] wrapped = new byte[VaultSizes.WrappedKey];
             Aead.Seal(wrapKey, raw, Encoding.UTF8.GetBytes(accountId), wrapped);
             return wrapped;
         }
@@ -44,7 +41,7 @@ internal static class EscrowCrypto
     /// <summary>Unwraps K with the export key, or returns null when the wrapped key does not authenticate.</summary>
     public static BackupKey? TryUnwrap(ReadOnlySpan<byte> exportKey, ReadOnlySpan<byte> wrapped, string accountId)
     {
-        if (wrapped.Length != WrappedKeySize) return null;
+        if (wrapped.Length != VaultSizes.WrappedKey) return null;
         Span<byte> wrapKey = stackalloc byte[Aead.KeySize];
         Span<byte> raw = stackalloc byte[BackupKey.Size];
         try
@@ -62,12 +59,12 @@ internal static class EscrowCrypto
     /// <summary>Opens the vault's transport seal around the wrapped key, or returns null when it does not authenticate.</summary>
     public static byte[]? TryUnseal(ReadOnlySpan<byte> sessionKey, ReadOnlySpan<byte> sealedKey, string accountId)
     {
-        if (sealedKey.Length != SealedKeySize) return null;
+        if (sealedKey.Length != VaultSizes.SealedKey) return null;
         Span<byte> transportKey = stackalloc byte[Aead.KeySize];
         try
         {
             HKDF.DeriveKey(HashAlgorithmName.SHA256, sessionKey, transportKey, ReadOnlySpan<byte>.Empty, Labels.VaultTransport);
-            byte[] wrapped = new byte[WrappedKeySize];
+            byte[] wrapped = new byte[VaultSizes.WrappedKey];
             if (Aead.TryOpen(transportKey, sealedKey, Encoding.UTF8.GetBytes(accountId), wrapped)) return wrapped;
             return null;
         }
@@ -80,7 +77,7 @@ internal static class EscrowCrypto
     /// <summary>The management credential: proof of K for password change, reset and delete.</summary>
     public static byte[] ManagementCredential(BackupKey key)
     {
-        byte[] credential = new byte[ManagementCredentialSize];
+        byte[] credential = new byte[VaultSizes.ManagementCredential];
         key.Derive(Labels.VaultManagement, credential);
         return credential;
     }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lockbox.Cryptography;
 using Lockbox.Cryptography.Sodium;
+using Lockbox.Vault.Protocol;
 
 namespace Lockbox.Client.Vault;
 
@@ -21,8 +22,6 @@ internal sealed class VaultApi : IDisposable
 {
     /// <summary>Largest answer read (every genuine answer is far smaller).</summary>
     public const int MaxResponseBytes = 64 * 1024;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
@@ -57,8 +56,8 @@ internal sealed class VaultApi : IDisposable
     public IReadOnlyList<Uri> Nodes => _roots;
 
     /// <summary>POST /v1/hello without any credential; the answer is verified like every other.</summary>
-    public Task<HelloReply> HelloAsync(CancellationToken ct) =>
-        ExchangeAsync<HelloReply>("v1/hello", VaultSigning.Endpoints.Hello, "", new { }, bearer: false, ct);
+    public Task<HelloResponse> HelloAsync(CancellationToken ct) =>
+        ExchangeAsync<HelloResponse>("v1/hello", VaultSigning.Endpoints.Hello, "", new HelloRequest(null), bearer: false, ct);
 
     /// <summary>Called once the signed hello is verified and lists this URL: from now on the token may be sent.</summary>
     public void MarkAuthenticated() => _authenticated = true;
@@ -137,17 +136,17 @@ internal sealed class VaultApi : IDisposable
             {
                 try
                 {
-                    return JsonSerializer.Deserialize<T>(received, Json) ?? throw Malformed(endpoint);
+                    return JsonSerializer.Deserialize<T>(received, VaultJson.Options) ?? throw Malformed(endpoint);
                 }
                 catch (JsonException e)
                 {
                     throw new VaultException(VaultFailure.Rejected, $"The vault at {VaultUrl} sent a malformed answer to {endpoint}.", e);
                 }
             }
-            ErrorReply? error = null;
+            ErrorResponse? error = null;
             try
             {
-                error = JsonSerializer.Deserialize<ErrorReply>(received, Json);
+                error = JsonSerializer.Deserialize<ErrorResponse>(received, VaultJson.Options);
             }
             catch (JsonException)
             {
@@ -160,9 +159,9 @@ internal sealed class VaultApi : IDisposable
     /// <summary>The body as JSON bytes with a fresh <c>nonce</c> (docs/VAULT-API.md, "Signed answers").</summary>
     private static byte[] Serialize(object body)
     {
-        JsonObject json = JsonSerializer.SerializeToNode(body, body.GetType(), Json)?.AsObject() ?? [];
+        JsonObject json = JsonSerializer.SerializeToNode(body, body.GetType(), VaultJson.Options)?.AsObject() ?? [];
         json[VaultSigning.NonceField] = Encode(RandomNumberGenerator.GetBytes(VaultSigning.NonceSize));
-        return JsonSerializer.SerializeToUtf8Bytes(json, Json);
+        return JsonSerializer.SerializeToUtf8Bytes(json, VaultJson.Options);
     }
 
     private bool Authentic(HttpResponseMessage response, string endpoint, string accountId, byte[] sent, byte[] received)
@@ -195,25 +194,25 @@ internal sealed class VaultApi : IDisposable
     private VaultException Malformed(string what) => new(VaultFailure.Rejected, $"The vault at {VaultUrl} sent a malformed answer ({what}).");
 
     /// <summary>The vault's error codes (docs/VAULT-API.md, "Errors") as failures.</summary>
-    internal static VaultException ToException(HttpStatusCode status, ErrorReply? error)
+    internal static VaultException ToException(HttpStatusCode status, ErrorResponse? error)
     {
         string code = error?.Error ?? "";
         string detail = string.IsNullOrWhiteSpace(error?.Message) ? $"HTTP {(int)status}" : error!.Message!.ReplaceLineEndings(" ");
         return code switch
         {
-            "login_failed" when error?.Locked == true => Locked(lastGuess: true),
-            "login_failed" => WrongPassword(error?.GuessesLeft ?? 0),
-            "locked" => Locked(lastGuess: false),
-            "no_guesses_left" => new VaultException(VaultFailure.Locked,
+            VaultErrorCodes.LoginFailed when error?.Locked == true => Locked(lastGuess: true),
+            VaultErrorCodes.LoginFailed => WrongPassword(error?.GuessesLeft ?? 0),
+            VaultErrorCodes.Locked => Locked(lastGuess: false),
+            VaultErrorCodes.NoGuessesLeft => new VaultException(VaultFailure.Locked,
                 "No guesses left for now: logins started earlier hold the remaining guesses. The escrowed key still exists, but is erased when they fail or expire, unless one of them succeeds.", 0),
-            "not_enrolled" => NotEnrolled(),
-            "already_enrolled" => new VaultException(VaultFailure.AlreadyEnrolled, "This account already escrows a backup key in the vault; use 'lockbox password change' or 'lockbox password reset'."),
-            "management_credential_invalid" => new VaultException(VaultFailure.KeyMismatch, "The vault refused: this device's backup key is not the one escrowed for this account."),
-            "unauthorized" or "account_mismatch" => new VaultException(VaultFailure.AccountCredentialRejected, $"The vault refused the account credential (LOCKBOX_ACCOUNT_TOKEN or --token): {detail}"),
-            "rate_limited" => new VaultException(VaultFailure.RateLimited, "The vault is rate-limiting this account or address; try again in a minute."),
-            "anchor_stale" => new VaultException(VaultFailure.Rejected, "The vault already anchors this account at a newer snapshot; the anchor only moves forward."),
-            "no_quorum" => new VaultException(VaultFailure.NoQuorum, "The vault has no quorum: too few of its nodes answer for it to count a guess or read committed state. Nothing was counted that you were told of; retry in a few seconds."),
-            "not_leader" => new VaultException(VaultFailure.Unreachable, "This vault node is not the leader.") { NotLeader = true, Leader = error?.Leader },
+            VaultErrorCodes.NotEnrolled => NotEnrolled(),
+            VaultErrorCodes.AlreadyEnrolled => new VaultException(VaultFailure.AlreadyEnrolled, "This account already escrows a backup key in the vault; use 'lockbox password change' or 'lockbox password reset'."),
+            VaultErrorCodes.ManagementCredentialInvalid => new VaultException(VaultFailure.KeyMismatch, "The vault refused: this device's backup key is not the one escrowed for this account."),
+            VaultErrorCodes.Unauthorized or VaultErrorCodes.AccountMismatch => new VaultException(VaultFailure.AccountCredentialRejected, $"The vault refused the account credential (LOCKBOX_ACCOUNT_TOKEN or --token): {detail}"),
+            VaultErrorCodes.RateLimited => new VaultException(VaultFailure.RateLimited, "The vault is rate-limiting this account or address; try again in a minute."),
+            VaultErrorCodes.AnchorStale => new VaultException(VaultFailure.Rejected, "The vault already anchors this account at a newer snapshot; the anchor only moves forward."),
+            VaultErrorCodes.NoQuorum => new VaultException(VaultFailure.NoQuorum, "The vault has no quorum: too few of its nodes answer for it to count a guess or read committed state. Nothing was counted that you were told of; retry in a few seconds."),
+            VaultErrorCodes.NotLeader => new VaultException(VaultFailure.Unreachable, "This vault node is not the leader.") { NotLeader = true, Leader = error?.Leader },
             _ => new VaultException(VaultFailure.Rejected, $"The vault refused the request ({(int)status} {code}): {detail}"),
         };
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Lockbox.Cryptography;
 using Lockbox.Opaque;
+using Lockbox.Vault.Protocol;
 
 namespace Lockbox.Client.Vault;
 
@@ -56,7 +57,7 @@ public sealed class VaultClient : IDisposable
     public async Task AuthenticateAsync(CancellationToken cancellationToken = default)
     {
         if (_serverPublicKey is not null) return;
-        HelloReply hello = await _api.HelloAsync(cancellationToken).ConfigureAwait(false);
+        HelloResponse hello = await _api.HelloAsync(cancellationToken).ConfigureAwait(false);
         byte[] serverPublicKey = _api.Decode(hello.ServerPublicKey, 32, "hello serverPublicKey");
         // Every address this device was given must be one the fleet signs for: the token may go to any of them.
         foreach (Uri node in _api.Nodes)
@@ -76,8 +77,8 @@ public sealed class VaultClient : IDisposable
         byte[] credential = EscrowCrypto.ManagementCredential(key);
         try
         {
-            var body = new EnrolBody(VaultApi.Encode(record), VaultApi.Encode(wrapped), VaultApi.Encode(credential), _options.GuessLimit, enrolmentId, Ksf(_options.KeyStretching));
-            AccountReply reply = await _api.PostAsync<AccountReply>(VaultSigning.Endpoints.Enrol, body, cancellationToken).ConfigureAwait(false);
+            var body = new EnrolRequest(VaultApi.Encode(record), VaultApi.Encode(wrapped), VaultApi.Encode(credential), _options.GuessLimit, enrolmentId, Ksf(_options.KeyStretching));
+            AccountResponse reply = await _api.PostAsync<AccountResponse>(VaultSigning.Endpoints.Enrol, body, cancellationToken).ConfigureAwait(false);
             return new VaultAccountStatus(false, reply.GuessesLeft, reply.GuessLimit, reply.Version);
         }
         finally
@@ -98,7 +99,7 @@ public sealed class VaultClient : IDisposable
         try
         {
             await AuthenticateAsync(cancellationToken).ConfigureAwait(false);
-            StatusReply status = await _api.PostAsync<StatusReply>(VaultSigning.Endpoints.Status, new StatusBody(), cancellationToken).ConfigureAwait(false);
+            StatusResponse status = await _api.PostAsync<StatusResponse>(VaultSigning.Endpoints.Status, new StatusRequest(null), cancellationToken).ConfigureAwait(false);
             if (status.Erased) throw VaultApi.Locked(lastGuess: false);
             var opaque = new OpaqueClient(new OpaqueConfiguration([], StretchingOf(status)));
 
@@ -106,8 +107,8 @@ public sealed class VaultClient : IDisposable
             // One attempt id for this guess: if the answer is lost and the request goes again (to another node), the
             // vault recognises the attempt and counts it once (docs/VAULT-API.md, "login/start").
             string attemptId = VaultApi.Encode(RandomNumberGenerator.GetBytes(16));
-            LoginStartReply start = await _api.PostAsync<LoginStartReply>(VaultSigning.Endpoints.LoginStart,
-                new LoginStartBody(VaultApi.Encode(state.KE1.Serialize()), attemptId), cancellationToken).ConfigureAwait(false);
+            LoginStartResponse start = await _api.PostAsync<LoginStartResponse>(VaultSigning.Endpoints.LoginStart,
+                new LoginStartRequest(VaultApi.Encode(state.KE1.Serialize()), attemptId), cancellationToken).ConfigureAwait(false);
             byte[] session = _api.Decode(start.SessionId, 16, "login/start sessionId");
             byte[] ke2Bytes = _api.Decode(start.Ke2, KE2.Size, "login/start ke2");
             if (!KE2.TryParse(ke2Bytes, out KE2? ke2))
@@ -119,9 +120,9 @@ public sealed class VaultClient : IDisposable
             if (!CryptographicOperations.FixedTimeEquals(login.ServerPublicKey, _serverPublicKey))
                 throw NotAuthentic();
 
-            LoginFinishReply finish = await _api.PostAsync<LoginFinishReply>(VaultSigning.Endpoints.LoginFinish,
-                new LoginFinishBody(VaultApi.Encode(session), VaultApi.Encode(login.KE3.Serialize())), cancellationToken).ConfigureAwait(false);
-            byte[] sealedKey = _api.Decode(finish.SealedKey, EscrowCrypto.SealedKeySize, "login/finish sealedKey");
+            LoginFinishResponse finish = await _api.PostAsync<LoginFinishResponse>(VaultSigning.Endpoints.LoginFinish,
+                new LoginFinishRequest(VaultApi.Encode(session), VaultApi.Encode(login.KE3.Serialize())), cancellationToken).ConfigureAwait(false);
+            byte[] sealedKey = _api.Decode(finish.SealedKey, VaultSizes.SealedKey, "login/finish sealedKey");
             LastAnchor = finish.Anchor is { } anchor
                 ? new FreshnessAnchor(anchor.Sequence, _api.Decode(anchor.Hash, FreshnessAnchor.HashSize, "login/finish anchor hash"))
                 : null;
@@ -176,7 +177,7 @@ public sealed class VaultClient : IDisposable
         byte[] credential = EscrowCrypto.ManagementCredential(key);
         try
         {
-            await _api.PostAsync<object>(VaultSigning.Endpoints.Delete, new DeleteBody(VaultApi.Encode(credential)), cancellationToken).ConfigureAwait(false);
+            await _api.PostAsync<DeleteResponse>(VaultSigning.Endpoints.Delete, new DeleteRequest(VaultApi.Encode(credential)), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -198,8 +199,8 @@ public sealed class VaultClient : IDisposable
         byte[] credential = EscrowCrypto.ManagementCredential(key);
         try
         {
-            AnchorReply reply = await _api.PostAsync<AnchorReply>(VaultSigning.Endpoints.Anchor,
-                new AnchorBody(VaultApi.Encode(credential), sequence, VaultApi.Encode(snapshotHash.Span)), cancellationToken).ConfigureAwait(false);
+            AnchorModel reply = await _api.PostAsync<AnchorModel>(VaultSigning.Endpoints.Anchor,
+                new AnchorRequest(VaultApi.Encode(credential), sequence, VaultApi.Encode(snapshotHash.Span)), cancellationToken).ConfigureAwait(false);
             return new FreshnessAnchor(reply.Sequence, _api.Decode(reply.Hash, FreshnessAnchor.HashSize, "anchor hash"));
         }
         finally
@@ -212,7 +213,7 @@ public sealed class VaultClient : IDisposable
     public async Task<VaultAccountStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
         await AuthenticateAsync(cancellationToken).ConfigureAwait(false);
-        StatusReply reply = await _api.PostAsync<StatusReply>(VaultSigning.Endpoints.Status, new StatusBody(), cancellationToken).ConfigureAwait(false);
+        StatusResponse reply = await _api.PostAsync<StatusResponse>(VaultSigning.Endpoints.Status, new StatusRequest(null), cancellationToken).ConfigureAwait(false);
         return new VaultAccountStatus(reply.Locked, reply.GuessesLeft, reply.GuessLimit, reply.Version);
     }
 
@@ -232,7 +233,7 @@ public sealed class VaultClient : IDisposable
         return string.Equals(Key(n), Key(url), StringComparison.Ordinal);
     }
 
-    private Argon2idKeyStretching StretchingOf(StatusReply status)
+    private Argon2idKeyStretching StretchingOf(StatusResponse status)
     {
         if (status.KeyStretching is null) return _options.KeyStretching; // a record enrolled before the vault kept them
         if (status.KeyStretching is not { T: { } t, M: { } m, P: { } p })
@@ -247,7 +248,7 @@ public sealed class VaultClient : IDisposable
         }
     }
 
-    private static KsfBody Ksf(Argon2idKeyStretching k) => new(k.Iterations, k.MemoryKiB, k.Parallelism);
+    private static KsfModel Ksf(Argon2idKeyStretching k) => new(k.Iterations, k.MemoryKiB, k.Parallelism);
 
     private async Task<VaultAccountStatus> ReplaceAsync(string endpoint, string newPassword, BackupKey key, CancellationToken cancellationToken)
     {
@@ -256,8 +257,8 @@ public sealed class VaultClient : IDisposable
         try
         {
             (byte[] record, byte[] wrapped, string enrolmentId) = await RegisterAsync(newPassword, key, credential, cancellationToken).ConfigureAwait(false);
-            var body = new PasswordBody(VaultApi.Encode(credential), VaultApi.Encode(record), VaultApi.Encode(wrapped), enrolmentId, Ksf(_options.KeyStretching));
-            AccountReply reply = await _api.PostAsync<AccountReply>(endpoint, body, cancellationToken).ConfigureAwait(false);
+            var body = new PasswordRequest(VaultApi.Encode(credential), VaultApi.Encode(record), VaultApi.Encode(wrapped), enrolmentId, Ksf(_options.KeyStretching));
+            AccountResponse reply = await _api.PostAsync<AccountResponse>(endpoint, body, cancellationToken).ConfigureAwait(false);
             return new VaultAccountStatus(false, reply.GuessesLeft, reply.GuessLimit, reply.Version);
         }
         finally
@@ -278,8 +279,8 @@ public sealed class VaultClient : IDisposable
         {
             var opaque = new OpaqueClient(new OpaqueConfiguration([], _options.KeyStretching));
             using ClientRegistrationState state = opaque.CreateRegistrationRequest(pw);
-            RegistrationStartReply reply = await _api.PostAsync<RegistrationStartReply>(VaultSigning.Endpoints.RegistrationStart,
-                new RegistrationStartBody(VaultApi.Encode(state.Request.Serialize()), managementCredential is null ? null : VaultApi.Encode(managementCredential)),
+            RegistrationStartResponse reply = await _api.PostAsync<RegistrationStartResponse>(VaultSigning.Endpoints.RegistrationStart,
+                new RegistrationStartRequest(VaultApi.Encode(state.Request.Serialize()), managementCredential is null ? null : VaultApi.Encode(managementCredential)),
                 cancellationToken).ConfigureAwait(false);
             byte[] responseBytes = _api.Decode(reply.RegistrationResponse, RegistrationResponse.Size, "registration/start registrationResponse");
             _ = _api.Decode(reply.EnrolmentId, 16, "registration/start enrolmentId");
@@ -311,7 +312,7 @@ public sealed class VaultClient : IDisposable
         byte[] decoy = RandomNumberGenerator.GetBytes(KE3.Size);
         try
         {
-            await _api.PostAsync<LoginFinishReply>(VaultSigning.Endpoints.LoginFinish, new LoginFinishBody(VaultApi.Encode(session), VaultApi.Encode(decoy)), cancellationToken).ConfigureAwait(false);
+            await _api.PostAsync<LoginFinishResponse>(VaultSigning.Endpoints.LoginFinish, new LoginFinishRequest(VaultApi.Encode(session), VaultApi.Encode(decoy)), cancellationToken).ConfigureAwait(false);
             return VaultApi.WrongPassword(guessesLeftAtStart); // a decoy never verifies; a vault that says it did is not trusted either way
         }
         catch (VaultException e) when (e.Failure is VaultFailure.WrongPassword or VaultFailure.Locked)

@@ -1,5 +1,6 @@
 using Lockbox.Vault.Core.Opaque;
 using Lockbox.Vault.Core.State;
+using Lockbox.Vault.Protocol;
 
 namespace Lockbox.Vault.Core.Commands;
 
@@ -13,7 +14,7 @@ namespace Lockbox.Vault.Core.Commands;
 internal static class CommandValidator
 {
     /// <summary>nonce (12) || AES-256-GCM(K, 32 bytes) || tag (16), as the device wraps it.</summary>
-    public const int WrappedKeySize = 12 + 32 + 16;
+    public const int WrappedKeySize = VaultSizes.WrappedKey;
 
     /// <summary>SHA-256 of the management credential.</summary>
     public const int ManagementHashSize = 32;
@@ -27,7 +28,7 @@ internal static class CommandValidator
         StartLoginCommand c => c.SessionId.Length == VaultStateMachine.SessionIdSize
             && c.Randomness.Length == opaque.KE2RandomnessLength && opaque.IsValidKE1(c.KE1),
         FinishLoginCommand c => c.SessionId.Length == VaultStateMachine.SessionIdSize
-            && c.KE3.Length == OpaqueSizes.KE3 && c.TransportNonce.Length == VaultStateMachine.TransportNonceSize,
+            && c.KE3.Length == VaultSizes.KE3 && c.TransportNonce.Length == VaultStateMachine.TransportNonceSize,
         ChangePasswordCommand c => Registration(c.Record, c.WrappedKey, c.ManagementHash, c.EnrolmentId, c.Ksf, opaque),
         ResetPasswordCommand c => Registration(c.Record, c.WrappedKey, c.ManagementHash, c.EnrolmentId, c.Ksf, opaque),
         DeleteCommand c => c.ManagementHash.Length == ManagementHashSize,
@@ -36,7 +37,7 @@ internal static class CommandValidator
     };
 
     private static bool Registration(byte[] record, byte[] wrappedKey, byte[] managementHash, byte[] enrolmentId, KsfParameters? ksf, IOpaqueServer opaque) =>
-        record.Length == OpaqueSizes.RegistrationRecord && opaque.IsValidRecord(record)
+        record.Length == VaultSizes.RegistrationRecord && opaque.IsValidRecord(record)
         && wrappedKey.Length == WrappedKeySize
         && managementHash.Length == ManagementHashSize
         && (enrolmentId.Length is 0 or CredentialIdentifier.EnrolmentIdSize)

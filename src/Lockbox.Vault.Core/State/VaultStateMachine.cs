@@ -4,6 +4,7 @@ using Lockbox.Cryptography;
 using Lockbox.Vault.Core.Commands;
 using Lockbox.Vault.Core.Hsm;
 using Lockbox.Vault.Core.Opaque;
+using Lockbox.Vault.Protocol;
 
 namespace Lockbox.Vault.Core.State;
 
@@ -204,7 +205,7 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
             if (p.Fake || a is null || a.Version != p.RecordVersion)
                 return new VaultResult(VaultOutcome.LoginFailed) { GuessesLeft = p.Fake ? policy.DefaultGuessLimit - 1 : a?.GuessesLeft ?? 0 };
 
-            Span<byte> sessionKey = stackalloc byte[OpaqueSizes.SessionKey];
+            Span<byte> sessionKey = stackalloc byte[VaultSizes.SessionKey];
             try
             {
                 if (opaque.ServerFinish(p.ServerState, c.KE3, sessionKey) && a.WrappedKey is not null && !a.Locked)

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Json;
+using Lockbox.Vault.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -9,8 +10,6 @@ namespace Lockbox.Vault.Server.Http;
 internal static class RequestBody
 {
     public const int MaxBytes = 16 * 1024;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { AllowTrailingCommas = false };
 
     /// <summary>
     /// The body read by the framework's JSON reader into the typed record <typeparamref name="T"/>, or an
@@ -28,7 +27,7 @@ internal static class RequestBody
             return (null, TooLarge());
         try
         {
-            T? body = await request.ReadFromJsonAsync<T>(Json, context.RequestAborted).ConfigureAwait(false);
+            T? body = await request.ReadFromJsonAsync<T>(VaultJson.Options, context.RequestAborted).ConfigureAwait(false);
             return body is null ? (null, ApiErrors.BadRequest("malformed_json", "Request body must be a JSON object.")) : (body, null);
         }
         catch (JsonException)

@@ -4,6 +4,7 @@ using Lockbox.Vault.Core.Commands;
 using Lockbox.Vault.Core.Opaque;
 using Lockbox.Vault.Core.Replication;
 using Lockbox.Vault.Core.State;
+using Lockbox.Vault.Protocol;
 using Lockbox.Vault.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,9 +18,6 @@ namespace Lockbox.Vault.Server.Http;
 /// </summary>
 internal static class VaultEndpoints
 {
-    /// <summary>nonce (12) || AES-256-GCM(K, 32 bytes) || tag (16), as the device wraps it.</summary>
-    public const int WrappedKeySize = CommandValidator.WrappedKeySize;
-    public const int ManagementCredentialSize = 32;
     public const string ApiVersion = "2";
 
     /// <param name="app">Where to map.</param>
@@ -76,11 +74,11 @@ internal static class VaultEndpoints
     {
         (RegistrationStartRequest? body, IResult? error) = await RequestBody.ReadAsync<RegistrationStartRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
-        if (!RequestBody.TryField(body.RegistrationRequest, "registrationRequest", OpaqueSizes.RegistrationRequest, out byte[] request, out error)) return error!;
+        if (!RequestBody.TryField(body.RegistrationRequest, "registrationRequest", VaultSizes.RegistrationRequest, out byte[] request, out error)) return error!;
         byte[]? hash = null;
         if (body.ManagementCredential is not null)
         {
-            if (!RequestBody.TryField(body.ManagementCredential, "managementCredential", ManagementCredentialSize, out byte[] credential, out error)) return error!;
+            if (!RequestBody.TryField(body.ManagementCredential, "managementCredential", VaultSizes.ManagementCredential, out byte[] credential, out error)) return error!;
             hash = HashCredential(credential);
         }
         byte[] enrolmentId = RandomNumberGenerator.GetBytes(CredentialIdentifier.EnrolmentIdSize);
@@ -89,7 +87,7 @@ internal static class VaultEndpoints
         {
             VaultOutcome.Ok => Results.Json(new RegistrationStartResponse(RequestBody.Encode(result.RegistrationResponse!), RequestBody.Encode(enrolmentId))),
             VaultOutcome.InvalidMessage => ApiErrors.BadRequest("invalid_message", "registrationRequest is not a valid OPAQUE RegistrationRequest."),
-            VaultOutcome.AlreadyEnrolled => ApiErrors.Of(StatusCodes.Status409Conflict, "already_enrolled",
+            VaultOutcome.AlreadyEnrolled => ApiErrors.Of(StatusCodes.Status409Conflict, VaultErrorCodes.AlreadyEnrolled,
                 "This account already has an escrowed key: a new registration needs the management credential (password change or reset)."),
             _ => Map(result),
         };
@@ -111,9 +109,9 @@ internal static class VaultEndpoints
     {
         (EnrolRequest? body, IResult? error) = await RequestBody.ReadAsync<EnrolRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
-        if (!RequestBody.TryField(body.RegistrationRecord, "registrationRecord", OpaqueSizes.RegistrationRecord, out byte[] record, out error)
-            || !RequestBody.TryField(body.WrappedKey, "wrappedKey", WrappedKeySize, out byte[] wrapped, out error)
-            || !RequestBody.TryField(body.ManagementCredential, "managementCredential", ManagementCredentialSize, out byte[] credential, out error))
+        if (!RequestBody.TryField(body.RegistrationRecord, "registrationRecord", VaultSizes.RegistrationRecord, out byte[] record, out error)
+            || !RequestBody.TryField(body.WrappedKey, "wrappedKey", VaultSizes.WrappedKey, out byte[] wrapped, out error)
+            || !RequestBody.TryField(body.ManagementCredential, "managementCredential", VaultSizes.ManagementCredential, out byte[] credential, out error))
             return error!;
         if (Enrolment(body.EnrolmentId, body.KeyStretching, out error) is not { } enrolment) return error!;
         (byte[] enrolmentId, KsfParameters ksf) = enrolment;
@@ -132,7 +130,7 @@ internal static class VaultEndpoints
     {
         (LoginStartRequest? body, IResult? error) = await RequestBody.ReadAsync<LoginStartRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
-        if (!RequestBody.TryField(body.Ke1, "ke1", OpaqueSizes.KE1, out byte[] ke1, out error)) return error!;
+        if (!RequestBody.TryField(body.Ke1, "ke1", VaultSizes.KE1, out byte[] ke1, out error)) return error!;
         if (!node.Opaque.IsValidKE1(ke1)) return ApiErrors.BadRequest("invalid_message", "ke1 is not a valid OPAQUE KE1.");
         // The device's attempt id (issue 10) becomes the session id, so the same attempt retried on another node is
         // recognised and not counted twice; without one, the vault draws the session id.
@@ -152,7 +150,7 @@ internal static class VaultEndpoints
         (LoginFinishRequest? body, IResult? error) = await RequestBody.ReadAsync<LoginFinishRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
         if (!RequestBody.TryField(body.SessionId, "sessionId", VaultStateMachine.SessionIdSize, out byte[] session, out error)
-            || !RequestBody.TryField(body.Ke3, "ke3", OpaqueSizes.KE3, out byte[] ke3, out error))
+            || !RequestBody.TryField(body.Ke3, "ke3", VaultSizes.KE3, out byte[] ke3, out error))
             return error!;
         byte[] nonce = RandomNumberGenerator.GetBytes(VaultStateMachine.TransportNonceSize);
         VaultResult result = await node.SubmitAsync(now => new FinishLoginCommand(accountId, now, session, ke3, nonce)).ConfigureAwait(false);
@@ -165,9 +163,9 @@ internal static class VaultEndpoints
     {
         (PasswordRequest? body, IResult? error) = await RequestBody.ReadAsync<PasswordRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
-        if (!RequestBody.TryField(body.ManagementCredential, "managementCredential", ManagementCredentialSize, out byte[] credential, out error)
-            || !RequestBody.TryField(body.RegistrationRecord, "registrationRecord", OpaqueSizes.RegistrationRecord, out byte[] record, out error)
-            || !RequestBody.TryField(body.WrappedKey, "wrappedKey", WrappedKeySize, out byte[] wrapped, out error))
+        if (!RequestBody.TryField(body.ManagementCredential, "managementCredential", VaultSizes.ManagementCredential, out byte[] credential, out error)
+            || !RequestBody.TryField(body.RegistrationRecord, "registrationRecord", VaultSizes.RegistrationRecord, out byte[] record, out error)
+            || !RequestBody.TryField(body.WrappedKey, "wrappedKey", VaultSizes.WrappedKey, out byte[] wrapped, out error))
             return error!;
         if (Enrolment(body.EnrolmentId, body.KeyStretching, out error) is not { } enrolment) return error!;
         (byte[] enrolmentId, KsfParameters ksf) = enrolment;
@@ -185,15 +183,15 @@ internal static class VaultEndpoints
     {
         (DeleteRequest? body, IResult? error) = await RequestBody.ReadAsync<DeleteRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
-        if (!RequestBody.TryField(body.ManagementCredential, "managementCredential", ManagementCredentialSize, out byte[] credential, out error)) return error!;
+        if (!RequestBody.TryField(body.ManagementCredential, "managementCredential", VaultSizes.ManagementCredential, out byte[] credential, out error)) return error!;
         byte[] hash = HashCredential(credential);
         VaultResult result = await node.SubmitAsync(now => new DeleteCommand(accountId, now, hash)).ConfigureAwait(false);
-        return result.Outcome == VaultOutcome.Ok ? Results.Json(new { deleted = true }) : Map(result);
+        return result.Outcome == VaultOutcome.Ok ? Results.Json(new DeleteResponse(true)) : Map(result);
     }
 
     private static async Task<IResult> Status(HttpContext context, string accountId, IVaultReplica node)
     {
-        (HelloRequest? body, IResult? error) = await RequestBody.ReadAsync<HelloRequest>(context).ConfigureAwait(false);
+        (StatusRequest? body, IResult? error) = await RequestBody.ReadAsync<StatusRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
         VaultResult result = await node.StatusAsync(accountId).ConfigureAwait(false);
         KsfModel? ksf = result.Ksf is { } k ? new KsfModel(k.Iterations, k.MemoryKiB, k.Parallelism) : null;
@@ -211,8 +209,8 @@ internal static class VaultEndpoints
     {
         context.Response.Headers.RetryAfter = "1";
         if (e.NoQuorum || e.LeaderUrl is null)
-            return ApiErrors.Of(StatusCodes.Status503ServiceUnavailable, "no_quorum", e.Message);
-        Microsoft.AspNetCore.Mvc.ProblemDetails problem = ApiErrors.Problem(StatusCodes.Status421MisdirectedRequest, "not_leader", e.Message);
+            return ApiErrors.Of(StatusCodes.Status503ServiceUnavailable, VaultErrorCodes.NoQuorum, e.Message);
+        Microsoft.AspNetCore.Mvc.ProblemDetails problem = ApiErrors.Problem(StatusCodes.Status421MisdirectedRequest, VaultErrorCodes.NotLeader, e.Message);
         problem.Extensions["leader"] = e.LeaderUrl.AbsoluteUri;
         return Results.Problem(problem);
     }
@@ -225,7 +223,7 @@ internal static class VaultEndpoints
     {
         (AnchorRequest? body, IResult? error) = await RequestBody.ReadAsync<AnchorRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
-        if (!RequestBody.TryField(body.ManagementCredential, "managementCredential", ManagementCredentialSize, out byte[] credential, out error)
+        if (!RequestBody.TryField(body.ManagementCredential, "managementCredential", VaultSizes.ManagementCredential, out byte[] credential, out error)
             || !RequestBody.TryField(body.Hash, "hash", AnchorCommand.HashSize, out byte[] snapshotHash, out error))
             return error!;
         if (body.Sequence is not { } sequence) return ApiErrors.BadRequest("missing_field", "Field 'sequence' is required.");
@@ -242,7 +240,7 @@ internal static class VaultEndpoints
 
     private static IResult Stale(VaultResult result)
     {
-        Microsoft.AspNetCore.Mvc.ProblemDetails problem = ApiErrors.Problem(StatusCodes.Status409Conflict, "anchor_stale",
+        Microsoft.AspNetCore.Mvc.ProblemDetails problem = ApiErrors.Problem(StatusCodes.Status409Conflict, VaultErrorCodes.AnchorStale,
             "The vault already anchors this account at a newer (or a different) snapshot; the anchor only moves forward.");
         problem.Extensions["anchor"] = AnchorOf(result);
         return Results.Problem(problem);
@@ -260,21 +258,21 @@ internal static class VaultEndpoints
 
     private static IResult Map(VaultResult result) => result.Outcome switch
     {
-        VaultOutcome.AlreadyEnrolled => ApiErrors.Of(StatusCodes.Status409Conflict, "already_enrolled",
+        VaultOutcome.AlreadyEnrolled => ApiErrors.Of(StatusCodes.Status409Conflict, VaultErrorCodes.AlreadyEnrolled,
             "This account already has an escrowed key; change or reset the password, or delete the escrow first."),
-        VaultOutcome.NotEnrolled => ApiErrors.Of(StatusCodes.Status404NotFound, "not_enrolled", "This account has no escrowed key: nothing is escrowed here."),
-        VaultOutcome.Locked => ApiErrors.Of(StatusCodes.Status423Locked, "locked",
+        VaultOutcome.NotEnrolled => ApiErrors.Of(StatusCodes.Status404NotFound, VaultErrorCodes.NotEnrolled, "This account has no escrowed key: nothing is escrowed here."),
+        VaultOutcome.Locked => ApiErrors.Of(StatusCodes.Status423Locked, VaultErrorCodes.Locked,
             "Too many wrong passwords: the escrowed backup key was erased and is gone for good.", 0, true),
-        VaultOutcome.GuessesExhausted => ApiErrors.Of(StatusCodes.Status423Locked, "no_guesses_left",
+        VaultOutcome.GuessesExhausted => ApiErrors.Of(StatusCodes.Status423Locked, VaultErrorCodes.NoGuessesLeft,
             "No guesses left: the remaining guesses are held by logins still pending. The escrowed key still exists; it is erased when they fail or expire, unless one of them succeeds.", 0, false),
-        VaultOutcome.LoginFailed => ApiErrors.Of(StatusCodes.Status403Forbidden, "login_failed",
+        VaultOutcome.LoginFailed => ApiErrors.Of(StatusCodes.Status403Forbidden, VaultErrorCodes.LoginFailed,
             result.Erased ? "Wrong password. That was the last guess: the escrowed backup key was erased and is gone for good."
             : result.GuessesLeft == 0 ? "Wrong password (0 guesses left; the escrowed key is erased when the logins still pending fail or expire)."
             : $"Wrong password ({result.GuessesLeft} guesses left).",
             result.GuessesLeft ?? 0, result.Erased),
         VaultOutcome.UnknownSession => ApiErrors.Of(StatusCodes.Status409Conflict, "unknown_session",
             "No pending login with this session id: never started, already finished, or expired. Start a new login."),
-        VaultOutcome.Forbidden => ApiErrors.Of(StatusCodes.Status403Forbidden, "management_credential_invalid",
+        VaultOutcome.Forbidden => ApiErrors.Of(StatusCodes.Status403Forbidden, VaultErrorCodes.ManagementCredentialInvalid,
             "The management credential does not match: only a holder of the backup key can do this."),
         VaultOutcome.InvalidMessage => ApiErrors.BadRequest("invalid_message", "An OPAQUE message in the request is not valid."),
         _ => ApiErrors.Of(StatusCodes.Status500InternalServerError, "internal", "Unexpected vault outcome."),
