@@ -1,3 +1,6 @@
+using Lockbox.Cryptography;
+using Lockbox.Repository.Format;
+using Lockbox.Repository.Format.Snapshot;
 using Lockbox.Repository.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -111,6 +114,47 @@ public sealed class RestoreFidelityTests
         foreach (var (path, time) in times)
             Assert.Equal(time, File.GetLastWriteTimeUtc(Path.Combine(target, "media", path)));
     }
+
+    [Fact]
+    public async Task TheMediaFolderComesBackUnderItsOwnNameAndCase()
+    {
+        using var f = new Fixture();
+        string db = ChatData.CreateDatabase(f.Source, 500);
+        string media = Path.Combine(f.Source, "Media");
+        byte[] photo = ChatData.WriteMedia(media, "WhatsApp Images/IMG-1.jpg", 9_000, seed: 2);
+        await using var repo = await f.InitAsync();
+        await repo.BackupAsync(new BackupSource(db, media + Path.DirectorySeparatorChar, "phone"));
+
+        string target = f.NewFolder("out");
+        RestoreResult r = await repo.RestoreAsync("latest", target);
+
+        Assert.Equal(1, r.MediaFiles);
+        Assert.Equal(["Media", "msgstore.db"], Directory.EnumerateFileSystemEntries(target).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(photo, await File.ReadAllBytesAsync(Path.Combine(target, "Media", "WhatsApp Images", "IMG-1.jpg")));
+    }
+
+    [Fact]
+    public void ASnapshotNamedMediaOrWithoutMediaIsEncodedAsBeforeAndOthersCarryTheName()
+    {
+        using var key = BackupKey.Generate();
+        using var keys = new RepositoryKeys(key);
+        keys.BindRepository(new byte[16]);
+        SnapshotManifest plain = Manifest(null);
+        byte[] PayloadOf(SnapshotManifest m) => MetadataEnvelope.Open(keys, FormatConstants.TypeSnapshot, m.Encode(keys), FormatConstants.SnapshotVersionWithDeltas, out _);
+        int before = PayloadOf(plain).Length;
+        Assert.Equal(before, PayloadOf(Manifest("media")).Length);
+        Assert.Equal(before + 4 + 5, PayloadOf(Manifest("Media")).Length);
+        Assert.Equal("media", SnapshotManifest.Decode(keys, plain.Encode(keys)).MediaFolder);
+        Assert.Equal("Media", SnapshotManifest.Decode(keys, Manifest("Media").Encode(keys)).MediaFolder);
+        foreach (string bad in new[] { "..", ".", "a/b", "a\\b", "x\0", "msgstore.db" })
+        {
+            var e = Assert.Throws<CorruptDataException>(() => SnapshotManifest.Decode(keys, Manifest(bad).Encode(keys)));
+            Assert.Equal("snapshot media folder name is unsafe", e.Message);
+        }
+    }
+
+    private static SnapshotManifest Manifest(string? mediaFolder) =>
+        new(1, default, 1, "phone", "msgstore.db", 0, 4096, 4096, 0, [], 0, 0, 0, [], 0, 0, MediaFolderName: mediaFolder);
 
     private static string JournalMode(string db)
     {

@@ -52,7 +52,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         var targets = new List<Target> { new(Path.Combine(root, snapshot.DatabaseName), Path.Combine(root, snapshot.DatabaseName + suffix), snapshot.DatabaseBytes) };
         foreach (MediaEntry m in media)
         {
-            string final = Path.Combine(root, "media", m.Path.Replace('/', Path.DirectorySeparatorChar));
+            string final = Path.Combine(root, snapshot.MediaFolder, m.Path.Replace('/', Path.DirectorySeparatorChar));
             targets.Add(new Target(final, final + suffix, m.Size, m.ModifiedTicks));
         }
         if (!overwrite)
