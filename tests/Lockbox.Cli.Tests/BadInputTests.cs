@@ -116,7 +116,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal("the only copy of something precious", File.ReadAllText(existing));
 
         (await _w.RunAsync("restore", "--repo", _w.Repository, "--to", target, "--overwrite")).AssertSuccess();
-        Assert.Empty(ChatComparer.Compare(chat.DatabasePath, existing, chat.MediaDirectory, Path.Combine(target, "media"), out _, out _));
+        Assert.Empty(ChatComparer.Compare(chat.DatabasePath, existing, chat.MediaDirectory, Path.Combine(target, ChatGenerator.MediaFolderName), out _, out _));
     }
 
     [Fact]

@@ -35,6 +35,6 @@ public sealed class CancellationTests : IDisposable
         (await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--media", chat.MediaDirectory)).AssertSuccess();
         string target = _w.PathOf("restored");
         (await _w.RunAsync("restore", "--repo", _w.Repository, "--to", target)).AssertSuccess();
-        Assert.Empty(ChatComparer.Compare(chat.DatabasePath, Path.Combine(target, "msgstore.db"), chat.MediaDirectory, Path.Combine(target, "media"), out _, out _));
+        Assert.Empty(ChatComparer.Compare(chat.DatabasePath, Path.Combine(target, "msgstore.db"), chat.MediaDirectory, Path.Combine(target, ChatGenerator.MediaFolderName), out _, out _));
     }
 }

@@ -27,7 +27,7 @@ public sealed class MessagesFirstTests : IDisposable
         Assert.Equal(0, json.RootElement.GetProperty("mediaFiles").GetInt32());
         double toMessages = json.RootElement.GetProperty("secondsToMessages").GetDouble();
         Assert.True(toMessages > 0 && toMessages <= json.RootElement.GetProperty("seconds").GetDouble());
-        Assert.False(Directory.Exists(Path.Combine(target, "media")));
+        Assert.False(Directory.Exists(Path.Combine(target, ChatGenerator.MediaFolderName)));
 
         // The database is the second day's, row for row (its media folder is compared empty against an empty one).
         string noMedia = _w.PathOf("no-media");

@@ -34,7 +34,7 @@ public sealed class RoundTripTests : IDisposable
         restore.AssertSuccess();
 
         IReadOnlyList<string> problems = ChatComparer.Compare(chat.DatabasePath, Path.Combine(target, ChatGenerator.DatabaseFileName),
-            chat.MediaDirectory, Path.Combine(target, "media"), out long rows, out int files);
+            chat.MediaDirectory, Path.Combine(target, ChatGenerator.MediaFolderName), out long rows, out int files);
         Assert.Empty(problems);
         Assert.True(rows > chat.Messages);
         Assert.Equal(chat.MediaFiles, files);
@@ -76,7 +76,7 @@ public sealed class RoundTripTests : IDisposable
         string target = _w.PathOf("new-phone");
         CliResult restore = await _w.RunAsAsync(newHome, typed, "restore", "--repo", _w.Repository, "--to", target, "--snapshot", "latest");
         restore.AssertSuccess();
-        Assert.Empty(ChatComparer.Compare(chat.DatabasePath, Path.Combine(target, "msgstore.db"), chat.MediaDirectory, Path.Combine(target, "media"), out _, out _));
+        Assert.Empty(ChatComparer.Compare(chat.DatabasePath, Path.Combine(target, "msgstore.db"), chat.MediaDirectory, Path.Combine(target, ChatGenerator.MediaFolderName), out _, out _));
 
         CliResult show = await _w.RunAsAsync(newHome, null, "key", "show", "--json");
         show.AssertSuccess();
@@ -128,7 +128,7 @@ public sealed class RoundTripTests : IDisposable
         (await _w.RunAsync("verify", "--repo", _w.Repository, "--read-data")).AssertSuccess();
         string target = _w.PathOf("restored");
         (await _w.RunAsync("restore", "--repo", _w.Repository, "--to", target)).AssertSuccess();
-        Assert.Empty(ChatComparer.Compare(chat.DatabasePath, Path.Combine(target, "msgstore.db"), chat.MediaDirectory, Path.Combine(target, "media"), out _, out _));
+        Assert.Empty(ChatComparer.Compare(chat.DatabasePath, Path.Combine(target, "msgstore.db"), chat.MediaDirectory, Path.Combine(target, ChatGenerator.MediaFolderName), out _, out _));
     }
 
     [Fact]

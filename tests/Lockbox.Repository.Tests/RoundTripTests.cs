@@ -78,6 +78,9 @@ public sealed class RoundTripTests
 
         string target = f.NewFolder("out");
         RestoreResult r = await repo.RestoreAsync(s.Id, target);
+        // One self-contained file (checked before anything opens it: the restored database is in WAL mode, like its
+        // source, so opening it creates a -wal file).
+        Assert.False(File.Exists(r.DatabasePath + "-wal"));
         string dump = ChatData.Dump(r.DatabasePath);   // integrity_check passes: a consistent copy
         using var c = new SqliteConnection(ChatData.ConnectionString(r.DatabasePath));
         c.Open();
@@ -89,7 +92,6 @@ public sealed class RoundTripTests
         Assert.True(count >= 30_000 && count % 50 == 0, $"whole transactions only, got {count}");
         Assert.Equal(count, reader.GetInt64(1));
         Assert.NotEmpty(dump);
-        Assert.False(File.Exists(r.DatabasePath + "-wal"));
     }
 
     [Fact]

@@ -5,13 +5,13 @@ using Lockbox.Repository;
 
 namespace Lockbox.Cli.Commands;
 
-/// <summary><c>lockbox restore</c>: bring a snapshot back into a folder (the database and media/).</summary>
+/// <summary><c>lockbox restore</c>: bring a snapshot back into a folder (the database and its media folder, under the name it was backed up with).</summary>
 internal static class RestoreCommands
 {
     public static IEnumerable<Command> Create(CliContext context)
     {
         Option<string> repo = CommonOptions.Repository();
-        var to = new Option<string>("--to") { Description = "Folder to restore into: OUT/<database file> and OUT/media/...", Required = true };
+        var to = new Option<string>("--to") { Description = "Folder to restore into: OUT/<database file> and OUT/<media folder, e.g. Media>/...", Required = true };
         var snapshot = new Option<string>("--snapshot") { Description = "Snapshot id, id prefix, or 'latest'", DefaultValueFactory = _ => "latest" };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace files that already exist in the target folder" };
         var dbOnly = new Option<bool>("--db-only") { Description = "Restore the chat database only, no media" };

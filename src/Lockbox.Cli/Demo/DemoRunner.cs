@@ -106,13 +106,13 @@ internal sealed class DemoRunner(CliContext context, ChatSpec spec, DemoKeyMode 
         await StepAsync(recovered is null ? "Lose the phone; restore on a new device (empty state) with the key" : "Restore on the new device with the recovered key", async () =>
         {
             RestoreResult r = await newClient.RestoreAsync(repository, "latest", newPhone, false, null, ct).ConfigureAwait(false);
-            return (r, $"restored into {newPhone}: {ChatGenerator.DatabaseFileName} and media/");
+            return (r, $"restored into {newPhone}: {ChatGenerator.DatabaseFileName} and {ChatGenerator.MediaFolderName}/");
         }).ConfigureAwait(false);
 
         IReadOnlyList<string> problems = await StepAsync("Check the restored chat against the original", () =>
         {
             IReadOnlyList<string> p = ChatComparer.Compare(chat.DatabasePath, Path.Combine(newPhone, ChatGenerator.DatabaseFileName),
-                chat.MediaDirectory, Path.Combine(newPhone, "media"), out long rows, out int files);
+                chat.MediaDirectory, Path.Combine(newPhone, ChatGenerator.MediaFolderName), out long rows, out int files);
             return Task.FromResult((p, p.Count == 0
                 ? $"identical: {rows:N0} rows in every table (via SQL), {files} media files byte for byte"
                 : $"{p.Count} differences"));

@@ -101,7 +101,8 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
                 Version: state.Config.SupportsDeltas ? FormatConstants.SnapshotVersionWithDeltas : FormatConstants.Version,
                 DeltaCount: deltaEntries.Count,
                 DeltaListPieces: deltaList,
-                DatabaseListBaseIds: state.Config.SupportsDeltas ? dbListBases : null);
+                DatabaseListBaseIds: state.Config.SupportsDeltas ? dbListBases : null,
+                MediaFolderName: MediaFolderNameOf(source.MediaDirectory, dbName));
             byte[] data = manifest.Encode(state.Keys);
             BlobId id = BlobId.Read(SHA256.HashData(data));
             await state.Store.PutIfAbsentAsync(FormatConstants.SnapshotPrefix + id.ToHex(), data, ct).ConfigureAwait(false);
@@ -173,6 +174,14 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             Advance(n);
         }
         return ids;
+    }
+
+    /// <summary>The media folder's own name (case kept), or null when there is none or it cannot be kept (then "media").</summary>
+    private static string? MediaFolderNameOf(string? mediaDirectory, string databaseName)
+    {
+        if (mediaDirectory is null) return null;
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(mediaDirectory)));
+        return SnapshotManifest.IsSafeFolderName(name) && name != databaseName ? name : null;
     }
 
     private async Task<MediaEntry> ProduceMediaAsync(BlobPipeline pipeline, MediaFile file, Dictionary<string, MediaEntry> previous)

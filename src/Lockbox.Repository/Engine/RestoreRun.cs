@@ -22,7 +22,12 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
     private readonly HashSet<string> _flushed = new(StringComparer.Ordinal);
     private Task _flushing = Task.CompletedTask;
 
-    private sealed record Target(string FinalPath, string TempPath, long Length);
+    /// <summary>A file the restore writes; <see cref="ModifiedTicks"/> (UTC ticks) is its recorded modification time, or null for none (the database).</summary>
+    private sealed record Target(string FinalPath, string TempPath, long Length, long? ModifiedTicks = null);
+
+    /// <summary>Restored files are the user's chats: readable by the user only, and so is every folder the restore creates.</summary>
+    private const UnixFileMode FileMode0600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode FolderMode0700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     /// <summary>Where one blob goes; <see cref="Delta"/> ≥ 0 means the blob is a base and <see cref="_deltas"/>[Delta] applied to it goes there.</summary>
     /// <summary>24 bytes per database block: the entry is named by its position in the pack's record, not copied.</summary>
     private readonly record struct Place(int Entry, int Target, long Offset, int Delta = -1);
@@ -47,8 +52,8 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         var targets = new List<Target> { new(Path.Combine(root, snapshot.DatabaseName), Path.Combine(root, snapshot.DatabaseName + suffix), snapshot.DatabaseBytes) };
         foreach (MediaEntry m in media)
         {
-            string final = Path.Combine(root, "media", m.Path.Replace('/', Path.DirectorySeparatorChar));
-            targets.Add(new Target(final, final + suffix, m.Size));
+            string final = Path.Combine(root, snapshot.MediaFolder, m.Path.Replace('/', Path.DirectorySeparatorChar));
+            targets.Add(new Target(final, final + suffix, m.Size, m.ModifiedTicks));
         }
         if (!overwrite)
         {
@@ -95,10 +100,12 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         {
             foreach (Target t in targets)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(t.TempPath)!);
+                CreateFolder(Path.GetDirectoryName(t.TempPath)!);
                 created.Add(t.TempPath);
-                using SafeFileHandle h = File.OpenHandle(t.TempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, t.Length);
-                RandomAccess.SetLength(h, t.Length);
+                var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, PreallocationSize = t.Length };
+                if (!OperatingSystem.IsWindows()) create.UnixCreateMode = FileMode0600;
+                using var file = new FileStream(t.TempPath, create);
+                file.SetLength(t.Length);
             }
             var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = ct };
             await Parallel.ForEachAsync(databasePlan.Values, options,
@@ -145,9 +152,26 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         }
         foreach (Target t in list)
         {
+            // The modification time the backup recorded (galleries sort by it); a rename keeps it.
+            if (t.ModifiedTicks is long ticks && ticks >= DateTime.MinValue.Ticks && ticks <= DateTime.MaxValue.Ticks)
+                File.SetLastWriteTimeUtc(t.TempPath, new DateTime(ticks, DateTimeKind.Utc));
             File.Move(t.TempPath, t.FinalPath, overwrite);
             created.Remove(t.TempPath);
         }
+    }
+
+    /// <summary>Creates <paramref name="folder"/> and any missing parent with mode 0700 (on Unix); existing folders keep their mode.</summary>
+    private static void CreateFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+        // Directory.CreateDirectory(path, mode) gives the mode to the last folder only: create each missing one in turn.
+        var missing = new Stack<string>();
+        for (string? f = folder; f is not null && !Directory.Exists(f); f = Path.GetDirectoryName(f)) missing.Push(f);
+        while (missing.TryPop(out string? f)) Directory.CreateDirectory(f, FolderMode0700);
     }
 
     /// <summary>Reads every delta blob the snapshot needs (each pack once), authenticated; returns each delta entry's index in <see cref="_deltas"/>.</summary>

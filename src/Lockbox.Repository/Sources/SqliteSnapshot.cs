@@ -4,7 +4,8 @@ namespace Lockbox.Repository.Sources;
 
 /// <summary>
 /// A consistent copy of a live SQLite database, made with SQLite's online backup API into a scratch file (the app may
-/// keep writing meanwhile), switched to journal_mode=DELETE so it is one self-contained file. Deleted on dispose.
+/// keep writing meanwhile), one self-contained file (no -wal beside it) whose header keeps the source's journal mode
+/// (WAL or rollback), so the restored database opens in the mode the app used. Deleted on dispose.
 /// </summary>
 /// <remarks>
 /// The copy is plaintext, so it lives only where the user's own files do: mode 0600 in a folder of mode 0700
@@ -85,6 +86,7 @@ internal sealed class SqliteSnapshot : IDisposable
         string folder = ScratchFolder(tempDirectory);
         string copy = System.IO.Path.Combine(folder,
             $"{CopyPrefix}{Environment.ProcessId}-{Locking.LocalProcess.CurrentStartUnixMs()}-{Guid.NewGuid():N}.sqlite");
+        int pageSize;
         try
         {
             // Created empty with mode 0600 before SQLite opens it (an empty file is an empty database), so the plaintext
@@ -97,6 +99,12 @@ internal sealed class SqliteSnapshot : IDisposable
             {
                 source.Open();
                 target.Open();
+                bool wal;
+                using (var mode = source.CreateCommand())
+                {
+                    mode.CommandText = "PRAGMA journal_mode;";
+                    wal = string.Equals(Convert.ToString(mode.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture), "wal", StringComparison.OrdinalIgnoreCase);
+                }
                 using (var fast = target.CreateCommand())
                 {
                     // The copy is a scratch file read once and deleted: no journal, no fsync while it is written.
@@ -104,17 +112,17 @@ internal sealed class SqliteSnapshot : IDisposable
                     fast.ExecuteNonQuery();
                 }
                 source.BackupDatabase(target);
+                using (var size = target.CreateCommand())
+                {
+                    size.CommandText = "PRAGMA page_size;";
+                    pageSize = Convert.ToInt32(size.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                }
+                // The copy keeps the source's journal mode in its header (bytes 18-19), so a restore gives back a WAL
+                // database in WAL mode: closing the last connection checkpoints the copy's WAL into it and deletes it,
+                // leaving one self-contained file either way.
                 using var cmd = target.CreateCommand();
-                cmd.CommandText = "PRAGMA journal_mode=DELETE;";
+                cmd.CommandText = wal ? "PRAGMA journal_mode=WAL;" : "PRAGMA journal_mode=DELETE;";
                 cmd.ExecuteNonQuery();
-            }
-            int pageSize;
-            using (var check = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
-            {
-                check.Open();
-                using var cmd = check.CreateCommand();
-                cmd.CommandText = "PRAGMA page_size;";
-                pageSize = Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
             }
             foreach (string suffix in new[] { "-wal", "-shm", "-journal" }) File.Delete(copy + suffix);
             return new SqliteSnapshot(copy, pageSize, new FileInfo(copy).Length);

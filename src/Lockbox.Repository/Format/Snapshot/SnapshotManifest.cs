@@ -25,8 +25,19 @@ internal sealed record SnapshotManifest(
     byte Version = FormatConstants.Version,
     long DeltaCount = 0,
     BlobId[]? DeltaListPieces = null,
-    BlobId[]? DatabaseListBaseIds = null)
+    BlobId[]? DatabaseListBaseIds = null,
+    string? MediaFolderName = null)
 {
+    /// <summary>The name media are restored under when the snapshot records none (every snapshot before issue 13).</summary>
+    public const string DefaultMediaFolder = "media";
+
+    /// <summary>The media folder's name as backed up (e.g. "Media", case kept): target/&lt;this&gt;/&lt;path&gt; on restore.</summary>
+    public string MediaFolder => MediaFolderName ?? DefaultMediaFolder;
+
+    /// <summary>A media folder name a snapshot may carry: one path component, not "." or "..", no '/', '\' or NUL.</summary>
+    public static bool IsSafeFolderName(string name) =>
+        name.Length > 0 && name is not ("." or "..") && name.IndexOfAny(['/', '\\', '\0']) < 0;
+
     public BlobId[] DeltaList => DeltaListPieces ?? [];
 
     /// <summary>Format 2: per database list piece, the whole piece it is a delta against, or zero when it is stored whole.</summary>
@@ -61,6 +72,9 @@ internal sealed record SnapshotManifest(
             foreach (BlobId id in DatabaseListBases) w.Id(id);
         }
         else if (DeltaCount != 0 || DatabaseListBases.Any(b => !b.IsZero)) throw new InvalidOperationException("A version 1 snapshot cannot hold deltas.");
+        // Optional trailing field (issue 13): written only when media are not restored as "media", so every other
+        // snapshot stays byte-for-byte what earlier writers produced (and earlier readers read).
+        if (MediaFolderName is { } folder && folder != DefaultMediaFolder) w.Str(folder);
         return MetadataEnvelope.Seal(keys, FormatConstants.TypeSnapshot, w.Written, Version);
     }
 
@@ -94,7 +108,10 @@ internal sealed record SnapshotManifest(
             listBases = new BlobId[dbList.Length];
             for (int i = 0; i < listBases.Length; i++) listBases[i] = r.Id();
         }
+        string? mediaFolder = r.Remaining > 0 ? r.Str() : null;
         r.End();
+        if (mediaFolder is not null && (!IsSafeFolderName(mediaFolder) || mediaFolder == dbName))
+            throw new CorruptDataException("snapshot media folder name is unsafe");
         if (sequence < 1 || blockSize < 512 || blockSize > 1 << 16 || dbBytes < 0 || blockCount != (dbBytes + blockSize - 1) / blockSize
             || dbList.Length != (blockCount + FormatConstants.ListBlobIds - 1) / FormatConstants.ListBlobIds
             || mediaFiles < 0 || mediaListBytes < 0 || dbName.Length == 0 || dbName.Contains('/') || dbName is "." or ".."
@@ -103,7 +120,7 @@ internal sealed record SnapshotManifest(
             || deltaList.Length != (deltaCount + FormatConstants.DeltaListEntries - 1) / FormatConstants.DeltaListEntries)
             throw new CorruptDataException("snapshot fields are inconsistent");
         return new SnapshotManifest(sequence, previous, time, device, dbName, dbBytes, pageSize, blockSize, blockCount, dbList,
-            mediaFiles, mediaBytes, mediaListBytes, mediaList, added, stored, version, deltaCount, deltaList, listBases);
+            mediaFiles, mediaBytes, mediaListBytes, mediaList, added, stored, version, deltaCount, deltaList, listBases, mediaFolder);
     }
 
     private static BlobId[] ReadIds(ref ByteReader r)
