@@ -34,6 +34,7 @@ internal static class LockboxCli
             foreach (Command command in group(context))
                 root.Subcommands.Add(command);
         }
+        CommonOptions.DefaultRepositoryFromEnvironment(root, context);
         return root;
     }
 
