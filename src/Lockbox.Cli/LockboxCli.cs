@@ -26,7 +26,9 @@ internal static class LockboxCli
         DemoCommands.Create,
     ];
 
-    public static RootCommand BuildRoot(CliContext context)
+    public static RootCommand BuildRoot(CliContext context) => BuildRoot(context, new SecretOptions());
+
+    private static RootCommand BuildRoot(CliContext context, SecretOptions secrets)
     {
         var root = new RootCommand("Lockbox: end-to-end encrypted chat backups. The backup key never leaves this device unencrypted.");
         foreach (Func<CliContext, IEnumerable<Command>> group in Groups)
@@ -35,6 +37,7 @@ internal static class LockboxCli
                 root.Subcommands.Add(command);
         }
         CommonOptions.DefaultRepositoryFromEnvironment(root, context);
+        secrets.AddTo(root);
         return root;
     }
 
@@ -44,7 +47,8 @@ internal static class LockboxCli
     /// </summary>
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
     {
-        ParseResult parsed = BuildRoot(context).Parse(args);
+        var secrets = new SecretOptions();
+        ParseResult parsed = BuildRoot(context, secrets).Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)
@@ -53,6 +57,7 @@ internal static class LockboxCli
             return ExitCodes.Usage;
         }
 
+        secrets.Apply(parsed, context);
         var configuration = new InvocationConfiguration
         {
             Output = context.Out,
