@@ -36,9 +36,35 @@ internal static class LockboxCli
             foreach (Command command in group(context))
                 root.Subcommands.Add(command);
         }
+        // Listed in the help; 'lockbox help [COMMAND]' itself is rewritten to '[COMMAND] --help' before parsing.
+        root.Subcommands.Add(new Command("help", "Show the help of lockbox, or of one command (lockbox help backup)")
+        {
+            new Argument<string[]>("COMMAND") { Arity = ArgumentArity.ZeroOrMore },
+        });
+        foreach (Option option in root.Options)
+        {
+            if (option is VersionOption version)
+            {
+                version.Description = "Show the version and the repository format versions this build reads and writes";
+                version.Action = new VersionAction();
+            }
+        }
         CommonOptions.DefaultRepositoryFromEnvironment(root, context);
         secrets.AddTo(root);
         return root;
+    }
+
+    /// <summary>The first of <paramref name="path"/> that names no subcommand where it stands; null when all do.</summary>
+    private static string? UnknownCommand(Command root, string[] path)
+    {
+        Command current = root;
+        foreach (string name in path)
+        {
+            Command? next = current.Subcommands.FirstOrDefault(c => c.Name == name || c.Aliases.Contains(name));
+            if (next is null) return name;
+            current = next;
+        }
+        return null;
     }
 
     /// <summary>
@@ -47,8 +73,23 @@ internal static class LockboxCli
     /// </summary>
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
     {
+        // As restic and borg: bare 'lockbox' and 'lockbox help' print the help and exit 0.
         var secrets = new SecretOptions();
-        ParseResult parsed = BuildRoot(context, secrets).Parse(args);
+        RootCommand root = BuildRoot(context, secrets);
+        if (args.Length == 0)
+        {
+            args = ["--help"];
+        }
+        else if (args[0] == "help")
+        {
+            if (UnknownCommand(root, args[1..]) is { } unknown)
+            {
+                await context.Error.WriteLineAsync($"lockbox: help: there is no command '{string.Join(' ', args[1..])}' ('{unknown}' is unknown); run 'lockbox help' for the list.").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+            args = [.. args[1..], "--help"];
+        }
+        ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)
