@@ -45,6 +45,18 @@ internal sealed class CliContext
     /// <summary><c>--password-command</c> as given on the command line.</summary>
     public string? PasswordCommand { get; set; }
 
+    /// <summary><c>-q/--quiet</c>: only errors, warnings and the final result.</summary>
+    public bool Quiet { get; set; }
+
+    /// <summary><c>--no-progress</c> (or <c>--quiet</c>): no progress display.</summary>
+    public bool NoProgress { get; set; }
+
+    /// <summary>Tells the user a step (<c>lockbox: ...</c> on <see cref="Error"/>), unless <see cref="Quiet"/>.</summary>
+    public void Info(string line)
+    {
+        if (!Quiet) Error.WriteLine($"lockbox: {line}");
+    }
+
     /// <summary>This device's state: <c>LOCKBOX_HOME</c>, or <c>~/.lockbox</c>.</summary>
     public DeviceState DeviceState() =>
         Environment("LOCKBOX_HOME") is { Length: > 0 } home && !string.IsNullOrWhiteSpace(home) ? new DeviceState(home) : Client.DeviceState.ForUser();
@@ -87,7 +99,7 @@ internal sealed class CliContext
             // Plaintext scratch (a backup's database copy, a decrypted WhatsApp import) stays in LOCKBOX_HOME (0700).
             ScratchDirectory = state.Directory,
             PromptForKey = read is null ? null : ct => read("Enter your 64-digit backup key: ", ct),
-            Notice = line => Error.WriteLine($"lockbox: {line}"),
+            Notice = Info,
         });
     }
 }

@@ -26,9 +26,9 @@ internal static class LockboxCli
         DemoCommands.Create,
     ];
 
-    public static RootCommand BuildRoot(CliContext context) => BuildRoot(context, new SecretOptions());
+    public static RootCommand BuildRoot(CliContext context) => BuildRoot(context, new SecretOptions(), new OutputOptions());
 
-    private static RootCommand BuildRoot(CliContext context, SecretOptions secrets)
+    private static RootCommand BuildRoot(CliContext context, SecretOptions secrets, OutputOptions output)
     {
         var root = new RootCommand("Lockbox: end-to-end encrypted chat backups. The backup key never leaves this device unencrypted.");
         foreach (Func<CliContext, IEnumerable<Command>> group in Groups)
@@ -51,6 +51,7 @@ internal static class LockboxCli
         }
         CommonOptions.DefaultRepositoryFromEnvironment(root, context);
         secrets.AddTo(root);
+        output.AddTo(root);
         return root;
     }
 
@@ -75,7 +76,8 @@ internal static class LockboxCli
     {
         // As restic and borg: bare 'lockbox' and 'lockbox help' print the help and exit 0.
         var secrets = new SecretOptions();
-        RootCommand root = BuildRoot(context, secrets);
+        var output = new OutputOptions();
+        RootCommand root = BuildRoot(context, secrets, output);
         if (args.Length == 0)
         {
             args = ["--help"];
@@ -99,6 +101,7 @@ internal static class LockboxCli
         }
 
         secrets.Apply(parsed, context);
+        output.Apply(parsed, context);
         var configuration = new InvocationConfiguration
         {
             Output = context.Out,
