@@ -36,6 +36,27 @@ internal sealed class CliContext
     /// <summary>Asks for a secret without echoing it; null when no one can be asked.</summary>
     public Func<string, CancellationToken, string?>? ReadSecret { get; init; }
 
+    /// <summary><c>--key-file</c> as given on the command line (<see cref="Commands.Secrets"/>).</summary>
+    public string? KeyFile { get; set; }
+
+    /// <summary><c>--password-file</c> as given on the command line.</summary>
+    public string? PasswordFile { get; set; }
+
+    /// <summary><c>--password-command</c> as given on the command line.</summary>
+    public string? PasswordCommand { get; set; }
+
+    /// <summary><c>-q/--quiet</c>: only errors, warnings and the final result.</summary>
+    public bool Quiet { get; set; }
+
+    /// <summary><c>--no-progress</c> (or <c>--quiet</c>): no progress display.</summary>
+    public bool NoProgress { get; set; }
+
+    /// <summary>Tells the user a step (<c>lockbox: ...</c> on <see cref="Error"/>), unless <see cref="Quiet"/>.</summary>
+    public void Info(string line)
+    {
+        if (!Quiet) Error.WriteLine($"lockbox: {line}");
+    }
+
     /// <summary>This device's state: <c>LOCKBOX_HOME</c>, or <c>~/.lockbox</c>.</summary>
     public DeviceState DeviceState() =>
         Environment("LOCKBOX_HOME") is { Length: > 0 } home && !string.IsNullOrWhiteSpace(home) ? new DeviceState(home) : Client.DeviceState.ForUser();
@@ -59,10 +80,10 @@ internal sealed class CliContext
     }
 
     /// <summary>The client SDK, bound to this context's device state, key, stores and prompt.</summary>
-    public LockboxClient CreateClient() => CreateClient(DeviceState(), Environment(KeyVariable));
+    public LockboxClient CreateClient() => CreateClient(DeviceState(), Commands.Secrets.KeyDigits(this));
 
     /// <summary>As <see cref="CreateClient()"/>, in password mode with <paramref name="vault"/> (a backup then advances its freshness anchor).</summary>
-    public LockboxClient CreateClient(Client.Vault.VaultClientOptions? vault) => CreateClient(DeviceState(), Environment(KeyVariable), vault);
+    public LockboxClient CreateClient(Client.Vault.VaultClientOptions? vault) => CreateClient(DeviceState(), Commands.Secrets.KeyDigits(this), vault);
 
     /// <summary>A client for an explicit device state and key digits (the demo's "new device").</summary>
     public LockboxClient CreateClient(DeviceState state, string? key, Client.Vault.VaultClientOptions? vault = null)
@@ -78,7 +99,7 @@ internal sealed class CliContext
             // Plaintext scratch (a backup's database copy, a decrypted WhatsApp import) stays in LOCKBOX_HOME (0700).
             ScratchDirectory = state.Directory,
             PromptForKey = read is null ? null : ct => read("Enter your 64-digit backup key: ", ct),
-            Notice = line => Error.WriteLine($"lockbox: {line}"),
+            Notice = Info,
         });
     }
 }

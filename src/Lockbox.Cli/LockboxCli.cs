@@ -26,7 +26,9 @@ internal static class LockboxCli
         DemoCommands.Create,
     ];
 
-    public static RootCommand BuildRoot(CliContext context)
+    public static RootCommand BuildRoot(CliContext context) => BuildRoot(context, new SecretOptions(), new OutputOptions());
+
+    private static RootCommand BuildRoot(CliContext context, SecretOptions secrets, OutputOptions output)
     {
         var root = new RootCommand("Lockbox: end-to-end encrypted chat backups. The backup key never leaves this device unencrypted.");
         foreach (Func<CliContext, IEnumerable<Command>> group in Groups)
@@ -34,7 +36,36 @@ internal static class LockboxCli
             foreach (Command command in group(context))
                 root.Subcommands.Add(command);
         }
+        // Listed in the help; 'lockbox help [COMMAND]' itself is rewritten to '[COMMAND] --help' before parsing.
+        root.Subcommands.Add(new Command("help", "Show the help of lockbox, or of one command (lockbox help backup)")
+        {
+            new Argument<string[]>("COMMAND") { Arity = ArgumentArity.ZeroOrMore },
+        });
+        foreach (Option option in root.Options)
+        {
+            if (option is VersionOption version)
+            {
+                version.Description = "Show the version and the repository format versions this build reads and writes";
+                version.Action = new VersionAction();
+            }
+        }
+        CommonOptions.DefaultRepositoryFromEnvironment(root, context);
+        secrets.AddTo(root);
+        output.AddTo(root);
         return root;
+    }
+
+    /// <summary>The first of <paramref name="path"/> that names no subcommand where it stands; null when all do.</summary>
+    private static string? UnknownCommand(Command root, string[] path)
+    {
+        Command current = root;
+        foreach (string name in path)
+        {
+            Command? next = current.Subcommands.FirstOrDefault(c => c.Name == name || c.Aliases.Contains(name));
+            if (next is null) return name;
+            current = next;
+        }
+        return null;
     }
 
     /// <summary>
@@ -43,7 +74,24 @@ internal static class LockboxCli
     /// </summary>
     public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken)
     {
-        ParseResult parsed = BuildRoot(context).Parse(args);
+        // As restic and borg: bare 'lockbox' and 'lockbox help' print the help and exit 0.
+        var secrets = new SecretOptions();
+        var output = new OutputOptions();
+        RootCommand root = BuildRoot(context, secrets, output);
+        if (args.Length == 0)
+        {
+            args = ["--help"];
+        }
+        else if (args[0] == "help")
+        {
+            if (UnknownCommand(root, args[1..]) is { } unknown)
+            {
+                await context.Error.WriteLineAsync($"lockbox: help: there is no command '{string.Join(' ', args[1..])}' ('{unknown}' is unknown); run 'lockbox help' for the list.").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+            args = [.. args[1..], "--help"];
+        }
+        ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)
@@ -52,6 +100,8 @@ internal static class LockboxCli
             return ExitCodes.Usage;
         }
 
+        secrets.Apply(parsed, context);
+        output.Apply(parsed, context);
         var configuration = new InvocationConfiguration
         {
             Output = context.Out,

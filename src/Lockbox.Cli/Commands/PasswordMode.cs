@@ -70,7 +70,7 @@ internal static class PasswordMode
             }
             return Passwords.Read(context, Passwords.Variable, $"Password for your backup (account '{attempt.AccountId}')", confirm: false, token);
         }, ct).ConfigureAwait(false);
-        await context.Error.WriteLineAsync($"lockbox: the vault at {options.VaultUrl} released the backup key for '{options.AccountId}'.").ConfigureAwait(false);
+        context.Info($"the vault at {options.VaultUrl} released the backup key for '{options.AccountId}'.");
         return new KeyScope(client.WithKey(recovery), recovery);
     }
 

@@ -46,6 +46,7 @@ internal static class WhatsAppCommands
             context.Out.WriteLine(
                 $"Decrypted {input} ({(result.Header!.Format == WhatsAppFormat.Crypt14 ? "crypt14" : "crypt15")}, WhatsApp {Version(result.Header)}) into {target}: {kind}, {Units.Bytes(result.PayloadLength)}, " +
                 $"authenticated{(result.HasChecksum ? " and checksum verified" : "")}, in {Units.Duration(clock.Elapsed)}.");
+            WarnIfKeyOnCommandLine(context, parse.GetValue(key));
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
@@ -75,6 +76,7 @@ internal static class WhatsAppCommands
             context.Out.WriteLine(
                 $"Encrypted {input} into {target} (crypt15, WhatsApp {Version(header)}, key type {(int)header.KeyType}): " +
                 $"{Units.Bytes(new FileInfo(target).Length)} in {Units.Duration(clock.Elapsed)}.");
+            WarnIfKeyOnCommandLine(context, parse.GetValue(key));
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
@@ -115,6 +117,7 @@ internal static class WhatsAppCommands
                     $"database {summary.DatabaseName} {Units.Bytes(summary.DatabaseBytes)}; {Units.Bytes(summary.BytesAdded)} new data, " +
                     $"{Units.Bytes(summary.BytesStored)} written to the repository.").ConfigureAwait(false);
             }
+            WarnIfKeyOnCommandLine(context, parse.GetValue(key));
             return ExitCodes.Success;
         });
         return command;
@@ -122,8 +125,8 @@ internal static class WhatsAppCommands
 
     private static (Option<string?> Key, Option<string?> KeyFile) KeyOptions() =>
     (
-        new Option<string?>("--key") { Description = "The backup's 64-digit key (hex; spaces and dashes allowed). Without --key or --key-file you are asked for it" },
-        new Option<string?>("--key-file") { Description = "Android's encrypted_backup.key file (or, for crypt14 backups, the phone's 'key' file)" }
+        new Option<string?>("--key") { Description = "The backup's 64-digit key (hex; spaces and dashes allowed); it shows in the process list, prefer --key-file. Without --key or --key-file you are asked for it" },
+        new Option<string?>("--key-file") { Description = "A file holding the 64-digit key, or Android's encrypted_backup.key (or, for crypt14 backups, the phone's 'key' file)" }
     );
 
     private static WhatsAppKey ResolveKey(CliContext context, string? digits, string? keyFile, CancellationToken cancellationToken)
@@ -134,9 +137,12 @@ internal static class WhatsAppCommands
         WhatsAppKey? key;
         if (keyFile is not null)
         {
-            if (!Crypt15File.TryReadKeyFile(keyFile, out key, out error))
-                throw new CliException(ExitCodes.Usage, error!);
-            return key!;
+            if (Crypt15File.TryReadKeyFile(keyFile, out key, out error))
+                return key!;
+            // Not Android's binary key file: a text file holding the 64 digits (as typed, or as 'lockbox key show' prints them).
+            if (new FileInfo(keyFile).Length <= 4096 && WhatsAppKey.TryParse(File.ReadAllText(keyFile).Trim(), out key, out _))
+                return key!;
+            throw new CliException(ExitCodes.Usage, $"{error} A text file holding the 64-digit key is also accepted.");
         }
         if (digits is null)
         {
@@ -147,6 +153,16 @@ internal static class WhatsAppCommands
         if (!WhatsAppKey.TryParse(digits, out key, out error))
             throw new CliException(ExitCodes.Usage, error!);
         return key!;
+    }
+
+    /// <summary>
+    /// After a command that was given <c>--key</c>: the key was readable by every user of this machine (process list) and
+    /// is in the shell's history. Said once the command is done, so that a failure stays one line.
+    /// </summary>
+    private static void WarnIfKeyOnCommandLine(CliContext context, string? digits)
+    {
+        if (digits is not null)
+            context.Error.WriteLine("lockbox: warning: --key showed the key in the process list and shell history; use --key-file FILE (or type it at the prompt) instead.");
     }
 
     private static void ThrowIfFailed(Crypt15Result result, string input)

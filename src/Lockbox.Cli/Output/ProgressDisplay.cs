@@ -6,12 +6,14 @@ namespace Lockbox.Cli.Output;
 /// <summary>
 /// Shows a long operation's progress on the error stream: Spectre progress bars when a person watches
 /// a terminal, plain lines (at each new phase and every 10%) when output is redirected, since
-/// Spectre prints nothing then.
+/// Spectre prints nothing then; nothing at all with --no-progress or --quiet.
 /// </summary>
 internal static class ProgressDisplay
 {
     public static async Task<T> RunAsync<T>(CliContext context, string verb, Func<IProgressSink, Task<T>> work)
     {
+        if (context.NoProgress)
+            return await work(NoSink.Instance).ConfigureAwait(false);
         if (!context.Interactive)
         {
             var lines = new LineSink(context.Error, verb);
@@ -61,6 +63,16 @@ internal static class ProgressDisplay
                     task.StopTask();
                 }
             }
+        }
+    }
+
+    /// <summary>--no-progress and --quiet: progress goes nowhere.</summary>
+    private sealed class NoSink : IProgressSink
+    {
+        public static readonly NoSink Instance = new();
+
+        public void Report(string phase, long done, long total)
+        {
         }
     }
 
