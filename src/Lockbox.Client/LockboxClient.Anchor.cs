@@ -12,12 +12,11 @@ public sealed partial class LockboxClient
     /// <summary>
     /// After a successful backup: advances the account's anchor to <paramref name="snapshot"/> when this client is in
     /// password mode for the repository (its <see cref="LockboxClientOptions.Vault"/> names the account the repository
-    /// remembers). A vault failure becomes the result's warning: the snapshot is already safe in the store.
+    /// remembers in the hints of the config it was opened with). A vault failure becomes the result's warning: the snapshot is already safe in the store.
     /// </summary>
-    private async Task<BackupResult> AdvanceAnchorAsync(string normalizedAddress, SnapshotSummary snapshot, BackupKey key, CancellationToken cancellationToken)
+    private async Task<BackupResult> AdvanceAnchorAsync(RepositoryHints? hints, SnapshotSummary snapshot, BackupKey key, CancellationToken cancellationToken)
     {
         if (_options.Vault is not { } vault) return new BackupResult(snapshot);
-        RepositoryHints? hints = await BackupRepository.ReadHintsAsync(Open(normalizedAddress), cancellationToken).ConfigureAwait(false);
         if (hints?.AccountId is null || !string.Equals(hints.AccountId, vault.AccountId, StringComparison.Ordinal))
             return new BackupResult(snapshot);
         try

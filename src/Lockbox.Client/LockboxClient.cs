@@ -112,7 +112,7 @@ public sealed partial class LockboxClient
             BackupSource scratched = source.ScratchDirectory is null ? source with { ScratchDirectory = _options.ScratchDirectory ?? State.Directory } : source;
             SnapshotSummary summary = await repository.BackupAsync(scratched, progress, cancellationToken).ConfigureAwait(false);
             Remember(normalized, summary.Sequence, summary.Id);
-            return await AdvanceAnchorAsync(normalized, summary, key, cancellationToken).ConfigureAwait(false);
+            return await AdvanceAnchorAsync(repository.Hints, summary, key, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 

@@ -40,6 +40,9 @@ public sealed class BackupRepository : IAsyncDisposable
     /// <summary>A short description of the store, for messages.</summary>
     public string Description => _state.Store.Description;
 
+    /// <summary>The vault hints of the config this repository was opened with (authenticated with K at open).</summary>
+    public RepositoryHints? Hints => _state.Config.Hints;
+
     /// <summary>Creates a repository in an empty store; <see cref="RepositoryExistsException"/> if the store already has a config.</summary>
     public static async Task<BackupRepository> InitAsync(IBlobStore store, BackupKey key, RepositoryHints? hints = null, CancellationToken ct = default)
     {
