@@ -15,4 +15,5 @@ internal static class VaultErrorCodes
     public const string AnchorStale = "anchor_stale";
     public const string NoQuorum = "no_quorum";
     public const string NotLeader = "not_leader";
+    public const string WrongGroup = "wrong_group";
 }

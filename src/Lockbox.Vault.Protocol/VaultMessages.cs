@@ -9,7 +9,14 @@ namespace Lockbox.Vault.Protocol;
 // carries the device's "nonce" (VaultSizes.Nonce bytes), which the SDK adds last and the vault does not interpret.
 
 internal sealed record HelloRequest(string? Nonce);
-internal sealed record HelloResponse(string? ServerPublicKey, IReadOnlyList<string>? Nodes, int DefaultGuessLimit, string? ApiVersion);
+internal sealed record HelloResponse(string? ServerPublicKey, IReadOnlyList<string>? Nodes, int DefaultGuessLimit, string? ApiVersion,
+    FleetMapModel? Fleet = null, int? Group = null);
+
+/// <summary>The fleet map (API 2.2): its version, the fixed slot count, and every group; see <see cref="FleetMap"/>.</summary>
+internal sealed record FleetMapModel(long Version, int Slots, IReadOnlyList<FleetGroupModel?>? Groups);
+
+/// <summary>One group of the fleet map: its id, its slot ranges (each [first, last]) and its node URLs.</summary>
+internal sealed record FleetGroupModel(int Id, IReadOnlyList<int[]?>? Slots, IReadOnlyList<string?>? Nodes);
 
 /// <summary>Argon2id parameters as the device sends them and status returns them.</summary>
 internal sealed record KsfModel(int? T, int? M, int? P);
@@ -39,7 +46,9 @@ internal sealed record ServerInfoResponse(string FleetKey, string ServerPublicKe
 
 /// <summary>
 /// Every error as the device reads it: the stable machine code (<see cref="VaultErrorCodes"/>) and one human-readable
-/// line; some carry the guesses left, whether the escrow is erased, or (not_leader) the leader's URL. The vault writes
+/// line; some carry the guesses left, whether the escrow is erased, or (not_leader) the leader's URL, or (wrong_group) the
+/// fleet map version the node routes by and the group that serves the account. The vault writes
 /// them as RFC 9457 problem details whose extension members are these fields.
 /// </summary>
-internal sealed record ErrorResponse(string? Error, string? Message, int? GuessesLeft = null, bool? Locked = null, string? Leader = null);
+internal sealed record ErrorResponse(string? Error, string? Message, int? GuessesLeft = null, bool? Locked = null, string? Leader = null,
+    long? FleetVersion = null, int? Group = null);

@@ -71,10 +71,13 @@ internal static class VaultCommands
         var peers = new Option<string?>("--peers") { Description = "Every member of the replicated vault, this one included: ID=RAFT_HOST:PORT=URL, comma-separated" };
         var clusterConfig = new Option<string?>("--cluster-config") { Description = "A file listing the replicated vault's members, one ID=RAFT_HOST:PORT=URL per line (instead of --peers)" };
         var stateMark = new Option<string?>("--state-mark") { Description = "A replicated node's sealed high-water mark file, kept OUTSIDE --dir (where a restore of the directory does not reach): a node whose state is behind it rejoins as a standby and never votes twice in a term" };
-        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM (one process per vault directory)") { dir, urls, tlsCert, tlsKey, metricsUrls, proxies, networks, publicUrls, nodeId, peers, clusterConfig, stateMark };
+        var fleetMap = new Option<string?>("--fleet-map") { Description = "The fleet map (JSON, docs/VAULT-API.md \"Fleet map\") of a vault of several Raft groups, served in the signed hello; the same file on every node. Default: one group" };
+        var group = new Option<int?>("--group") { Description = "This node's group in --fleet-map (needed when the map has several)" };
+        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM (one process per vault directory)") { dir, urls, tlsCert, tlsKey, metricsUrls, proxies, networks, publicUrls, nodeId, peers, clusterConfig, stateMark, fleetMap, group };
         serve.SetAction(async (parse, ct) =>
         {
             Lockbox.Vault.Cluster.ClusterOptions? cluster = Membership(parse.GetValue(nodeId), parse.GetValue(peers), parse.GetValue(clusterConfig));
+            if (parse.GetValue(group) is not null && parse.GetValue(fleetMap) is null) throw new CliException(ExitCodes.Usage, "--group names a group of the fleet map: give --fleet-map FILE too.");
             if (cluster is not null) cluster = cluster with { MarkPath = parse.GetValue(stateMark) is { } mark ? Path.GetFullPath(mark) : null };
             else if (parse.GetValue(stateMark) is not null) throw new CliException(ExitCodes.Usage, "--state-mark is for a replicated node (with --node-id).");
             string listen = cluster is not null && parse.GetResult(urls) is not { Implicit: false }
@@ -84,6 +87,8 @@ internal static class VaultCommands
                 new VaultServerOptions
                 {
                     Cluster = cluster,
+                    FleetMapPath = parse.GetValue(fleetMap) is { } map ? Path.GetFullPath(map) : null,
+                    Group = parse.GetValue(group),
                     Pin = context.Environment(VaultHost.PinVariable),
                     TlsCertificatePath = parse.GetValue(tlsCert) ?? NonEmpty(context.Environment(TlsCertVariable)),
                     TlsKeyPath = parse.GetValue(tlsKey) ?? NonEmpty(context.Environment(TlsKeyVariable)),
@@ -93,7 +98,7 @@ internal static class VaultCommands
                     PublicUrls = PublicUrls(parse.GetValue(publicUrls) is { Length: > 0 } given ? given : NonEmpty(context.Environment(PublicUrlsVariable))?.Split(',') ?? []),
                 }).ConfigureAwait(false);
             string metrics = running.MetricsAddress is null ? "" : $"; metrics on {running.MetricsAddress}";
-            string member = cluster is null ? "" : $"; node {cluster.NodeId} of {cluster.Members.Count}, Raft on {cluster.Self.RaftEndPoint}"
+            string member = cluster is null ? "" : $"; node {cluster.NodeId} of {cluster.Members.Count}{(parse.GetValue(group) is { } g ? $" in group {g}" : "")}, Raft on {cluster.Self.RaftEndPoint}"
                 + (running.RejoinedAfterStateLoss ? ", its state is behind its mark (a cut log or an older copy of its directory): rejoining as a standby until caught up" : "");
             await context.Error.WriteLineAsync($"lockbox: vault serving on {running.BaseAddress} (fleet key {running.FleetPublicKey}){metrics}{member}; Ctrl-C stops it.").ConfigureAwait(false);
             try
@@ -132,23 +137,32 @@ internal static class VaultCommands
     private static Command ClusterCommand(CliContext context)
     {
         Option<string> dir = Dir();
-        var nodes = new Option<int>("--nodes") { Description = "How many nodes (3 or 5; each its own process on 127.0.0.1)", DefaultValueFactory = _ => 3 };
+        var nodes = new Option<int>("--nodes") { Description = "How many nodes per group (3 or 5; each its own process on 127.0.0.1)", DefaultValueFactory = _ => 3 };
+        var groups = new Option<int>("--groups") { Description = "How many Raft groups the accounts are spread over (a fleet map in DIR/fleet.json when more than 1)", DefaultValueFactory = _ => 1 };
         var guessLimit = new Option<int>("--guess-limit") { Description = "Wrong passwords before an escrowed key is erased (when the cluster is made)", DefaultValueFactory = _ => 10 };
-        var command = new Command("cluster", "Run a local replicated vault: make it in DIR the first time (one key ceremony, its secrets provisioned to every node), start one 'vault serve' process per node, print each node's URL and stay until Ctrl-C or SIGTERM, which stops them all")
+        var command = new Command("cluster", "Run a local replicated vault: make it in DIR the first time (one key ceremony, its secrets provisioned to every node of every group), start one 'vault serve' process per node, print each node's URL and stay until Ctrl-C or SIGTERM, which stops them all")
         {
-            dir, nodes, guessLimit,
+            dir, nodes, groups, guessLimit,
         };
         command.SetAction(async (parse, ct) =>
         {
             string root = Path.GetFullPath(parse.GetRequiredValue(dir));
-            IReadOnlyList<Lockbox.Vault.Cluster.ClusterMember> members = await LocalCluster.CreateOrOpenAsync(root, parse.GetValue(nodes), parse.GetValue(guessLimit)).ConfigureAwait(false);
+            IReadOnlyList<LocalFleetGroup> fleet = await LocalCluster.CreateOrOpenFleetAsync(root, parse.GetValue(groups), parse.GetValue(nodes), parse.GetValue(guessLimit)).ConfigureAwait(false);
+            string? map = LocalCluster.IsFleet(root) ? Path.Combine(root, LocalCluster.FleetMapName) : null;
             await using var children = new VaultChildren();
-            foreach (Lockbox.Vault.Cluster.ClusterMember m in members)
-                children.Start(LocalCluster.NodeDirectory(root, m.Id), m.Id, Path.Combine(root, LocalCluster.ConfigName));
-            await context.Error.WriteLineAsync($"lockbox: local vault cluster in {root}: {members.Count} nodes (logs in each node's serve.log); fleet key {VaultHost.ReadFleetPublicKey(root)}. Ctrl-C stops every node.").ConfigureAwait(false);
-            foreach (Lockbox.Vault.Cluster.ClusterMember m in members)
-                await context.Out.WriteLineAsync($"node {m.Id}: {m.PublicUrl}").ConfigureAwait(false);
-            await context.Out.WriteLineAsync("--vault " + string.Join(',', members.Select(m => m.PublicUrl.AbsoluteUri))).ConfigureAwait(false);
+            foreach (LocalFleetGroup g in fleet)
+                foreach (Lockbox.Vault.Cluster.ClusterMember m in g.Members)
+                    children.Start(LocalCluster.NodeDirectory(g.Directory, m.Id), m.Id, g.ConfigPath, map is null ? [] : ["--fleet-map", map, "--group", g.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            int count = fleet.Sum(g => g.Members.Count);
+            string shape = fleet.Count == 1 ? $"{count} nodes" : $"{fleet.Count} groups of {fleet[0].Members.Count} nodes (fleet map {map})";
+            await context.Error.WriteLineAsync($"lockbox: local vault cluster in {root}: {shape} (logs in each node's serve.log); fleet key {VaultHost.ReadFleetPublicKey(root)}. Ctrl-C stops every node.").ConfigureAwait(false);
+            foreach (LocalFleetGroup g in fleet)
+                foreach (Lockbox.Vault.Cluster.ClusterMember m in g.Members)
+                    await context.Out.WriteLineAsync(fleet.Count == 1 ? $"node {m.Id}: {m.PublicUrl}" : $"group {g.Id} node {m.Id}: {m.PublicUrl}").ConfigureAwait(false);
+            if (fleet.Count > 1)
+                foreach (LocalFleetGroup g in fleet)
+                    await context.Out.WriteLineAsync($"group {g.Id}: " + string.Join(',', g.Members.Select(m => m.PublicUrl.AbsoluteUri))).ConfigureAwait(false);
+            await context.Out.WriteLineAsync("--vault " + string.Join(',', fleet.SelectMany(g => g.Members).Select(m => m.PublicUrl.AbsoluteUri))).ConfigureAwait(false);
             await context.Out.FlushAsync(ct).ConfigureAwait(false);
             try
             {
@@ -214,7 +228,7 @@ internal static class VaultCommands
         private readonly List<System.Diagnostics.Process> _processes = [];
         private readonly List<StreamWriter> _logs = [];
 
-        public void Start(string nodeDirectory, int nodeId, string clusterConfig)
+        public void Start(string nodeDirectory, int nodeId, string clusterConfig, string[] extra)
         {
             string program = Environment.ProcessPath ?? "dotnet";
             var start = new System.Diagnostics.ProcessStartInfo(program)
@@ -225,8 +239,8 @@ internal static class VaultCommands
                 RedirectStandardInput = true,
             };
             if (Path.GetFileNameWithoutExtension(program) == "dotnet") start.ArgumentList.Add(typeof(VaultCommands).Assembly.Location);
-            foreach (string a in new[] { "vault", "serve", "--dir", nodeDirectory, "--node-id", nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cluster-config", clusterConfig,
-                "--state-mark", LocalCluster.MarkPath(Path.GetDirectoryName(clusterConfig)!, nodeId) })
+            foreach (string a in (string[])["vault", "serve", "--dir", nodeDirectory, "--node-id", nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cluster-config", clusterConfig,
+                "--state-mark", LocalCluster.MarkPath(Path.GetDirectoryName(clusterConfig)!, nodeId), .. extra])
                 start.ArgumentList.Add(a);
             // The log lives as long as the node: DisposeAsync closes it once the process has exited and its output
             // has been read to the end (closing it at Exited could lose the last lines, which arrive after).

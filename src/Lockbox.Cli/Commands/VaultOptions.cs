@@ -17,6 +17,9 @@ internal sealed class VaultOptions
     public const string FleetKeyVariable = "LOCKBOX_FLEET_KEY";
     public const string Argon2Variable = "LOCKBOX_ARGON2";
 
+    /// <summary>The file in LOCKBOX_HOME where the highest fleet map version accepted per fleet key is kept.</summary>
+    public const string FleetMapPinFile = "fleet-maps";
+
     public Option<string?> Vault { get; } = new("--vault") { Description = "The key vault's address, e.g. http://127.0.0.1:8443, or a replicated vault's node addresses, comma-separated (default: the one the repository remembers)" };
 
     public Option<string?> Account { get; } = new("--account") { Description = "The account id at the vault (default: the one the repository remembers)" };
@@ -98,6 +101,8 @@ internal sealed class VaultOptions
             KeyStretching = stretching!,
             TrustedCertificatesPath = TrustedCertificates(parse, context),
             AllowInsecureHttp = parse.GetValue(Insecure),
+            // The fleet map version this device accepted lives in its own state, never in the repository's hints.
+            FleetMapPin = new FleetMapPin(Path.Combine(context.DeviceState().Directory, FleetMapPinFile)),
         };
     }
 

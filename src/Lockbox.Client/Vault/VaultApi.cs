@@ -25,20 +25,24 @@ internal sealed class VaultApi : IDisposable
 
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
-    private readonly Uri[] _roots;
+    private readonly Uri[] _given;
+    private Uri[] _roots;
     private readonly string _accountPath;
     private readonly TimeSpan _failover;
     private int _current;
     private readonly string _accountId;
     private readonly byte[] _fleetKey;
     private readonly AuthenticationHeaderValue _authorization;
+    private readonly bool _allowInsecureHttp;
     private bool _authenticated;
 
     public VaultApi(VaultClientOptions options, byte[] fleetKey)
     {
         _ownsHttp = options.HttpClient is null;
-        _roots = [.. (options.VaultUrls is { Count: > 0 } nodes ? nodes : [options.VaultUrl]).Select(Root)];
-        foreach (Uri root in _roots) VaultTransport.CheckAddress(root, options.AllowInsecureHttp);
+        _given = [.. (options.VaultUrls is { Count: > 0 } nodes ? nodes : [options.VaultUrl]).Select(Root)];
+        foreach (Uri root in _given) VaultTransport.CheckAddress(root, options.AllowInsecureHttp);
+        _roots = _given;
+        _allowInsecureHttp = options.AllowInsecureHttp;
         _http = VaultTransport.Client(options);
         _accountPath = "v1/accounts/" + Uri.EscapeDataString(options.AccountId) + "/";
         _failover = options.FailoverTimeout;
@@ -50,10 +54,40 @@ internal sealed class VaultApi : IDisposable
     private static Uri Root(Uri url) => url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
 
     /// <summary>The node in use now (the first given, until a failover moves on).</summary>
-    public Uri VaultUrl => _roots[Volatile.Read(ref _current)];
+    public Uri VaultUrl
+    {
+        get
+        {
+            Uri[] roots = Volatile.Read(ref _roots);
+            return roots[Volatile.Read(ref _current) % roots.Length];
+        }
+    }
 
     /// <summary>Every node address this device was given.</summary>
-    public IReadOnlyList<Uri> Nodes => _roots;
+    public IReadOnlyList<Uri> Nodes => _given;
+
+    /// <summary>The nodes requests go to now: those given, until <see cref="Route"/> narrows them to the account's group.</summary>
+    public IReadOnlyList<Uri> Routed => Volatile.Read(ref _roots);
+
+    /// <summary>Moves to the next node (a hello the device refused, e.g. an older fleet map).</summary>
+    public void MoveNext()
+    {
+        int node = Volatile.Read(ref _current);
+        Interlocked.CompareExchange(ref _current, (node + 1) % _roots.Length, node);
+    }
+
+    /// <summary>
+    /// Sends every later request to <paramref name="nodes"/> — the account's group in the fleet map — with the same
+    /// failover among them; each address is checked like a given one (https, or http to loopback).
+    /// </summary>
+    public void Route(IReadOnlyList<Uri> nodes)
+    {
+        if (nodes.Count == 0) throw new ArgumentException("A group has at least one node.", nameof(nodes));
+        Uri[] roots = [.. nodes.Select(Root)];
+        foreach (Uri root in roots) VaultTransport.CheckAddress(root, _allowInsecureHttp);
+        Volatile.Write(ref _current, 0);
+        Volatile.Write(ref _roots, roots);
+    }
 
     /// <summary>POST /v1/hello without any credential; the answer is verified like every other.</summary>
     public Task<HelloResponse> HelloAsync(CancellationToken ct) =>
@@ -79,32 +113,35 @@ internal sealed class VaultApi : IDisposable
     private async Task<T> ExchangeAsync<T>(string path, string endpoint, string accountId, object body, bool bearer, CancellationToken ct)
     {
         long deadline = Environment.TickCount64 + (long)_failover.TotalMilliseconds;
+        Uri[] roots = Volatile.Read(ref _roots);
         int tried = 0;
         VaultException? noQuorum = null; // what a live node said beats "unreachable" from the dead ones
         while (true)
         {
-            int node = Volatile.Read(ref _current);
+            int node = Volatile.Read(ref _current) % roots.Length;
             try
             {
-                return await ExchangeOnceAsync<T>(new Uri(_roots[node], path), endpoint, accountId, body, bearer, ct).ConfigureAwait(false);
+                return await ExchangeOnceAsync<T>(new Uri(roots[node], path), endpoint, accountId, body, bearer, ct).ConfigureAwait(false);
             }
             catch (VaultException e) when (e.Failure is VaultFailure.Unreachable or VaultFailure.NoQuorum)
             {
                 if (e.Failure == VaultFailure.NoQuorum) noQuorum = e;
-                if ((_roots.Length == 1 && e.Failure != VaultFailure.NoQuorum) || Environment.TickCount64 >= deadline) throw noQuorum ?? Final(e);
-                int next = e is { NotLeader: true, Leader: { } leader } && Array.FindIndex(_roots, r => VaultClient.SameVault(leader, r)) is >= 0 and var at && at != node
+                if ((roots.Length == 1 && e.Failure != VaultFailure.NoQuorum) || Environment.TickCount64 >= deadline) throw noQuorum ?? Final(e, roots);
+                int next = e is { NotLeader: true, Leader: { } leader } && Array.FindIndex(roots, r => VaultClient.SameVault(leader, r)) is >= 0 and var at && at != node
                     ? at
-                    : (node + 1) % _roots.Length;
+                    : (node + 1) % roots.Length;
                 Interlocked.CompareExchange(ref _current, next, node);
-                if (++tried % _roots.Length == 0 || e.Failure == VaultFailure.NoQuorum)
+                if (++tried % roots.Length == 0 || e.Failure == VaultFailure.NoQuorum)
                     await Task.Delay(250, ct).ConfigureAwait(false); // every node tried once: give an election time
             }
         }
     }
 
-    private static VaultException Final(VaultException e) => e.NotLeader
+    private VaultException Final(VaultException e, Uri[] roots) => e.NotLeader
         ? new VaultException(VaultFailure.NoQuorum, "The vault's nodes kept naming a leader this device cannot reach; retry later.", e)
-        : e;
+        : roots.Length > 1 && e.Failure == VaultFailure.Unreachable
+            ? new VaultException(VaultFailure.Unreachable, $"None of the {roots.Length} vault nodes {(roots == _given ? "given" : "of this account's group")} answers ({string.Join(", ", roots.Select(r => r.GetLeftPart(UriPartial.Authority)))}), for {_failover.TotalSeconds:0} s; nothing was counted. Retry when they are back.", e)
+            : e;
 
     private async Task<T> ExchangeOnceAsync<T>(Uri uri, string endpoint, string accountId, object body, bool bearer, CancellationToken ct)
     {
@@ -212,6 +249,8 @@ internal sealed class VaultApi : IDisposable
             VaultErrorCodes.RateLimited => new VaultException(VaultFailure.RateLimited, "The vault is rate-limiting this account or address; try again in a minute."),
             VaultErrorCodes.AnchorStale => new VaultException(VaultFailure.Rejected, "The vault already anchors this account at a newer snapshot; the anchor only moves forward."),
             VaultErrorCodes.NoQuorum => new VaultException(VaultFailure.NoQuorum, "The vault has no quorum: too few of its nodes answer for it to count a guess or read committed state. Nothing was counted that you were told of; retry in a few seconds."),
+            VaultErrorCodes.WrongGroup => new VaultException(VaultFailure.Rejected,
+                $"This vault node serves another group of the fleet (its map, version {error?.FleetVersion}, puts the account in group {error?.Group}); nothing was done. Retry: the device fetches the fleet map again."),
             VaultErrorCodes.NotLeader => new VaultException(VaultFailure.Unreachable, "This vault node is not the leader.") { NotLeader = true, Leader = error?.Leader },
             _ => new VaultException(VaultFailure.Rejected, $"The vault refused the request ({(int)status} {code}): {detail}"),
         };

@@ -57,15 +57,57 @@ public sealed class VaultClient : IDisposable
     public async Task AuthenticateAsync(CancellationToken cancellationToken = default)
     {
         if (_serverPublicKey is not null) return;
-        HelloResponse hello = await _api.HelloAsync(cancellationToken).ConfigureAwait(false);
-        byte[] serverPublicKey = _api.Decode(hello.ServerPublicKey, 32, "hello serverPublicKey");
-        // Every address this device was given must be one the fleet signs for: the token may go to any of them.
-        foreach (Uri node in _api.Nodes)
-            if (hello.Nodes is null || !hello.Nodes.Any(n => SameVault(n, node)))
+        byte[] fleetKey = _options.FleetPublicKey.ToArray();
+        long pinned = Math.Max(FleetMapVersion, _options.FleetMapPin?.VersionFor(fleetKey) ?? 0);
+        for (int tried = 0; ; tried++)
+        {
+            HelloResponse hello = await _api.HelloAsync(cancellationToken).ConfigureAwait(false);
+            byte[] serverPublicKey = _api.Decode(hello.ServerPublicKey, 32, "hello serverPublicKey");
+            FleetMap map = MapOf(hello);
+            if (map.Version < pinned)
+            {
+                // Signed by the fleet, but older than a map this device accepted: a node left behind, or a replayed
+                // answer. Another node may have the current map; none does: refuse.
+                if (tried + 1 < _api.Nodes.Count)
+                {
+                    _api.MoveNext();
+                    continue;
+                }
                 throw new VaultException(VaultFailure.NotAuthentic,
-                    $"The vault fleet does not list {node} among its addresses: this address relays or impersonates it. Nothing was sent that could reveal the token, the password or the backup key.");
-        _serverPublicKey = serverPublicKey;
-        _api.MarkAuthenticated();
+                    $"The vault's nodes serve fleet map version {map.Version}, older than version {pinned} this device already accepted: a rolled-back or stale fleet. Nothing was sent.");
+            }
+            // Every address this device was given must be one the fleet signs for: the token may go to any of them.
+            string[] listed = [.. map.Groups.SelectMany(g => g.Nodes)];
+            foreach (Uri node in _api.Nodes)
+                if (!listed.Any(n => SameVault(n, node)))
+                    throw new VaultException(VaultFailure.NotAuthentic,
+                        $"The vault fleet does not list {node} among its addresses: this address relays or impersonates it. Nothing was sent that could reveal the token, the password or the backup key.");
+            // The account's group (docs/VAULT-API.md, "Fleet map"): the given addresses in it, in their order, or else its nodes from the signed map.
+            FleetGroup group = map.GroupOf(AccountId);
+            Uri[] given = [.. _api.Nodes.Where(u => group.Nodes.Any(n => SameVault(n, u)))];
+            _api.Route(given.Length > 0 ? given : [.. group.Nodes.Select(n => new Uri(n))]);
+            if (map.Version > pinned) _options.FleetMapPin?.Raise(fleetKey, map.Version);
+            FleetMapVersion = map.Version;
+            GroupId = group.Id;
+            _serverPublicKey = serverPublicKey;
+            _api.MarkAuthenticated();
+            return;
+        }
+    }
+
+    /// <summary>The fleet map version of the last signed hello this client accepted (0: a one-group vault without a map).</summary>
+    public long FleetMapVersion { get; private set; }
+
+    /// <summary>The group of the fleet that serves this account (1 in a one-group vault); known after <see cref="AuthenticateAsync"/>.</summary>
+    public int GroupId { get; private set; }
+
+    /// <summary>The map in a signed hello; a vault from before fleet maps (none in its hello) is one group of its listed nodes.</summary>
+    private FleetMap MapOf(HelloResponse hello)
+    {
+        if (hello.Fleet is null) return Lockbox.Vault.Protocol.FleetMap.SingleGroup([.. hello.Nodes?.OfType<string>() ?? []]);
+        if (!Lockbox.Vault.Protocol.FleetMap.TryFrom(hello.Fleet, out FleetMap? map, out string? error))
+            throw new VaultException(VaultFailure.Rejected, $"The vault at {VaultUrl} signed a fleet map this device cannot use: {error}");
+        return map!;
     }
 
     /// <summary>Escrows <paramref name="key"/> behind <paramref name="password"/> (OPAQUE registration, wrap on the device).</summary>

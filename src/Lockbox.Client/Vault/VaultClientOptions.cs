@@ -14,6 +14,13 @@ public sealed class VaultClientOptions
     /// </summary>
     public IReadOnlyList<Uri>? VaultUrls { get; init; }
 
+    /// <summary>
+    /// Where this device keeps the highest fleet map version it has accepted (its own state, never the repository's
+    /// hints); a vault answering with a lower one is refused. Null: only within this client (each new client then
+    /// accepts any version, as a device with no state must).
+    /// </summary>
+    public FleetMapPin? FleetMapPin { get; init; }
+
     /// <summary>How long one request may go on moving between nodes (down, not the leader, no quorum) before it fails.</summary>
     public TimeSpan FailoverTimeout { get; init; } = TimeSpan.FromSeconds(15);
 

@@ -165,13 +165,17 @@ public static class VaultHost
                 .AddMeter(VaultMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
                 .AddPrometheusExporter());
 
-            app = builder.Build();
-            VaultPipeline.Use(app, options);
-            IServer server = app.Services.GetRequiredService<IServer>();
             string[] publicUrls = options.Cluster is { } group && options.PublicUrls.Count == 0
                 ? [.. group.Members.Select(m => m.PublicUrl.AbsoluteUri)] // the signed hello lists every node of the group
                 : [.. options.PublicUrls.Select(u => u.AbsoluteUri)];
-            VaultEndpoints.Map(app, replica, signing, () => publicUrls.Length > 0 ? publicUrls : server.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? []);
+            IServer? server = null;
+            IReadOnlyList<string> Nodes() => publicUrls.Length > 0 ? publicUrls : server?.Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+            builder.Services.AddSingleton(Routing(options, publicUrls, Nodes));
+
+            app = builder.Build();
+            VaultPipeline.Use(app, options);
+            server = app.Services.GetRequiredService<IServer>();
+            VaultEndpoints.Map(app, replica, signing, Nodes, app.Services.GetRequiredService<FleetRouting>());
             await app.StartAsync().ConfigureAwait(false);
             if (options.MetricsUrls is { Length: > 0 } metricsUrls)
                 management = await ManagementServer.StartAsync(metricsUrls, app.Services.GetRequiredService<MeterProvider>(), options,
@@ -200,6 +204,18 @@ public static class VaultHost
             certificate?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The node's fleet map and group: the operator's map file, or the default one-group map.</summary>
+    private static FleetRouting Routing(VaultServerOptions options, string[] publicUrls, Func<IReadOnlyList<string>> nodes)
+    {
+        if (options.FleetMapPath is null)
+            return new FleetRouting(null, options.Group ?? 1, nodes);
+        if (publicUrls.Length == 0)
+            throw new VaultConfigurationException("A node of a fleet map needs its public URL (--public-url, or its cluster membership) to check it is in its group.");
+        Lockbox.Vault.Protocol.FleetMap map = FleetRouting.Load(options.FleetMapPath, options.Group, publicUrls);
+        int group = options.Group ?? map.Groups[0].Id;
+        return new FleetRouting(map, group, nodes);
     }
 
     internal static void ConfigureLogging(ILoggingBuilder logging, VaultServerOptions options)

@@ -15,7 +15,7 @@ namespace Lockbox.Vault.Server.Hosting;
 
 /// <summary>
 /// The public API's services and middleware, in order: forwarded headers (only from configured proxies),
-/// errors as problem details, routing, bearer authentication, rate limits (per client address, then per
+/// errors as problem details, routing, response signing, the fleet group check, bearer authentication, rate limits (per client address, then per
 /// authenticated account), authorization on the matched route; every answer of a signed endpoint (401/403/429 too) is signed by the fleet key (every endpoint needs the account policy or
 /// an explicit <c>AllowAnonymous</c>), endpoints.
 /// </summary>
@@ -51,6 +51,7 @@ internal static class VaultPipeline
             : StatusPage(c.HttpContext));
         app.UseRouting();
         app.UseMiddleware<ResponseSigning>(); // after routing (it needs the endpoint), before authentication: every answer is signed
+        app.UseMiddleware<GroupGuard>(); // an account of another group is refused before anything else looks at it
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

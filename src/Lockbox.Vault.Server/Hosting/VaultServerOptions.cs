@@ -63,5 +63,14 @@ public sealed record VaultServerOptions
     /// </summary>
     public Lockbox.Vault.Cluster.ClusterOptions? Cluster { get; init; }
 
+    /// <summary>
+    /// The fleet map file (docs/VAULT-API.md, "Fleet map"): the JSON map of every group, served in the signed hello.
+    /// Null (the default): a one-group fleet, map version 0, listing this vault's own URLs.
+    /// </summary>
+    public string? FleetMapPath { get; init; }
+
+    /// <summary>This node's group in <see cref="FleetMapPath"/>'s map; null: 1 (or the map's only group).</summary>
+    public int? Group { get; init; }
+
     public override string ToString() => "VaultServerOptions(pin ***)";
 }

@@ -24,12 +24,13 @@ internal static class VaultEndpoints
     /// <param name="node">The vault node.</param>
     /// <param name="fleetKey">The fleet signing key (its text form is shown by /v1/server).</param>
     /// <param name="nodes">The vault's public URLs, read when hello is answered (after Kestrel bound its addresses).</param>
-    public static void Map(IEndpointRouteBuilder app, IVaultReplica node, FleetSigningKey fleetKey, Func<IReadOnlyList<string>> nodes)
+    /// <param name="fleet">The fleet map and this node's group, served in the signed hello.</param>
+    public static void Map(IEndpointRouteBuilder app, IVaultReplica node, FleetSigningKey fleetKey, Func<IReadOnlyList<string>> nodes, FleetRouting fleet)
     {
         app.MapGet("/health", () => Results.Json(new { status = "ok" })).AllowAnonymous();
         app.MapGet("/v1/server", () => Results.Json(new ServerInfoResponse(fleetKey.Text,
             RequestBody.Encode(node.Opaque.ServerPublicKey), "OPAQUE-3DH ristretto255-SHA512", "", node.Policy.DefaultGuessLimit, ApiVersion))).AllowAnonymous();
-        app.MapPost("/v1/hello", (Func<HttpContext, Task<IResult>>)(c => Hello(c, node, nodes))).WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Hello)).AllowAnonymous();
+        app.MapPost("/v1/hello", (Func<HttpContext, Task<IResult>>)(c => Hello(c, node, nodes, fleet))).WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Hello)).AllowAnonymous();
 
         RouteGroupBuilder account = app.MapGroup("/v1/accounts/{accountId}").RequireAuthorization(Auth.RoutedAccountRequirement.Policy)
             .AddEndpointFilter(async (context, next) =>
@@ -63,11 +64,12 @@ internal static class VaultEndpoints
             .WithMetadata(new SignedEndpoint(VaultSigning.Endpoints.Anchor));
     }
 
-    private static async Task<IResult> Hello(HttpContext context, IVaultReplica node, Func<IReadOnlyList<string>> nodes)
+    private static async Task<IResult> Hello(HttpContext context, IVaultReplica node, Func<IReadOnlyList<string>> nodes, FleetRouting fleet)
     {
         (HelloRequest? body, IResult? error) = await RequestBody.ReadAsync<HelloRequest>(context).ConfigureAwait(false);
         if (body is null) return error!;
-        return Results.Json(new HelloResponse(RequestBody.Encode(node.Opaque.ServerPublicKey), nodes(), node.Policy.DefaultGuessLimit, ApiVersion));
+        return Results.Json(new HelloResponse(RequestBody.Encode(node.Opaque.ServerPublicKey), nodes(), node.Policy.DefaultGuessLimit, ApiVersion,
+            fleet.Map.ToModel(), fleet.Group));
     }
 
     private static async Task<IResult> RegistrationStart(HttpContext context, string accountId, IVaultReplica node)
