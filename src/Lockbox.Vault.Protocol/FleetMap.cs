@@ -73,7 +73,9 @@ internal sealed class FleetMap
     {
         ArgumentNullException.ThrowIfNull(nodes);
         var group = new FleetGroup(1, [new SlotRange(0, SlotCount - 1)], [.. nodes]);
-        return new FleetMap(0, [group], new int[SlotCount].Select(_ => 1).ToArray());
+        int[] owner = new int[SlotCount];
+        Array.Fill(owner, group.Id);
+        return new FleetMap(0, [group], owner);
     }
 
     /// <summary>The wire and file form.</summary>
