@@ -185,6 +185,18 @@ public sealed partial class LockboxClient
         return WithRepositoryAsync(address, (repository, _, _) => repository.ForgetAsync(request, cancellationToken), cancellationToken);
     }
 
+    /// <summary>A snapshot ("latest" of <paramref name="filter"/>'s selection, an id prefix or "#N") and its files.</summary>
+    public Task<(SnapshotSummary Snapshot, IReadOnlyList<SnapshotFile> Files)> ListFilesAsync(string address, string snapshot, SnapshotFilter? filter = null, CancellationToken cancellationToken = default)
+        => WithRepositoryAsync(address, (repository, _, _) => repository.ListFilesAsync(snapshot, filter, cancellationToken), cancellationToken);
+
+    /// <summary>What changed between two snapshots.</summary>
+    public Task<SnapshotDiff> DiffAsync(string address, string from, string to, CancellationToken cancellationToken = default)
+        => WithRepositoryAsync(address, (repository, _, _) => repository.DiffAsync(from, to, cancellationToken), cancellationToken);
+
+    /// <summary>The repository's size, deduplication ratio, and what the newest day added.</summary>
+    public Task<RepositoryStats> StatsAsync(string address, CancellationToken cancellationToken = default)
+        => WithRepositoryAsync(address, (repository, _, _) => repository.StatsAsync(cancellationToken), cancellationToken);
+
     /// <summary>Keeps the newest <paramref name="keepLast"/> snapshots of each source (device and database); with <paramref name="prune"/> frees the others' space.</summary>
     public Task<ForgetResult> ForgetAsync(string address, int keepLast, bool prune, CancellationToken cancellationToken = default)
     {

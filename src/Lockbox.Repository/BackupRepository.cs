@@ -194,6 +194,27 @@ public sealed class BackupRepository : IAsyncDisposable
         return result with { Device = chosen.Device, Source = chosen.SourcePath, Note = note };
     }
 
+    /// <summary>The snapshot <paramref name="snapshot"/> names (among <paramref name="filter"/>'s selection) and its files: the database, then the media.</summary>
+    /// <exception cref="SnapshotNotFoundException">No such snapshot, or the name is ambiguous.</exception>
+    public async Task<(SnapshotSummary Snapshot, IReadOnlyList<SnapshotFile> Files)> ListFilesAsync(string snapshot, SnapshotFilter? filter = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var (summary, files) = await new SnapshotInspector(_state, KnownSequence).ListAsync(snapshot, filter ?? SnapshotFilter.All, ct).ConfigureAwait(false);
+        return (summary, files);
+    }
+
+    /// <summary>What changed from snapshot <paramref name="from"/> to <paramref name="to"/>: media added, removed and changed, database pages changed, new data.</summary>
+    /// <exception cref="SnapshotNotFoundException">No such snapshot, or a name is ambiguous.</exception>
+    public Task<SnapshotDiff> DiffAsync(string from, string to, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        return new SnapshotInspector(_state, KnownSequence).DiffAsync(from, to, ct);
+    }
+
+    /// <summary>Snapshots, logical and stored size, deduplication ratio, and what the newest day added.</summary>
+    public Task<RepositoryStats> StatsAsync(CancellationToken ct = default) => new SnapshotInspector(_state, KnownSequence).StatsAsync(ct);
+
     /// <summary>Checks structure and chain; with <paramref name="readData"/> also reads every pack and checks every blob.</summary>
     public Task<VerifyReport> VerifyAsync(bool readData, IProgress<VerifyProgress>? progress = null, CancellationToken ct = default)
         => new Verifier(_state, KnownSequence, progress).RunAsync(readData, ct);
