@@ -86,8 +86,18 @@ public sealed class SnapshotSelectionTests : IDisposable
     {
         var (phone, _) = await TwoSourcesAsync();
         // Forgetting a snapshot in the middle of the chain (#2) leaves a chain that still checks, and the next backup continues it.
+        string saved = _w.PathOf("saved-snapshots");
+        Directory.CreateDirectory(saved);
+        foreach (string f in Directory.EnumerateFiles(Path.Combine(_w.Repository, "snapshots"))) File.Copy(f, Path.Combine(saved, Path.GetFileName(f)));
+        string second = (await SnapshotsAsync())[1].GetProperty("id").GetString()!;
         (await _w.RunAsync("forget", "--repo", _w.Repository, "#2")).AssertSuccess();
         Assert.Equal([1L, 3L], (await SnapshotsAsync()).Select(s => s.GetProperty("sequence").GetInt64()));
+        // A store that puts the forgotten snapshot's object back does not bring it back.
+        string replayed = Path.Combine(_w.Repository, "snapshots", second);
+        Assert.False(File.Exists(replayed));
+        File.Copy(Path.Combine(saved, second), replayed);
+        Assert.Equal([1L, 3L], (await SnapshotsAsync()).Select(s => s.GetProperty("sequence").GetInt64()));
+        (await _w.RunAsync("restore", "--repo", _w.Repository, "--to", _w.PathOf("x"), "--snapshot", second)).AssertOneLineFailure(2, "no snapshot has this id");
         (await _w.RunAsync("verify", "--repo", _w.Repository)).AssertSuccess();
         NextDay.Apply(phone.DatabasePath, 2);
         (await _w.RunAsync("backup", "--repo", _w.Repository, "--db", phone.DatabasePath)).AssertSuccess();
@@ -97,13 +107,17 @@ public sealed class SnapshotSelectionTests : IDisposable
         string forgotten = Path.Combine(_w.Repository, "forgotten");
         string[] records = Directory.EnumerateFiles(forgotten, "*", SearchOption.AllDirectories).ToArray();
         Assert.Single(records);
+        // (A store that kept both the snapshot and can hide the record undoes the forget: a loss of availability only.)
+        File.Delete(replayed);
         File.Move(records[0], _w.PathOf("hidden-record"));
         (await _w.RunAsync("snapshots", "--repo", _w.Repository)).AssertOneLineFailure(5, "missing");
         File.Move(_w.PathOf("hidden-record"), records[0]);
+        File.Copy(Path.Combine(saved, second), replayed);
 
         // keep-last 1 applies per source: the phone's newest (#4) and the other device's only one (#3) both stay.
         CliResult forget = await _w.RunAsync("forget", "--repo", _w.Repository, "--keep-last", "1", "--prune");
         forget.AssertSuccess();
+        Assert.False(File.Exists(replayed), "forget deletes the replayed object of a forgotten snapshot");
         Assert.Equal([3L, 4L], (await SnapshotsAsync()).Select(s => s.GetProperty("sequence").GetInt64()));
         (await _w.RunAsync("verify", "--repo", _w.Repository, "--read-data")).AssertSuccess();
         string target = _w.PathOf("out");

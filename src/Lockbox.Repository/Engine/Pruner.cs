@@ -45,6 +45,9 @@ internal sealed class Pruner(RepositoryState state, long knownSequence)
             return new ForgetResult(request.DryRun ? removed.Count : 0, request.DryRun ? kept.Count : chain.Count, 0, 0, 0) { Removed = removed, DryRun = request.DryRun };
 
         await RecordForgottenAsync(chain, removedLinks, kept, forgotten, forgottenObjects, ct).ConfigureAwait(false);
+        // Objects of snapshots already recorded as forgotten (an interrupted forget, or a replayed copy) go too.
+        foreach (BlobId id in snapshots.Keys.Where(forgotten.ContainsKey))
+            await state.Store.DeleteAsync(FormatConstants.SnapshotPrefix + id.ToHex(), ct).ConfigureAwait(false);
         bool prune = request.Prune;
         int remove = removed.Count;
         var live = new HashSet<BlobId>();

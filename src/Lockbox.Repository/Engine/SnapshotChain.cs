@@ -15,14 +15,17 @@ internal static class SnapshotChain
     public static List<(BlobId Id, SnapshotManifest Manifest)> Order(Dictionary<BlobId, SnapshotManifest> snapshots, long knownSequence, List<RepositoryProblem> problems,
         IReadOnlyDictionary<BlobId, ForgottenSnapshot>? forgotten = null)
     {
-        var ordered = snapshots.Select(kv => (kv.Key, kv.Value)).OrderBy(s => s.Value.Sequence).ToList();
-        // Every link: present snapshots, and forgotten ones (a snapshot still present wins: a forget that crashed before deleting it).
+        // A snapshot a forgotten record lists is forgotten even if its object is still there (a forget that crashed before
+        // deleting it, or a store replaying a copy): it is neither listed nor restored, and the next forget deletes it.
+        var ordered = snapshots.Where(kv => forgotten is null || !forgotten.ContainsKey(kv.Key))
+            .Select(kv => (kv.Key, kv.Value)).OrderBy(s => s.Value.Sequence).ToList();
+        // Every link: present snapshots, and forgotten ones newer than the oldest present one.
         var links = ordered.Select(s => (Id: s.Key, s.Value.Sequence, s.Value.Previous, Present: true)).ToList();
         if (forgotten is not null)
         {
             long oldest = ordered.Count == 0 ? long.MaxValue : ordered[0].Value.Sequence;
             foreach (ForgottenSnapshot f in forgotten.Values)
-                if (!snapshots.ContainsKey(f.Id) && f.Sequence > oldest) links.Add((f.Id, f.Sequence, f.Previous, false));
+                if (f.Sequence > oldest) links.Add((f.Id, f.Sequence, f.Previous, false));
             links.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         }
         for (int i = 1; i < links.Count; i++)
