@@ -5,10 +5,10 @@ namespace Lockbox.Client;
 /// <summary>What <see cref="LockboxClient.RestoreAsync(string, RestoreOptions, IProgress{Lockbox.Repository.RestoreProgress}?, CancellationToken)"/> restores, and where.</summary>
 public sealed record RestoreOptions
 {
-    /// <summary>The folder to restore into: the database under its file name, media under media/.</summary>
+    /// <summary>The folder to restore into: the database under its file name, media under the media folder's name (e.g. Media/).</summary>
     public required string TargetDirectory { get; init; }
 
-    /// <summary>A snapshot id, a unique id prefix, or "latest" (the default).</summary>
+    /// <summary>A snapshot id, a unique id prefix, "#N" (its number), or "latest" (the default: the latest of <see cref="Filter"/>'s selection).</summary>
     public string Snapshot { get; init; } = "latest";
 
     /// <summary>Restore the database only, no media.</summary>

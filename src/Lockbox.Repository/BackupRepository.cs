@@ -128,6 +128,11 @@ public sealed class BackupRepository : IAsyncDisposable
     public async Task<SnapshotSummary> BackupAsync(BackupSource source, IProgress<BackupProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(source);
+        // A tag a reader would refuse must never be written: the snapshot would read as damage.
+        if (source.Tags.Count > Format.Snapshot.SnapshotManifest.MaxTags || source.Tags.Any(t => t is null || !Format.Snapshot.SnapshotManifest.IsValidTag(t))
+            || source.Tags.Distinct(StringComparer.Ordinal).Count() != source.Tags.Count)
+            throw new ArgumentException("Tags must be distinct, 1 to 255 bytes, without ',' or control characters, and at most 64.", nameof(source));
+        if (source.SourcePath is { Length: 0 }) throw new ArgumentException("SourcePath must not be empty (null records the database's path).", nameof(source));
         await using RepositoryLock held = await RepositoryLock.AcquireAsync(_state, "backup", _time, Notice, ct).ConfigureAwait(false);
         SnapshotSummary summary = await new BackupRun(_state, KnownSequence, progress, _time).RunAsync(source, ct).ConfigureAwait(false);
         KnownSequence = Math.Max(KnownSequence, summary.Sequence);

@@ -34,6 +34,11 @@ public sealed class SourceAndForgetTests
         Assert.Equal(phone.Id, (await repo.FindSnapshotAsync("latest", new SnapshotFilter { Tags = [["daily"]] })).Id);
         Assert.Equal(phone.Id, (await repo.FindSnapshotAsync("#1")).Id);
 
+        // A tag a reader would refuse is refused before anything is written.
+        await Assert.ThrowsAsync<ArgumentException>(() => repo.BackupAsync(new BackupSource(db, null, "phone") { Tags = ["a,b"] }));
+        await Assert.ThrowsAsync<ArgumentException>(() => repo.BackupAsync(new BackupSource(db, null, "phone") { Tags = ["x", "x"] }));
+        Assert.Equal(2, (await repo.ListSnapshotsAsync()).Count);
+
         // keep-last 1 is per source group: both stay.
         ForgetResult r = await repo.ForgetAsync(keepLast: 1, prune: true);
         Assert.Equal(0, r.SnapshotsRemoved);
