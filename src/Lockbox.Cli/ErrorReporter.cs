@@ -40,6 +40,7 @@ internal static class ErrorReporter
                 : $"{e.Message}. If that process is gone, 'lockbox unlock --remove-all --repo <repository>' removes the lock."),
             RestoreTargetExistsException e => (ExitCodes.WouldOverwrite, $"{e.Path} already exists; refusing to overwrite it (restore to an empty folder, or pass --overwrite)."),
             SourceException e => (ExitCodes.BadSource, e.Message),
+            SnapshotNotFoundException e => (ExitCodes.Usage, e.Message),
             RepositoryException e => (ExitCodes.Damaged, e.Message),
             BlobStoreException e => (ExitCodes.StoreFailed, e.Message),
             SqliteException e => (ExitCodes.BadSource, $"SQLite: {e.Message}"),

@@ -57,6 +57,12 @@ internal static class ExitCodes
     /// </summary>
     public const int StaleStore = 15;
 
+    /// <summary>
+    /// Restore: some files could not be restored because their data is damaged or missing in the store; every other
+    /// file was restored, and the report names the missing files (and database pages).
+    /// </summary>
+    public const int RestoreIncomplete = 16;
+
     /// <summary>Stopped by Ctrl-C (or SIGTERM) before finishing; the repository is left consistent.</summary>
     public const int Cancelled = 130;
 }

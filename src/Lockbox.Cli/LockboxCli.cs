@@ -17,6 +17,7 @@ internal static class LockboxCli
         SnapshotCommands.Create,
         RestoreCommands.Create,
         MaintenanceCommands.Create,
+        InspectCommands.Create,
         UnlockCommands.Create,
         KeyCommands.Create,
         WhatsAppCommands.Create,

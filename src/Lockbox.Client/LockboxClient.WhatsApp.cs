@@ -32,7 +32,12 @@ public sealed partial class LockboxClient
             if (result.Payload != Crypt15Payload.Zlib)
                 throw new WhatsAppImportException(Crypt15Failure.None, $"{backupFile} is a multi-file WhatsApp backup (a zip archive), not a message database: extract it first.");
             // The backup's consistent copy goes in the same private folder, so it goes with it.
-            return await BackupAsync(address, new BackupSource(database, null, device) { ScratchDirectory = scratch.FullName }, progress, cancellationToken).ConfigureAwait(false);
+            return await BackupAsync(address, new BackupSource(database, null, device)
+            {
+                ScratchDirectory = scratch.FullName,
+                // The snapshot's source is the file imported, not the scratch copy (issue 13: imports form their own group).
+                SourcePath = "whatsapp:" + Path.GetFullPath(backupFile),
+            }, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -142,7 +142,18 @@ public sealed partial class LockboxClient
         return WithRepositoryAsync(address, async (repository, _, key) =>
         {
             if (_options.Anchor is { } anchor) await CheckFreshnessAsync(repository, anchor, cancellationToken).ConfigureAwait(false);
-            RestoreResult result = await repository.RestoreAsync(options.Snapshot, options.TargetDirectory, options.DatabaseOnly, options.Overwrite, progress, cancellationToken).ConfigureAwait(false);
+            RestoreResult result = await repository.RestoreAsync(new RestoreRequest
+            {
+                TargetDirectory = options.TargetDirectory,
+                Snapshot = options.Snapshot,
+                Filter = options.Filter,
+                ThisDevice = options.ThisDevice,
+                Include = options.Include,
+                DatabaseOnly = options.DatabaseOnly,
+                MediaOnly = options.MediaOnly,
+                Overwrite = options.Overwrite,
+                ContinuePastDamage = options.ContinuePastDamage,
+            }, progress, cancellationToken).ConfigureAwait(false);
             if (!State.HasKey) State.SaveKey(key);
             return result;
         }, cancellationToken);
@@ -156,7 +167,37 @@ public sealed partial class LockboxClient
     public Task<VerifyReport> VerifyAsync(string address, bool readData, IProgress<VerifyProgress>? progress = null, CancellationToken cancellationToken = default)
         => WithRepositoryAsync(address, (repository, _, _) => repository.VerifyAsync(readData, progress, cancellationToken), cancellationToken);
 
-    /// <summary>Forgets all but the newest <paramref name="keepLast"/> snapshots; with <paramref name="prune"/> frees their space.</summary>
+    /// <summary>Lists the snapshots <paramref name="filter"/> selects, oldest first (the whole chain is checked).</summary>
+    public Task<IReadOnlyList<SnapshotSummary>> ListSnapshotsAsync(string address, SnapshotFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return WithRepositoryAsync(address, (repository, _, _) => repository.ListSnapshotsAsync(filter, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Forgets the snapshots <paramref name="request"/> names and those its policy does not keep in each source group;
+    /// with <see cref="ForgetRequest.DryRun"/> only reports what would go.
+    /// </summary>
+    /// <exception cref="SnapshotNotFoundException">A named snapshot is unknown or ambiguous.</exception>
+    public Task<ForgetResult> ForgetAsync(string address, ForgetRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return WithRepositoryAsync(address, (repository, _, _) => repository.ForgetAsync(request, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>A snapshot ("latest" of <paramref name="filter"/>'s selection, an id prefix or "#N") and its files.</summary>
+    public Task<(SnapshotSummary Snapshot, IReadOnlyList<SnapshotFile> Files)> ListFilesAsync(string address, string snapshot, SnapshotFilter? filter = null, CancellationToken cancellationToken = default)
+        => WithRepositoryAsync(address, (repository, _, _) => repository.ListFilesAsync(snapshot, filter, cancellationToken), cancellationToken);
+
+    /// <summary>What changed between two snapshots.</summary>
+    public Task<SnapshotDiff> DiffAsync(string address, string from, string to, CancellationToken cancellationToken = default)
+        => WithRepositoryAsync(address, (repository, _, _) => repository.DiffAsync(from, to, cancellationToken), cancellationToken);
+
+    /// <summary>The repository's size, deduplication ratio, and what the newest day added.</summary>
+    public Task<RepositoryStats> StatsAsync(string address, CancellationToken cancellationToken = default)
+        => WithRepositoryAsync(address, (repository, _, _) => repository.StatsAsync(cancellationToken), cancellationToken);
+
+    /// <summary>Keeps the newest <paramref name="keepLast"/> snapshots of each source (device and database); with <paramref name="prune"/> frees the others' space.</summary>
     public Task<ForgetResult> ForgetAsync(string address, int keepLast, bool prune, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keepLast, 1);

@@ -128,6 +128,11 @@ public sealed class BackupRepository : IAsyncDisposable
     public async Task<SnapshotSummary> BackupAsync(BackupSource source, IProgress<BackupProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(source);
+        // A tag a reader would refuse must never be written: the snapshot would read as damage.
+        if (source.Tags.Count > Format.Snapshot.SnapshotManifest.MaxTags || source.Tags.Any(t => t is null || !Format.Snapshot.SnapshotManifest.IsValidTag(t))
+            || source.Tags.Distinct(StringComparer.Ordinal).Count() != source.Tags.Count)
+            throw new ArgumentException("Tags must be distinct, 1 to 255 bytes, without ',' or control characters, and at most 64.", nameof(source));
+        if (source.SourcePath is { Length: 0 }) throw new ArgumentException("SourcePath must not be empty (null records the database's path).", nameof(source));
         await using RepositoryLock held = await RepositoryLock.AcquireAsync(_state, "backup", _time, Notice, ct).ConfigureAwait(false);
         SnapshotSummary summary = await new BackupRun(_state, KnownSequence, progress, _time).RunAsync(source, ct).ConfigureAwait(false);
         KnownSequence = Math.Max(KnownSequence, summary.Sequence);
@@ -135,10 +140,23 @@ public sealed class BackupRepository : IAsyncDisposable
     }
 
     /// <summary>Every snapshot, oldest first, after checking the chain.</summary>
-    public async Task<IReadOnlyList<SnapshotSummary>> ListSnapshotsAsync(CancellationToken ct = default)
+    public Task<IReadOnlyList<SnapshotSummary>> ListSnapshotsAsync(CancellationToken ct = default) => ListSnapshotsAsync(SnapshotFilter.All, ct);
+
+    /// <summary>The snapshots <paramref name="filter"/> selects, oldest first, after checking the whole chain.</summary>
+    public async Task<IReadOnlyList<SnapshotSummary>> ListSnapshotsAsync(SnapshotFilter filter, CancellationToken ct = default)
     {
-        var chain = SnapshotChain.OrderOrThrow(await _state.LoadSnapshotsAsync(ct).ConfigureAwait(false), KnownSequence);
-        return chain.Select(s => Summaries.From(s.Id, s.Manifest)).ToList();
+        ArgumentNullException.ThrowIfNull(filter);
+        var chain = await _state.LoadChainAsync(KnownSequence, ct).ConfigureAwait(false);
+        return chain.Select(s => Summaries.From(s.Id, s.Manifest)).Where(filter.Matches).ToList();
+    }
+
+    /// <summary>One snapshot by name: its id, a unique id prefix, "#N" (its sequence) or "latest" (of the selection).</summary>
+    /// <exception cref="SnapshotNotFoundException">No such snapshot, or the prefix is ambiguous.</exception>
+    public async Task<SnapshotSummary> FindSnapshotAsync(string snapshot, SnapshotFilter? filter = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var chain = await _state.LoadChainAsync(KnownSequence, ct).ConfigureAwait(false);
+        return SnapshotSelector.Resolve(chain.Select(s => Summaries.From(s.Id, s.Manifest)).ToList(), snapshot, filter ?? SnapshotFilter.All);
     }
 
     /// <summary>
@@ -154,45 +172,86 @@ public sealed class BackupRepository : IAsyncDisposable
     /// restored first and renamed into place as soon as it is complete (messages first), then the media, which
     /// <paramref name="databaseOnly"/> skips.
     /// </summary>
-    public async Task<RestoreResult> RestoreAsync(string snapshot, string targetDirectory, bool databaseOnly, bool overwrite = false, IProgress<RestoreProgress>? progress = null, CancellationToken ct = default)
+    public Task<RestoreResult> RestoreAsync(string snapshot, string targetDirectory, bool databaseOnly, bool overwrite = false, IProgress<RestoreProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(snapshot);
         ArgumentException.ThrowIfNullOrWhiteSpace(targetDirectory);
-        await _state.LoadIndexAsync(ct).ConfigureAwait(false);
-        var chain = SnapshotChain.OrderOrThrow(await _state.LoadSnapshotsAsync(ct).ConfigureAwait(false), KnownSequence);
-        if (chain.Count == 0) throw new SnapshotNotFoundException(snapshot, "the repository has no snapshots yet");
-        var chosen = snapshot == "latest" ? chain[^1] : Resolve(chain, snapshot);
-        return await new RestoreRun(_state, progress).RunAsync(chosen.Id, chosen.Manifest, targetDirectory, overwrite, databaseOnly, ct).ConfigureAwait(false);
+        return RestoreAsync(new RestoreRequest { TargetDirectory = targetDirectory, Snapshot = snapshot, DatabaseOnly = databaseOnly, Overwrite = overwrite }, progress, ct);
     }
+
+    /// <summary>
+    /// Restores the snapshot <paramref name="request"/> names (issue 13: a selection, "#N", media globs, and going on past
+    /// damaged packs). The database first (in place as soon as it is complete), then the media; every file is renamed
+    /// into place only after every byte of it was authenticated, and a file whose data is damaged is never written.
+    /// </summary>
+    /// <exception cref="SnapshotNotFoundException">No such snapshot, or the name is ambiguous.</exception>
+    public async Task<RestoreResult> RestoreAsync(RestoreRequest request, IProgress<RestoreProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.TargetDirectory);
+        if (request.DatabaseOnly && request.MediaOnly) throw new ArgumentException("Database-only and media-only exclude each other.", nameof(request));
+        await _state.LoadIndexAsync(ct).ConfigureAwait(false);
+        var chain = await _state.LoadChainAsync(KnownSequence, ct).ConfigureAwait(false);
+        var summaries = chain.Select(s => Summaries.From(s.Id, s.Manifest)).ToList();
+        SnapshotSummary chosen = SnapshotSelector.ResolveForRestore(summaries, request.Snapshot, request.Filter, request.ThisDevice, out string? note);
+        var (id, manifest) = chain[summaries.IndexOf(chosen)];
+        RestoreResult result = await new RestoreRun(_state, progress).RunAsync(id, manifest, request, ct).ConfigureAwait(false);
+        return result with { Device = chosen.Device, Source = chosen.SourcePath, Note = note };
+    }
+
+    /// <summary>The snapshot <paramref name="snapshot"/> names (among <paramref name="filter"/>'s selection) and its files: the database, then the media.</summary>
+    /// <exception cref="SnapshotNotFoundException">No such snapshot, or the name is ambiguous.</exception>
+    public async Task<(SnapshotSummary Snapshot, IReadOnlyList<SnapshotFile> Files)> ListFilesAsync(string snapshot, SnapshotFilter? filter = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var (summary, files) = await new SnapshotInspector(_state, KnownSequence).ListAsync(snapshot, filter ?? SnapshotFilter.All, ct).ConfigureAwait(false);
+        return (summary, files);
+    }
+
+    /// <summary>What changed from snapshot <paramref name="from"/> to <paramref name="to"/>: media added, removed and changed, database pages changed, new data.</summary>
+    /// <exception cref="SnapshotNotFoundException">No such snapshot, or a name is ambiguous.</exception>
+    public Task<SnapshotDiff> DiffAsync(string from, string to, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        return new SnapshotInspector(_state, KnownSequence).DiffAsync(from, to, ct);
+    }
+
+    /// <summary>Snapshots, logical and stored size, deduplication ratio, and what the newest day added.</summary>
+    public Task<RepositoryStats> StatsAsync(CancellationToken ct = default) => new SnapshotInspector(_state, KnownSequence).StatsAsync(ct);
 
     /// <summary>Checks structure and chain; with <paramref name="readData"/> also reads every pack and checks every blob.</summary>
     public Task<VerifyReport> VerifyAsync(bool readData, IProgress<VerifyProgress>? progress = null, CancellationToken ct = default)
         => new Verifier(_state, KnownSequence, progress).RunAsync(readData, ct);
 
-    /// <summary>Deletes all but the newest <paramref name="keepLast"/> snapshots; with <paramref name="prune"/>, removes the data only they used.</summary>
-    public async Task<ForgetResult> ForgetAsync(int keepLast, bool prune, CancellationToken ct = default)
+    /// <summary>Keeps the newest <paramref name="keepLast"/> snapshots of each source group; with <paramref name="prune"/>, removes the data only the others used.</summary>
+    public Task<ForgetResult> ForgetAsync(int keepLast, bool prune, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keepLast, 1);
+        return ForgetAsync(new ForgetRequest { Policy = new ForgetPolicy { KeepLast = keepLast }, Prune = prune }, ct);
+    }
+
+    /// <summary>
+    /// Forgets the snapshots <paramref name="request"/> names and those its policy does not keep (per source group, among
+    /// the selection); with <see cref="ForgetRequest.Prune"/> removes the data only they used; with
+    /// <see cref="ForgetRequest.DryRun"/> changes nothing and reports what would go.
+    /// </summary>
+    /// <exception cref="SnapshotNotFoundException">A named snapshot is unknown or ambiguous.</exception>
+    public async Task<ForgetResult> ForgetAsync(ForgetRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Snapshots.Count == 0 && request.Policy.IsEmpty)
+            throw new ArgumentException("Name the snapshots to forget, or give a keep policy.", nameof(request));
+        if (request.DryRun)
+            return await new Pruner(_state, KnownSequence).RunAsync(request, ct).ConfigureAwait(false);
         await using RepositoryLock held = await RepositoryLock.AcquireAsync(_state, "forget", _time, Notice, ct).ConfigureAwait(false);
-        return await new Pruner(_state, KnownSequence).RunAsync(keepLast, prune, ct).ConfigureAwait(false);
+        return await new Pruner(_state, KnownSequence).RunAsync(request, ct).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync()
     {
         _state.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    private static (BlobId Id, Format.Snapshot.SnapshotManifest Manifest) Resolve(List<(BlobId Id, Format.Snapshot.SnapshotManifest Manifest)> chain, string prefix)
-    {
-        string p = prefix.Trim().ToLowerInvariant();
-        var matches = chain.Where(s => s.Id.ToHex().StartsWith(p, StringComparison.Ordinal)).ToList();
-        return matches.Count switch
-        {
-            1 => matches[0],
-            0 => throw new SnapshotNotFoundException(prefix, "no snapshot has this id"),
-            _ => throw new SnapshotNotFoundException(prefix, $"{matches.Count} snapshots start with it; give more digits"),
-        };
     }
 
     private static async Task<byte[]> ReadConfigAsync(IBlobStore store, CancellationToken ct)

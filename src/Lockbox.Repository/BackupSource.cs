@@ -12,4 +12,14 @@ public sealed record BackupSource(string DatabasePath, string? MediaDirectory, s
     /// folder; null uses the system's temporary folder.
     /// </summary>
     public string? ScratchDirectory { get; init; }
+
+    /// <summary>
+    /// Where the data came from, recorded in the snapshot with <see cref="DeviceName"/> as its source (issue 13): null
+    /// records the database's full path; an import names what it imported (e.g. <c>whatsapp:/sdcard/msgstore.db.crypt15</c>).
+    /// Snapshots are selected, and forget policies applied, per source.
+    /// </summary>
+    public string? SourcePath { get; init; }
+
+    /// <summary>Tags recorded in the snapshot (each 1–255 bytes, no ',' or control characters), for selecting it later.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
 }

@@ -23,4 +23,20 @@ public sealed record SnapshotSummary(
     long MediaBytes,
     long BytesAdded,
     long BytesStored,
-    long DeltaBlocks = 0);
+    long DeltaBlocks = 0)
+{
+    /// <summary>
+    /// Where the snapshot's data came from (issue 13): the database's full path, or what an import read (e.g.
+    /// <c>whatsapp:/sdcard/msgstore.db.crypt15</c>); null for snapshots written before sources were recorded.
+    /// </summary>
+    public string? Source { get; init; }
+
+    /// <summary>The snapshot's tags (<c>backup --tag</c>), in the order given.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>
+    /// The path this snapshot is grouped and selected by: <see cref="Source"/>, or the database's file name for a
+    /// snapshot that records no source. With <see cref="Device"/> it names the snapshot's source group.
+    /// </summary>
+    public string SourcePath => Source ?? DatabaseName;
+}

@@ -144,7 +144,8 @@ public sealed class BadInputTests : IDisposable
 
         string target = _w.PathOf("out");
         CliResult restore = await _w.RunAsync("restore", "--repo", _w.Repository, "--to", target);
-        restore.AssertOneLineFailure(5, "");
+        // Issue 13: the restore goes on past the damaged pack (exit 16, "restore incomplete") and writes no damaged file.
+        restore.AssertOneLineFailure(16, "restore incomplete");
     }
 
     [Fact]

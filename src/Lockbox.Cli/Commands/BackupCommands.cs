@@ -16,8 +16,9 @@ internal static class BackupCommands
         var db = new Option<string>("--db") { Description = "The chat's SQLite database (may be in use by the app)", Required = true };
         var media = new Option<string?>("--media") { Description = "The folder of photos, videos and voice notes to back up" };
         var device = new Option<string?>("--device") { Description = "Name recorded in the snapshot (default: this machine's name)" };
+        var tag = new Option<string[]>("--tag") { Description = "A tag recorded in the snapshot, to select it later (repeatable; 'a,b' gives both)" };
         Option<bool> json = CommonOptions.Json();
-        var backup = new Command("backup", "Back up a chat database and its media as a new snapshot") { repo, db, media, device, json };
+        var backup = new Command("backup", "Back up a chat database and its media as a new snapshot") { repo, db, media, device, tag, json };
         var vault = new VaultOptions();
         vault.AddTo(backup);
         backup.SetAction(async (parse, ct) =>
@@ -25,8 +26,9 @@ internal static class BackupCommands
             string database = parse.GetRequiredValue(db);
             string? mediaDirectory = parse.GetValue(media);
             CheckSource(database, mediaDirectory);
+            string[] tags = Tags(parse.GetValue(tag));
             var source = new BackupSource(Path.GetFullPath(database), mediaDirectory is null ? null : Path.GetFullPath(mediaDirectory),
-                parse.GetValue(device) ?? Environment.MachineName);
+                parse.GetValue(device) ?? Environment.MachineName) { Tags = tags };
 
             var clock = Stopwatch.StartNew();
             string repository = parse.GetRequiredValue(repo);
@@ -53,6 +55,19 @@ internal static class BackupCommands
     }
 
     internal static string Short(string id) => id.Length > 8 ? id[..8] : id;
+
+    /// <summary>The tags of <c>--tag</c> (each may hold several, comma-separated), checked: a bad tag is a usage error before anything is read.</summary>
+    private static string[] Tags(string[]? given)
+    {
+        var tags = new List<string>();
+        foreach (string t in (given ?? []).SelectMany(g => g.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (t.Length > 255 || t.Any(char.IsControl)) throw new CliException(ExitCodes.Usage, $"--tag {t}: a tag is at most 255 characters, without control characters.");
+            if (!tags.Contains(t, StringComparer.Ordinal)) tags.Add(t);
+        }
+        if (tags.Count > 64) throw new CliException(ExitCodes.Usage, "A snapshot carries at most 64 tags.");
+        return [.. tags];
+    }
 
     private static void CheckSource(string database, string? media)
     {

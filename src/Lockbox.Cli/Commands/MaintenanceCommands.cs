@@ -58,37 +58,75 @@ internal static class MaintenanceCommands
     private static Command Forget(CliContext context)
     {
         Option<string> repo = CommonOptions.Repository();
-        var keepLast = new Option<int>("--keep-last") { Description = "How many of the newest snapshots to keep (at least 1)", Required = true };
-        keepLast.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1) result.AddError("--keep-last must be at least 1.");
-        });
+        var ids = new Argument<string[]>("snapshot") { Description = "Snapshots to forget: id, id prefix or #number", Arity = ArgumentArity.ZeroOrMore };
+        Option<int> keepLast = Keep("--keep-last", "Keep the newest N snapshots of each source");
+        Option<int> keepDaily = Keep("--keep-daily", "Keep the newest snapshot of each of the last N days that have one, per source (UTC)");
+        Option<int> keepWeekly = Keep("--keep-weekly", "Keep the newest snapshot of each of the last N weeks that have one, per source");
+        Option<int> keepMonthly = Keep("--keep-monthly", "Keep the newest snapshot of each of the last N months that have one, per source");
+        var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Only print what would be forgotten; change nothing" };
         var prune = new Option<bool>("--prune") { Description = "Also delete data no kept snapshot needs, freeing space" };
         Option<bool> json = CommonOptions.Json();
-        var forget = new Command("forget", "Forget all but the newest snapshots; with --prune free their space") { repo, keepLast, prune, json };
+        var forget = new Command("forget", "Forget snapshots by id, or all but those a keep policy keeps in each source; with --prune free their space")
+            { repo, ids, keepLast, keepDaily, keepWeekly, keepMonthly, dryRun, prune, json };
+        var selection = new SnapshotSelection();
+        selection.AddTo(forget);
         forget.SetAction(async (parse, ct) =>
         {
-            ForgetResult result = await context.CreateClient().ForgetAsync(parse.GetRequiredValue(repo), parse.GetValue(keepLast), parse.GetValue(prune), ct).ConfigureAwait(false);
+            var request = new ForgetRequest
+            {
+                Snapshots = parse.GetValue(ids) ?? [],
+                Policy = new ForgetPolicy
+                {
+                    KeepLast = parse.GetValue(keepLast),
+                    KeepDaily = parse.GetValue(keepDaily),
+                    KeepWeekly = parse.GetValue(keepWeekly),
+                    KeepMonthly = parse.GetValue(keepMonthly),
+                },
+                Filter = selection.Filter(parse),
+                DryRun = parse.GetValue(dryRun),
+                Prune = parse.GetValue(prune) && !parse.GetValue(dryRun),
+            };
+            if (request.Snapshots.Count == 0 && request.Policy.IsEmpty)
+                throw new CliException(ExitCodes.Usage, "Name the snapshots to forget, or give a keep policy (--keep-last, --keep-daily, --keep-weekly, --keep-monthly).");
+            ForgetResult result = await context.CreateClient().ForgetAsync(parse.GetRequiredValue(repo), request, ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(context.Out, w =>
                 {
                     w.WriteStartObject();
+                    w.WriteBoolean("dryRun", result.DryRun);
                     w.WriteNumber("snapshotsRemoved", result.SnapshotsRemoved);
                     w.WriteNumber("snapshotsKept", result.SnapshotsKept);
                     w.WriteNumber("packsDeleted", result.PacksDeleted);
                     w.WriteNumber("packsRepacked", result.PacksRepacked);
                     w.WriteNumber("bytesFreed", result.BytesFreed);
+                    w.WriteStartArray("removed");
+                    foreach (SnapshotSummary s in result.Removed) SnapshotJson.Write(w, s);
+                    w.WriteEndArray();
                     w.WriteEndObject();
                 });
             }
             else
             {
-                await context.Out.WriteLineAsync(
-                    $"Forgot {result.SnapshotsRemoved} snapshots, kept {result.SnapshotsKept}; deleted {result.PacksDeleted} packs and repacked {result.PacksRepacked}, freeing {Units.Bytes(result.BytesFreed)}.").ConfigureAwait(false);
+                string verb = result.DryRun ? "would forget" : "forgot";
+                foreach (SnapshotSummary s in result.Removed)
+                    await context.Out.WriteLineAsync($"{verb} {BackupCommands.Short(s.Id)} #{s.Sequence} {s.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss} {s.Device} {s.SourcePath}").ConfigureAwait(false);
+                await context.Out.WriteLineAsync(result.DryRun
+                    ? $"Dry run: {result.SnapshotsRemoved} snapshots would be forgotten, {result.SnapshotsKept} kept; nothing was changed."
+                    : $"Forgot {result.SnapshotsRemoved} snapshots, kept {result.SnapshotsKept}; deleted {result.PacksDeleted} packs and repacked {result.PacksRepacked}, freeing {Units.Bytes(result.BytesFreed)}.").ConfigureAwait(false);
             }
             return ExitCodes.Success;
         });
         return forget;
+    }
+
+    private static Option<int> Keep(string name, string description)
+    {
+        var option = new Option<int>(name) { Description = description };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1) result.AddError($"{name} must be at least 1.");
+        });
+        return option;
     }
 }

@@ -14,9 +14,11 @@ internal static class SnapshotCommands
         Option<string> repo = CommonOptions.Repository();
         Option<bool> json = CommonOptions.Json();
         var snapshots = new Command("snapshots", "List the repository's snapshots, oldest first") { repo, json };
+        var selection = new SnapshotSelection();
+        selection.AddTo(snapshots);
         snapshots.SetAction(async (parse, ct) =>
         {
-            IReadOnlyList<SnapshotSummary> list = await context.CreateClient().ListSnapshotsAsync(parse.GetRequiredValue(repo), ct).ConfigureAwait(false);
+            IReadOnlyList<SnapshotSummary> list = await context.CreateClient().ListSnapshotsAsync(parse.GetRequiredValue(repo), selection.Filter(parse), ct).ConfigureAwait(false);
             IEnumerable<SnapshotSummary> ordered = list.OrderBy(s => s.Sequence);
             if (parse.GetValue(json))
             {
@@ -35,7 +37,7 @@ internal static class SnapshotCommands
             }
 
             var table = new Table().Border(TableBorder.Simple)
-                .AddColumns("ID", "#", "Time (UTC)", "Device", "Database", "Media", "Added");
+                .AddColumns("ID", "#", "Time (UTC)", "Device", "Source", "Tags", "Database", "Media", "Added");
             foreach (SnapshotSummary s in ordered)
             {
                 table.AddRow(
@@ -43,6 +45,8 @@ internal static class SnapshotCommands
                     s.Sequence.ToString(CultureInfo.InvariantCulture),
                     s.Time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                     Markup.Escape(s.Device),
+                    Markup.Escape(s.SourcePath),
+                    Markup.Escape(string.Join(',', s.Tags)),
                     Markup.Escape($"{s.DatabaseName} {Units.Bytes(s.DatabaseBytes)}"),
                     Markup.Escape($"{s.MediaFiles} files {Units.Bytes(s.MediaBytes)}"),
                     Markup.Escape(Units.Bytes(s.BytesAdded)));

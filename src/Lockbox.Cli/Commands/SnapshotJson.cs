@@ -13,6 +13,10 @@ internal static class SnapshotJson
         w.WriteNumber("sequence", s.Sequence);
         w.WriteString("time", s.Time);
         w.WriteString("device", s.Device);
+        w.WriteString("source", s.SourcePath);
+        w.WriteStartArray("tags");
+        foreach (string tag in s.Tags) w.WriteStringValue(tag);
+        w.WriteEndArray();
         w.WriteString("database", s.DatabaseName);
         w.WriteNumber("databaseBytes", s.DatabaseBytes);
         w.WriteNumber("mediaFiles", s.MediaFiles);

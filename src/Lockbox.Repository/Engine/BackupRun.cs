@@ -22,15 +22,22 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
 
         await state.LoadIndexAsync(ct).ConfigureAwait(false);
         var snapshots = await state.LoadSnapshotsAsync(ct).ConfigureAwait(false);
-        var chain = SnapshotChain.OrderOrThrow(snapshots, knownSequence);
-        (BlobId Id, SnapshotManifest Manifest)? parent = chain.Count == 0 ? null : chain[^1];
+        var (forgotten, _) = await state.LoadForgottenAsync(ct).ConfigureAwait(false);
+        var chain = SnapshotChain.OrderOrThrow(snapshots, knownSequence, forgotten);
+        var head = SnapshotChain.Head(chain, forgotten);
+        string sourcePath = source.SourcePath ?? Path.GetFullPath(source.DatabasePath);
+        // Unchanged media are recognised against the newest snapshot of the same source (else the newest of all).
+        (BlobId Id, SnapshotManifest Manifest)? parent = chain.Count == 0 ? null
+            : chain.LastOrDefault(s => s.Manifest.Device == source.DeviceName && s.Manifest.SourcePath == sourcePath) is { Manifest: not null } same ? same : chain[^1];
         Dictionary<string, MediaEntry> previousMedia = parent is { } p
             ? (await state.ReadMediaListAsync(p.Manifest, p.Id, ct).ConfigureAwait(false)).ToDictionary(m => m.Path, StringComparer.Ordinal)
             : [];
         List<PackRecord> adopted = await AdoptOrphanPacksAsync(ct).ConfigureAwait(false);
         // The previous version of each block, from the newest snapshot of the same database (format 2 only).
+        // (of the same source when there is one: an import of another chat under the same file name is not this chat's past).
         (BlobId Id, SnapshotManifest Manifest)? previousDb = state.Config.SupportsDeltas
-            ? chain.LastOrDefault(s => string.Equals(s.Manifest.DatabaseName, dbName, StringComparison.Ordinal)) is { Manifest: not null } found ? found : null
+            ? chain.LastOrDefault(s => s.Manifest.Device == source.DeviceName && s.Manifest.SourcePath == sourcePath) is { Manifest: not null } sameSource ? sameSource
+            : chain.LastOrDefault(s => string.Equals(s.Manifest.DatabaseName, dbName, StringComparison.Ordinal)) is { Manifest: not null } found ? found : null
             : null;
         BlobId[]? previousBase = previousDb is { } pd ? await PreviousBasesAsync(pd.Id, pd.Manifest, ct).ConfigureAwait(false) : null;
 
@@ -82,8 +89,8 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             long stored = state.Index.TotalPackBytes + pipeline.WrittenPackBytes + state.IndexBytes + pipeline.IndexWritten.Sum(i => i.Bytes);
 
             var manifest = new SnapshotManifest(
-                Sequence: (parent?.Manifest.Sequence ?? 0) + 1,
-                Previous: parent?.Id ?? default,
+                Sequence: head.Sequence + 1,
+                Previous: head.Id,
                 TimeUnixMs: time.GetUtcNow().ToUnixTimeMilliseconds(),
                 Device: source.DeviceName,
                 DatabaseName: dbName,
@@ -102,7 +109,9 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
                 DeltaCount: deltaEntries.Count,
                 DeltaListPieces: deltaList,
                 DatabaseListBaseIds: state.Config.SupportsDeltas ? dbListBases : null,
-                MediaFolderName: MediaFolderNameOf(source.MediaDirectory, dbName));
+                MediaFolderName: MediaFolderNameOf(source.MediaDirectory, dbName),
+                SourcePath: sourcePath,
+                TagList: source.Tags.Count == 0 ? null : [.. source.Tags]);
             byte[] data = manifest.Encode(state.Keys);
             BlobId id = BlobId.Read(SHA256.HashData(data));
             await state.Store.PutIfAbsentAsync(FormatConstants.SnapshotPrefix + id.ToHex(), data, ct).ConfigureAwait(false);

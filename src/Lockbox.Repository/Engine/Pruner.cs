@@ -19,16 +19,37 @@ internal sealed class Pruner(RepositoryState state, long knownSequence)
     private const double RepackBelow = 0.5;
     private const int PacksPerPrunedIndex = 64;
 
-    public async Task<ForgetResult> RunAsync(int keepLast, bool prune, CancellationToken ct)
+    public async Task<ForgetResult> RunAsync(ForgetRequest request, CancellationToken ct)
     {
         await state.LoadIndexAsync(ct).ConfigureAwait(false);
-        var chain = SnapshotChain.OrderOrThrow(await state.LoadSnapshotsAsync(ct).ConfigureAwait(false), knownSequence);
-        int remove = Math.Max(0, chain.Count - keepLast);
-        foreach (var (id, _) in chain.Take(remove))
-            await state.Store.DeleteAsync(FormatConstants.SnapshotPrefix + id.ToHex(), ct).ConfigureAwait(false);
-        var kept = chain.Skip(remove).ToList();
-        if (!prune) return new ForgetResult(remove, kept.Count, 0, 0, 0);
+        var snapshots = await state.LoadSnapshotsAsync(ct).ConfigureAwait(false);
+        var (forgotten, forgottenObjects) = await state.LoadForgottenAsync(ct).ConfigureAwait(false);
+        var chain = SnapshotChain.OrderOrThrow(snapshots, knownSequence, forgotten);
+        var summaries = chain.Select(s => Summaries.From(s.Id, s.Manifest)).ToList();
 
+        // Named snapshots go; then, per source group of the selection, whatever the policy does not keep.
+        var doomedIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string spec in request.Snapshots) doomedIds.Add(SnapshotSelector.Resolve(summaries, spec, request.Filter).Id);
+        if (!request.Policy.IsEmpty)
+        {
+            foreach (var group in summaries.Where(request.Filter.Matches).GroupBy(s => (s.Device, s.SourcePath)))
+            {
+                HashSet<string> keepIds = KeepPolicy.Keep(group, request.Policy);
+                foreach (SnapshotSummary s in group) if (!keepIds.Contains(s.Id)) doomedIds.Add(s.Id);
+            }
+        }
+        var removed = summaries.Where(s => doomedIds.Contains(s.Id)).ToList();
+        var removedLinks = chain.Where(s => doomedIds.Contains(s.Id.ToHex())).ToList();
+        var kept = chain.Where(s => !doomedIds.Contains(s.Id.ToHex())).ToList();
+        if (request.DryRun || removed.Count == 0)
+            return new ForgetResult(request.DryRun ? removed.Count : 0, request.DryRun ? kept.Count : chain.Count, 0, 0, 0) { Removed = removed, DryRun = request.DryRun };
+
+        await RecordForgottenAsync(chain, removedLinks, kept, forgotten, forgottenObjects, ct).ConfigureAwait(false);
+        // Objects of snapshots already recorded as forgotten (an interrupted forget, or a replayed copy) go too.
+        foreach (BlobId id in snapshots.Keys.Where(forgotten.ContainsKey))
+            await state.Store.DeleteAsync(FormatConstants.SnapshotPrefix + id.ToHex(), ct).ConfigureAwait(false);
+        bool prune = request.Prune;
+        int remove = removed.Count;
         var live = new HashSet<BlobId>();
         foreach (var (id, m) in kept)
         {
@@ -65,7 +86,7 @@ internal sealed class Pruner(RepositoryState state, long knownSequence)
             else keep.Add(pack);
             foreach (PackEntry e in liveEntries) placed.Add(e.Id);
         }
-        if (doomed.Count == 0) return new ForgetResult(remove, kept.Count, 0, 0, 0);
+        if (doomed.Count == 0) return new ForgetResult(remove, kept.Count, 0, 0, 0) { Removed = removed };
 
         long written = 0;
         List<PackRecord> fresh = await RepackAsync(repack, ct).ConfigureAwait(false);
@@ -95,7 +116,34 @@ internal sealed class Pruner(RepositoryState state, long knownSequence)
             freed += pack.Length;
         }
         await state.LoadIndexAsync(ct).ConfigureAwait(false);
-        return new ForgetResult(remove, kept.Count, doomed.Count, repack.Count, freed - written);
+        return new ForgetResult(remove, kept.Count, doomed.Count, repack.Count, freed - written) { Removed = removed };
+    }
+
+    /// <summary>
+    /// Deletes the removed snapshots, keeping the chain checkable (FORMAT.md "Forgotten snapshots"): when a removed
+    /// snapshot is newer than the oldest kept one, or is the newest of all, a forgotten-snapshots object listing it is
+    /// written first; the snapshots are then deleted oldest first; only then are the forgotten-snapshots objects it
+    /// replaces deleted. A crash at any point leaves a chain that checks.
+    /// </summary>
+    private async Task RecordForgottenAsync(List<(BlobId Id, SnapshotManifest Manifest)> chain, List<(BlobId Id, SnapshotManifest Manifest)> removed,
+        List<(BlobId Id, SnapshotManifest Manifest)> kept, Dictionary<BlobId, ForgottenSnapshot> forgotten, List<string> forgottenObjects, CancellationToken ct)
+    {
+        var all = new Dictionary<BlobId, ForgottenSnapshot>(forgotten);
+        foreach (var (id, m) in removed) all[id] = new ForgottenSnapshot(m.Sequence, id, m.Previous);
+        long oldestKept = kept.Count == 0 ? long.MaxValue : kept[0].Manifest.Sequence;
+        long newest = Math.Max(chain.Count == 0 ? 0 : chain[^1].Manifest.Sequence, all.Count == 0 ? 0 : all.Values.Max(f => f.Sequence));
+        var needed = all.Values.Where(f => f.Sequence > oldestKept || f.Sequence == newest).OrderBy(f => f.Sequence).ToList();
+        string? written = null;
+        if (needed.Count > 0)
+        {
+            byte[] data = ForgottenList.Encode(state.Keys, needed);
+            written = FormatConstants.ForgottenPrefix + Convert.ToHexStringLower(SHA256.HashData(data));
+            await state.Store.PutIfAbsentAsync(written, data, ct).ConfigureAwait(false);
+        }
+        foreach (var (id, _) in removed)
+            await state.Store.DeleteAsync(FormatConstants.SnapshotPrefix + id.ToHex(), ct).ConfigureAwait(false);
+        foreach (string name in forgottenObjects.Where(n => n != written))
+            await state.Store.DeleteAsync(name, ct).ConfigureAwait(false);
     }
 
     private async Task<List<PackRecord>> RepackAsync(List<(PackRecord Pack, List<PackEntry> Live)> repack, CancellationToken ct)

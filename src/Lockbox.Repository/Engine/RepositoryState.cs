@@ -120,6 +120,48 @@ internal sealed class RepositoryState : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Loads every forgotten-snapshots object (issue 13): the union of their entries by snapshot id, and the objects' names
+    /// (forget replaces them by one).
+    /// </summary>
+    public async Task<(Dictionary<BlobId, ForgottenSnapshot> Entries, List<string> Objects)> LoadForgottenAsync(CancellationToken ct, List<RepositoryProblem>? problems = null)
+    {
+        var entries = new Dictionary<BlobId, ForgottenSnapshot>();
+        var objects = new List<string>();
+        await foreach (BlobInfo info in Store.ListAsync(FormatConstants.ForgottenPrefix, ct).ConfigureAwait(false))
+        {
+            try
+            {
+                byte[] data = await GetAsync(info.Name, ct).ConfigureAwait(false);
+                CheckName(info.Name, FormatConstants.ForgottenPrefix, data);
+                List<ForgottenSnapshot> list;
+                try
+                {
+                    list = ForgottenList.Decode(Keys, data);
+                }
+                catch (CorruptDataException e)
+                {
+                    throw Damaged(info.Name, e.Message);
+                }
+                foreach (ForgottenSnapshot f in list) entries[f.Id] = f;
+                objects.Add(info.Name);
+            }
+            catch (RepositoryDamagedException e) when (problems is not null)
+            {
+                problems.Add(e.ToProblem());
+            }
+        }
+        return (entries, objects);
+    }
+
+    /// <summary>Loads the snapshots and the forgotten-snapshot records and returns the checked chain, oldest first; throws on the first problem.</summary>
+    public async Task<List<(BlobId Id, SnapshotManifest Manifest)>> LoadChainAsync(long knownSequence, CancellationToken ct)
+    {
+        var snapshots = await LoadSnapshotsAsync(ct).ConfigureAwait(false);
+        var (forgotten, _) = await LoadForgottenAsync(ct).ConfigureAwait(false);
+        return SnapshotChain.OrderOrThrow(snapshots, knownSequence, forgotten);
+    }
+
     /// <summary>Reads, decrypts and checks one whole blob by id.</summary>
     public async Task<byte[]> ReadBlobAsync(BlobId id, CancellationToken ct)
     {

@@ -34,22 +34,47 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
 
     /// <summary>A delta blob's authenticated payload, the block it rebuilds, and the pack it came from (for messages).</summary>
     private sealed record LoadedDelta(byte[] Payload, BlobId Block, string Pack);
-    private readonly List<LoadedDelta> _deltas = [];
+    private readonly List<LoadedDelta?> _deltas = [];
+
+    /// <summary>With <see cref="RestoreRequest.ContinuePastDamage"/>: per target, the byte ranges that could not be read, and the objects to blame.</summary>
+    private readonly Dictionary<int, (List<(long Offset, long Length)> Ranges, SortedSet<string> Objects)> _lost = [];
+    private bool _tolerant;
+
+    /// <summary>Records that a range of a target cannot be restored (continue mode), or throws the damage (default).</summary>
+    private void Lose(int target, long offset, long length, string obj, string problem)
+    {
+        if (!_tolerant) throw new RepositoryDamagedException(obj, problem);
+        lock (_lost)
+        {
+            if (!_lost.TryGetValue(target, out var l)) _lost[target] = l = ([], new SortedSet<string>(StringComparer.Ordinal));
+            l.Ranges.Add((offset, length));
+            l.Objects.Add(obj);
+        }
+    }
+
+    private bool IsLost(int target)
+    {
+        lock (_lost) return _lost.ContainsKey(target);
+    }
 
     /// <summary>
     /// Restores the database first and renames it into place as soon as all of its bytes are authenticated (messages
-    /// first: the app can open the chats while the media still arrive), then the media, unless <paramref name="databaseOnly"/>.
+    /// first: the app can open the chats while the media still arrive), then the media, unless <see cref="RestoreRequest.DatabaseOnly"/>.
     /// </summary>
-    public async Task<RestoreResult> RunAsync(BlobId snapshotId, SnapshotManifest snapshot, string targetDirectory, bool overwrite, bool databaseOnly, CancellationToken ct)
+    public async Task<RestoreResult> RunAsync(BlobId snapshotId, SnapshotManifest snapshot, RestoreRequest request, CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        BlobId[] blocks = await state.ReadBlockListAsync(snapshot, ct).ConfigureAwait(false);
-        DeltaEntry[] deltaEntries = await state.ReadDeltaListAsync(snapshot, snapshotId, ct).ConfigureAwait(false);
-        List<MediaEntry> media = databaseOnly ? [] : await state.ReadMediaListAsync(snapshot, snapshotId, ct).ConfigureAwait(false);
-        string root = Path.GetFullPath(targetDirectory);
+        _tolerant = request.ContinuePastDamage;
+        bool overwrite = request.Overwrite;
+        bool withDatabase = !request.MediaOnly;
+        BlobId[] blocks = withDatabase ? await state.ReadBlockListAsync(snapshot, ct).ConfigureAwait(false) : [];
+        DeltaEntry[] deltaEntries = withDatabase ? await state.ReadDeltaListAsync(snapshot, snapshotId, ct).ConfigureAwait(false) : [];
+        var include = new MediaGlob(request.Include);
+        List<MediaEntry> media = request.DatabaseOnly ? [] : (await state.ReadMediaListAsync(snapshot, snapshotId, ct).ConfigureAwait(false)).Where(m => include.Matches(m.Path)).ToList();
+        string root = Path.GetFullPath(request.TargetDirectory);
         string suffix = TempSuffix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
 
-        var targets = new List<Target> { new(Path.Combine(root, snapshot.DatabaseName), Path.Combine(root, snapshot.DatabaseName + suffix), snapshot.DatabaseBytes) };
+        var targets = new List<Target> { new(Path.Combine(root, snapshot.DatabaseName), Path.Combine(root, snapshot.DatabaseName + suffix), withDatabase ? snapshot.DatabaseBytes : 0) };
         foreach (MediaEntry m in media)
         {
             string final = Path.Combine(root, snapshot.MediaFolder, m.Path.Replace('/', Path.DirectorySeparatorChar));
@@ -57,7 +82,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         }
         if (!overwrite)
         {
-            foreach (Target t in targets)
+            foreach (Target t in targets.Skip(withDatabase ? 0 : 1))
                 if (File.Exists(t.FinalPath) || Directory.Exists(t.FinalPath)) throw new RestoreTargetExistsException(t.FinalPath);
         }
 
@@ -68,7 +93,10 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         void Need(BlobId id, int target, long offset, long expectedLength, string owner, int delta = -1)
         {
             if (!state.Index.TryGet(id, out PackRecord pack, out PackEntry entry, out int entryIndex))
-                throw new RepositoryDamagedException(owner, $"blob {id.ToHex()[..16]} is missing from the repository");
+            {
+                Lose(target, offset, expectedLength, owner, $"blob {id.ToHex()[..16]} is missing from the repository");
+                return;
+            }
             if (entry.RawLength != expectedLength || entry.Compression == FormatConstants.CompressionDelta)
                 throw new RepositoryDamagedException(owner, $"blob {id.ToHex()[..16]} has the wrong length or kind");
             var plan = target == 0 ? databasePlan : mediaPlan;
@@ -83,7 +111,11 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         {
             long length = Math.Min(snapshot.BlockSize, snapshot.DatabaseBytes - (long)i * snapshot.BlockSize);
             if (nextDelta < deltaEntries.Length && deltaEntries[nextDelta].Block == i)
-                Need(deltaEntries[nextDelta].Base, 0, (long)i * snapshot.BlockSize, length, snapName, deltaAt[nextDelta++]);
+            {
+                int d = deltaAt[nextDelta++];
+                if (_deltas[d] is null) Lose(0, (long)i * snapshot.BlockSize, length, _lostDeltas.GetValueOrDefault(d, snapName), "delta blob unreadable");
+                else Need(deltaEntries[nextDelta - 1].Base, 0, (long)i * snapshot.BlockSize, length, snapName, d);
+            }
             else
                 Need(blocks[i], 0, (long)i * snapshot.BlockSize, length, snapName);
         }
@@ -98,7 +130,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         TimeSpan timeToDatabase = TimeSpan.Zero;
         try
         {
-            foreach (Target t in targets)
+            foreach (Target t in targets.Skip(withDatabase ? 0 : 1))
             {
                 CreateFolder(Path.GetDirectoryName(t.TempPath)!);
                 created.Add(t.TempPath);
@@ -110,13 +142,13 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
             var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = ct };
             await Parallel.ForEachAsync(databasePlan.Values, options,
                 async (p, token) => await RestorePackAsync(p.Pack, p.Places, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
-            await FinishAsync(targets.Take(1), created, overwrite).ConfigureAwait(false);
+            if (withDatabase && !IsLost(0)) await FinishAsync(targets.Take(1), created, overwrite).ConfigureAwait(false);
             timeToDatabase = clock.Elapsed;
             progress?.Report(new RestoreProgress("messages", Interlocked.Read(ref _done), _total));
             await Parallel.ForEachAsync(mediaPlan.Values, options,
                 async (p, token) => await RestorePackAsync(p.Pack, p.Places, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
             progress?.Report(new RestoreProgress("finish", _total, _total));
-            await FinishAsync(targets.Skip(1), created, overwrite).ConfigureAwait(false);
+            await FinishAsync(targets.Skip(1).Where((_, i) => !IsLost(i + 1)), created, overwrite).ConfigureAwait(false);
         }
         finally
         {
@@ -134,7 +166,28 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 catch (UnauthorizedAccessException) { }
             }
         }
-        return new RestoreResult(snapshotId.ToHex(), targets[0].FinalPath, media.Count, _total, timeToDatabase, clock.Elapsed);
+        var missing = new List<MissingFile>();
+        foreach (var (target, (ranges, objects)) in _lost.OrderBy(kv => kv.Key))
+        {
+            if (target == 0)
+            {
+                long pageSize = snapshot.PageSize > 0 ? snapshot.PageSize : snapshot.BlockSize;
+                var pages = new SortedSet<long>();
+                foreach (var (offset, length) in ranges)
+                    for (long page = offset / pageSize; page * pageSize < offset + Math.Max(length, 1); page++) pages.Add(page + 1);
+                missing.Add(new MissingFile(snapshot.DatabaseName, [.. pages], [.. objects]));
+            }
+            else
+            {
+                missing.Add(new MissingFile(snapshot.MediaFolder + "/" + media[target - 1].Path, [], [.. objects]));
+            }
+        }
+        int mediaRestored = media.Count - _lost.Keys.Count(k => k > 0);
+        long written = targets.Where((t, i) => !IsLost(i)).Sum(t => t.Length);
+        return new RestoreResult(snapshotId.ToHex(), withDatabase && !IsLost(0) ? targets[0].FinalPath : "", mediaRestored, written, timeToDatabase, clock.Elapsed)
+        {
+            Missing = missing,
+        };
     }
 
     /// <summary>Flushes completed temporary files to disk and renames them into place (every byte of them was authenticated).</summary>
@@ -175,6 +228,8 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
     }
 
     /// <summary>Reads every delta blob the snapshot needs (each pack once), authenticated; returns each delta entry's index in <see cref="_deltas"/>.</summary>
+    private readonly Dictionary<int, string> _lostDeltas = [];
+
     private async Task<int[]> LoadDeltasAsync(BlobId[] blocks, DeltaEntry[] entries, string snapName, CancellationToken ct)
     {
         var at = new int[entries.Length];
@@ -182,19 +237,32 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         for (int k = 0; k < entries.Length; k++)
         {
             BlobId deltaId = state.Keys.DeltaId(entries[k].Base, blocks[entries[k].Block]);
-            if (!state.Index.TryGet(deltaId, out PackRecord pack, out PackEntry entry) || entry.Compression != FormatConstants.CompressionDelta)
-                throw new RepositoryDamagedException(snapName, $"delta blob {deltaId.ToHex()[..16]} is missing from the repository");
-            _deltas.Add(null!);
+            _deltas.Add(null);
             at[k] = k;
+            if (!state.Index.TryGet(deltaId, out PackRecord pack, out PackEntry entry) || entry.Compression != FormatConstants.CompressionDelta)
+            {
+                if (!_tolerant) throw new RepositoryDamagedException(snapName, $"delta blob {deltaId.ToHex()[..16]} is missing from the repository");
+                _lostDeltas[k] = snapName;
+                continue;
+            }
             if (!byPack.TryGetValue(pack.Id, out var p)) byPack[pack.Id] = p = (pack, []);
             p.Wanted.Add((entry, k));
         }
         foreach (var (pack, wanted) in byPack.Values)
         {
             _memory.Downloaded(pack.Length);
-            byte[] data = await state.GetAsync(pack.Name, ct).ConfigureAwait(false);
-            if (data.Length != pack.Length) throw new RepositoryDamagedException(pack.Name, "has the wrong length (truncated or replaced)");
-            RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);
+            byte[] data;
+            try
+            {
+                data = await state.GetAsync(pack.Name, ct).ConfigureAwait(false);
+                if (data.Length != pack.Length) throw new RepositoryDamagedException(pack.Name, "has the wrong length (truncated or replaced)");
+                RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);
+            }
+            catch (RepositoryDamagedException) when (_tolerant)
+            {
+                foreach (var (_, k) in wanted) _lostDeltas[k] = pack.Name;
+                continue;
+            }
             using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
             foreach (var (entry, k) in wanted)
             {
@@ -205,7 +273,8 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 }
                 catch (CorruptDataException e)
                 {
-                    throw new RepositoryDamagedException(pack.Name, e.Message);
+                    if (!_tolerant) throw new RepositoryDamagedException(pack.Name, e.Message);
+                    _lostDeltas[k] = pack.Name;
                 }
             }
         }
@@ -215,9 +284,18 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
     private async Task RestorePackAsync(PackRecord pack, List<Place> places, List<Target> targets, CancellationToken ct)
     {
         _memory.Downloaded(pack.Length);
-        byte[] data = await state.GetAsync(pack.Name, ct).ConfigureAwait(false);
-        if (data.Length != pack.Length) throw new RepositoryDamagedException(pack.Name, "has the wrong length (truncated or replaced)");
-        RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);
+        byte[] data;
+        try
+        {
+            data = await state.GetAsync(pack.Name, ct).ConfigureAwait(false);
+            if (data.Length != pack.Length) throw new RepositoryDamagedException(pack.Name, "has the wrong length (truncated or replaced)");
+            RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);
+        }
+        catch (RepositoryDamagedException e) when (_tolerant)
+        {
+            foreach (Place place in places) Lose(place.Target, place.Offset, pack.Entries[place.Entry].RawLength, pack.Name, e.Problem);
+            return;
+        }
         using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
 
         // Every place this pack's blobs go, in file order: consecutive database blocks are opened straight into
@@ -275,19 +353,21 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                         catch (CorruptDataException e)
                         {
                             if (shared) ReturnCleared(into, length);
-                            throw new RepositoryDamagedException(pack.Name, e.Message);
+                            Lose(target, offset, length, pack.Name, e.Message);
+                            continue;
                         }
                         if (shared) (opened ??= [])[entryIndex] = into;
                         baseRaw = into.AsSpan(0, length);
                     }
-                    LoadedDelta d = _deltas[delta];
+                    LoadedDelta d = _deltas[delta]!;
                     try
                     {
                         PackReader.ApplyDelta(state.Keys, d.Payload, baseRaw, d.Block, destination);
                     }
                     catch (CorruptDataException e)
                     {
-                        throw new RepositoryDamagedException(d.Pack, e.Message);
+                        Lose(target, offset, length, d.Pack, e.Message);
+                        continue;
                     }
                 }
                 else if (shared && opened is not null && opened.TryGetValue(entryIndex, out byte[]? copy))
@@ -302,7 +382,8 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                     }
                     catch (CorruptDataException e)
                     {
-                        throw new RepositoryDamagedException(pack.Name, e.Message);
+                        Lose(target, offset, length, pack.Name, e.Message);
+                        continue;
                     }
                     if (shared)
                     {

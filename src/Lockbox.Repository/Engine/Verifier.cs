@@ -22,7 +22,8 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
         progress?.Report(new VerifyProgress("structure", 0, 0));
         await state.LoadIndexAsync(ct, problems).ConfigureAwait(false);
         var snapshots = await state.LoadSnapshotsAsync(ct, problems).ConfigureAwait(false);
-        var chain = SnapshotChain.Order(snapshots, knownSequence, problems);
+        var (forgotten, _) = await state.LoadForgottenAsync(ct, problems).ConfigureAwait(false);
+        var chain = SnapshotChain.Order(snapshots, knownSequence, problems, forgotten);
 
         var stored = new Dictionary<string, long>(StringComparer.Ordinal);
         await foreach (BlobInfo info in state.Store.ListAsync(FormatConstants.DataPrefix, ct).ConfigureAwait(false))

@@ -26,6 +26,9 @@ internal static class FormatConstants
     public const byte TypeSnapshot = (byte)'S';
     public const byte TypeLock = (byte)'L';
 
+    /// <summary>Issue 13: a record of forgotten snapshots that keeps the chain checkable across per-source forget (FORMAT.md "Forgotten snapshots").</summary>
+    public const byte TypeForgotten = (byte)'F';
+
     /// <summary>Blob kinds: how the payload is encoded before padding (FORMAT.md "Blob").</summary>
     public const byte CompressionNone = 0;
     public const byte CompressionZstd = 1;
@@ -71,6 +74,7 @@ internal static class FormatConstants
     public const string DataPrefix = "data/";
     public const string IndexPrefix = "index/";
     public const string SnapshotPrefix = "snapshots/";
+    public const string ForgottenPrefix = "forgotten/";
     public const string LockName = "locks/lock";
     public const string LockRefreshPrefix = "locks/refresh/";
 

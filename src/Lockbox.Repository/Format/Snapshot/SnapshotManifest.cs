@@ -26,8 +26,22 @@ internal sealed record SnapshotManifest(
     long DeltaCount = 0,
     BlobId[]? DeltaListPieces = null,
     BlobId[]? DatabaseListBaseIds = null,
-    string? MediaFolderName = null)
+    string? MediaFolderName = null,
+    string? SourcePath = null,
+    string[]? TagList = null)
 {
+    /// <summary>The most tags one snapshot carries, and the longest tag in bytes.</summary>
+    public const int MaxTags = 64, MaxTagBytes = 255;
+
+    /// <summary>The snapshot's tags (none before issue 13).</summary>
+    public string[] Tags => TagList ?? [];
+
+    /// <summary>
+    /// A tag a snapshot may carry: 1 to 255 UTF-8 bytes, no ',' (the CLI's --tag a,b means both a and b) and no control characters.
+    /// </summary>
+    public static bool IsValidTag(string tag) =>
+        tag.Length > 0 && System.Text.Encoding.UTF8.GetByteCount(tag) <= MaxTagBytes && !tag.Contains(',') && !tag.Any(char.IsControl);
+
     /// <summary>The name media are restored under when the snapshot records none (every snapshot before issue 13).</summary>
     public const string DefaultMediaFolder = "media";
 
@@ -74,7 +88,15 @@ internal sealed record SnapshotManifest(
         else if (DeltaCount != 0 || DatabaseListBases.Any(b => !b.IsZero)) throw new InvalidOperationException("A version 1 snapshot cannot hold deltas.");
         // Optional trailing field (issue 13): written only when media are not restored as "media", so every other
         // snapshot stays byte-for-byte what earlier writers produced (and earlier readers read).
-        if (MediaFolderName is { } folder && folder != DefaultMediaFolder) w.Str(folder);
+        // The source path and tags (issue 13) follow it, so when they are written the media folder is written too.
+        bool hasSource = SourcePath is not null || Tags.Length > 0;
+        if (hasSource || (MediaFolderName is { } folder && folder != DefaultMediaFolder)) w.Str(MediaFolder);
+        if (hasSource)
+        {
+            w.Str(SourcePath ?? "");
+            w.U32((uint)Tags.Length);
+            foreach (string tag in Tags) w.Str(tag);
+        }
         return MetadataEnvelope.Seal(keys, FormatConstants.TypeSnapshot, w.Written, Version);
     }
 
@@ -109,6 +131,19 @@ internal sealed record SnapshotManifest(
             for (int i = 0; i < listBases.Length; i++) listBases[i] = r.Id();
         }
         string? mediaFolder = r.Remaining > 0 ? r.Str() : null;
+        string? sourcePath = null;
+        string[]? tags = null;
+        if (r.Remaining > 0)
+        {
+            sourcePath = r.Str();
+            int n = r.Count(4);
+            if (n > MaxTags) throw new CorruptDataException("snapshot has too many tags");
+            tags = new string[n];
+            for (int i = 0; i < n; i++) tags[i] = r.Str();
+            if (tags.Any(t => !IsValidTag(t)) || tags.Distinct(StringComparer.Ordinal).Count() != n)
+                throw new CorruptDataException("snapshot tags are malformed");
+            if (sourcePath.Length == 0) sourcePath = null;
+        }
         r.End();
         if (mediaFolder is not null && (!IsSafeFolderName(mediaFolder) || mediaFolder == dbName))
             throw new CorruptDataException("snapshot media folder name is unsafe");
@@ -120,7 +155,7 @@ internal sealed record SnapshotManifest(
             || deltaList.Length != (deltaCount + FormatConstants.DeltaListEntries - 1) / FormatConstants.DeltaListEntries)
             throw new CorruptDataException("snapshot fields are inconsistent");
         return new SnapshotManifest(sequence, previous, time, device, dbName, dbBytes, pageSize, blockSize, blockCount, dbList,
-            mediaFiles, mediaBytes, mediaListBytes, mediaList, added, stored, version, deltaCount, deltaList, listBases, mediaFolder);
+            mediaFiles, mediaBytes, mediaListBytes, mediaList, added, stored, version, deltaCount, deltaList, listBases, mediaFolder, sourcePath, tags);
     }
 
     private static BlobId[] ReadIds(ref ByteReader r)
