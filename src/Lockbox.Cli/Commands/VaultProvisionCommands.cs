@@ -58,15 +58,16 @@ internal static class VaultProvisionCommands
     {
         var dir = new Option<string>("--dir") { Description = "The new node's vault directory (with its pending request)", Required = true };
         var from = new Option<string>("--from") { Description = "The fleet-secrets file from 'vault provision wrap'", Required = true };
+        var fleetKey = new Option<string?>("--fleet-key") { Description = "The fleet key devices pin (lbfk1.…): refuse a file from any other fleet" };
         var command = new Command("accept", "On the new node: unwrap the fleet secrets into its token and complete its vault directory; prints the fleet key")
         {
-            dir, from,
+            dir, from, fleetKey,
         };
         command.SetAction(parse =>
         {
-            string fleetKey = FleetProvisioning.Accept(parse.GetRequiredValue(dir), parse.GetRequiredValue(from), context.Environment(VaultHost.PinVariable));
+            string accepted = FleetProvisioning.Accept(parse.GetRequiredValue(dir), parse.GetRequiredValue(from), context.Environment(VaultHost.PinVariable), parse.GetValue(fleetKey));
             context.Error.WriteLine("lockbox: provisioned. The fleet key follows; it must be the one devices pin.");
-            context.Out.WriteLine(fleetKey);
+            context.Out.WriteLine(accepted);
             return ExitCodes.Success;
         });
         return command;

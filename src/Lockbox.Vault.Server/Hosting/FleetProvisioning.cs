@@ -58,8 +58,11 @@ public static class FleetProvisioning
         VaultDirectory.WriteSecret(target, JsonSerializer.SerializeToUtf8Bytes(wrapped, Json), mode0600: true);
     }
 
-    /// <summary>On the joining node: unwraps <paramref name="wrappedPath"/> into its token and completes its vault directory; returns the fleet key.</summary>
-    public static string Accept(string directory, string wrappedPath, string? pin)
+    /// <summary>
+    /// On the joining node: unwraps <paramref name="wrappedPath"/> into its token and completes its vault directory; returns
+    /// the fleet key. With <paramref name="expectedFleetKey"/> (the key devices pin), a file from any other fleet is refused.
+    /// </summary>
+    public static string Accept(string directory, string wrappedPath, string? pin, string? expectedFleetKey = null)
     {
         var dir = new VaultDirectory(Path.GetFullPath(directory));
         FleetPendingFile pending = PendingOf(dir);
@@ -67,6 +70,8 @@ public static class FleetProvisioning
         if (wrapped.Format != FleetProvisioningFiles.WrappedFormat || wrapped.Recipient is null || wrapped.OprfSeed is null || wrapped.SealingKey is null
             || wrapped.Check is null || wrapped.ServerKey is null || wrapped.SigningKey is null || wrapped.TokenKey is null || wrapped.ServerPublicKey is null || wrapped.FleetKey is null)
             throw new VaultConfigurationException($"{wrappedPath} is not a fleet-secrets file (vault provision wrap), format {FleetProvisioningFiles.WrappedFormat}.");
+        if (expectedFleetKey is not null && expectedFleetKey != wrapped.FleetKey)
+            throw new VaultConfigurationException($"{wrappedPath} holds the secrets of fleet {wrapped.FleetKey}, not of the fleet key given ({expectedFleetKey}).");
         return AcceptInto(dir, pending, wrapped, pin);
     }
 

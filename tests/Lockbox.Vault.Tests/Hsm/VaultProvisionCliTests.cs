@@ -89,7 +89,7 @@ public sealed class VaultProvisionCliTests
         using var root = new TempDir();
         string prefix = SoftHsm.NewKeyPrefix();
         string ceremony = Path.Combine(root.Path, "node1"), b = Path.Combine(root.Path, "node2"), c = Path.Combine(root.Path, "node3");
-        await CeremonyAsync(ceremony, prefix);
+        string fleetKey = await CeremonyAsync(ceremony, prefix);
         var wrongPin = new CliRunner(new Dictionary<string, string?> { ["LOCKBOX_HSM_PIN"] = "9999" });
         var noPin = new CliRunner([]);
 
@@ -121,7 +121,8 @@ public sealed class VaultProvisionCliTests
         File.WriteAllText(tampered, File.ReadAllText(forB).Replace("\"guessLimit\": 10", "\"guessLimit\": 100", StringComparison.Ordinal));
         await FailsAsync(Cli, "do not match their check value", "vault", "provision", "accept", "--dir", b, "--from", tampered);
         await FailsAsync(wrongPin, "is wrong", "vault", "provision", "accept", "--dir", b, "--from", forB);
-        await OkAsync(Cli, "vault", "provision", "accept", "--dir", b, "--from", forB);
+        await FailsAsync(Cli, "not of the fleet key given", "vault", "provision", "accept", "--dir", b, "--from", forB, "--fleet-key", "lbfk1.another-fleet");
+        await OkAsync(Cli, "vault", "provision", "accept", "--dir", b, "--from", forB, "--fleet-key", fleetKey);
         await FailsAsync(Cli, "already provisioned", "vault", "provision", "accept", "--dir", b, "--from", forB);
         await FailsAsync(Cli, "already provisioned", RequestArgs(b, 1, prefix));
 
