@@ -28,9 +28,12 @@ public sealed partial class Pkcs11Hsm
         RefuseIfProvisioned(token, options);
         string label = ProvisioningLabel(options);
         IObjectHandle? publicKey = token.Find(CKO.CKO_PUBLIC_KEY, label);
-        if (publicKey is null || token.Find(CKO.CKO_PRIVATE_KEY, label) is null)
+        IObjectHandle? privateKey = token.Find(CKO.CKO_PRIVATE_KEY, label);
+        if (publicKey is null || privateKey is null)
         {
-            if (publicKey is not null) token.Session.DestroyObject(publicKey); // half a pair from an interrupted request
+            // Half a pair (an interrupted request or accept) is of no use: start again with a new pair.
+            if (publicKey is not null) token.Session.DestroyObject(publicKey);
+            if (privateKey is not null) token.Session.DestroyObject(privateKey);
             using IMechanism generate = token.Factories.MechanismFactory.Create(CKM.CKM_RSA_PKCS_KEY_PAIR_GEN);
             token.Session.GenerateKeyPair(generate,
             [
