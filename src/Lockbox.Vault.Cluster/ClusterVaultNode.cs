@@ -191,7 +191,9 @@ internal sealed class ClusterVaultNode : IVaultReplica, IAsyncDisposable
         using var timeout = new CancellationTokenSource(_options.CommitTimeout);
         try
         {
-            // Returns once a majority has the entry durably and it is committed (the WAL flushes on commit).
+            // Returns once a majority has the entry in its log, it is committed, this leader's WAL has flushed it
+            // (DotNext flushes on every commit; concurrent commands share a flush) and it is applied here.
+            // Followers acknowledge from their memory-mapped log and flush when they learn of the commit.
             await _raft.ReplicateAsync(payload, null, timeout.Token).ConfigureAwait(false);
             return await applied.WaitAsync(timeout.Token).ConfigureAwait(false);
         }

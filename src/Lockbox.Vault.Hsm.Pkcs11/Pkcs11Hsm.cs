@@ -9,14 +9,16 @@ namespace Lockbox.Vault.Hsm.Pkcs11;
 
 /// <summary>
 /// The vault's secrets inside a PKCS#11 token (SoftHSM2 in tests, any PKCS#11 HSM in production):
-/// the OPRF seed is a 64-byte, sensitive, non-extractable CKK_GENERIC_SECRET used only with
-/// CKM_SHA512_HMAC, so the per-account OPRF key seed is computed inside the token; the state-sealing key
-/// is a sensitive, non-extractable AES-256 key used only with CKM_AES_GCM (96-bit random IV, 128-bit tag).
+/// the OPRF seed is a 64-byte, sensitive CKK_GENERIC_SECRET used only with CKM_SHA512_HMAC, so the
+/// per-account OPRF key seed is computed inside the token; the state-sealing key is a sensitive AES-256 key
+/// used only with CKM_AES_GCM (96-bit random IV, 128-bit tag). The ceremony's keys are extractable only so
+/// they can be wrapped for another node's token (never read); a provisioned node's copies are not extractable.
 /// </summary>
-public sealed class Pkcs11Hsm : IHsm
+public sealed partial class Pkcs11Hsm : IHsm
 {
     private const int IvSize = 12;
     private const int TagBits = 128;
+    private const int SealingKeySize = 32;
 
     private readonly Pkcs11InteropFactories _factories;
     private readonly IPkcs11Library _library;
@@ -49,96 +51,61 @@ public sealed class Pkcs11Hsm : IHsm
     private static Pkcs11Hsm Connect(Pkcs11HsmOptions options, bool create)
     {
         ArgumentNullException.ThrowIfNull(options);
-        NativeLibraryMap.Install();
-        if (!File.Exists(options.LibraryPath)) throw new VaultConfigurationException($"PKCS#11 library {options.LibraryPath} does not exist.");
-        var factories = new Pkcs11InteropFactories();
-        IPkcs11Library library;
-        try
+        using Pkcs11Token token = Pkcs11Token.Open(options, options.Sessions);
+        IObjectHandle? seed = token.Find(CKO.CKO_SECRET_KEY, SeedLabel(options));
+        IObjectHandle? aes = token.Find(CKO.CKO_SECRET_KEY, SealingKeyLabel(options));
+        if (create)
         {
-            library = LoadedLibraries.Acquire(factories, options.LibraryPath);
+            if (seed is not null || aes is not null)
+                throw new VaultConfigurationException($"Token '{options.TokenLabel}' already holds keys labelled {options.KeyLabelPrefix}-*; refusing to overwrite them.");
+            seed = Generate(token, CKM.CKM_GENERIC_SECRET_KEY_GEN, CKK.CKK_GENERIC_SECRET, OprfKeySeed.FleetSeedSize, SeedLabel(options), sign: true, options.Wrappable);
+            aes = Generate(token, CKM.CKM_AES_KEY_GEN, CKK.CKK_AES, SealingKeySize, SealingKeyLabel(options), sign: false, options.Wrappable);
         }
-        catch (Exception e) when (e is Pkcs11Exception or UnmanagedException or DllNotFoundException)
+        else if (seed is null || aes is null)
         {
-            throw new VaultConfigurationException($"Cannot load PKCS#11 library {options.LibraryPath}: {e.Message}", e);
+            throw new VaultConfigurationException($"Token '{options.TokenLabel}' holds no vault keys labelled {options.KeyLabelPrefix}-* (run the key ceremony: vault init --hsm pkcs11, or provision this token: vault provision).");
         }
-        var sessions = new List<ISession>();
-        try
-        {
-            ISlot slot = library.GetSlotList(SlotsType.WithTokenPresent)
-                .FirstOrDefault(s => s.GetTokenInfo().Label.Trim() == options.TokenLabel)
-                ?? throw new VaultConfigurationException($"No PKCS#11 token labelled '{options.TokenLabel}' in {options.LibraryPath}.");
-            for (int i = 0; i < Math.Max(1, options.Sessions); i++) sessions.Add(slot.OpenSession(SessionType.ReadWrite));
-            try
-            {
-                sessions[0].Login(CKU.CKU_USER, options.Pin);
-            }
-            catch (Pkcs11Exception e) when (e.RV is CKR.CKR_PIN_INCORRECT or CKR.CKR_PIN_INVALID or CKR.CKR_PIN_LEN_RANGE)
-            {
-                throw new VaultConfigurationException($"The PIN for token '{options.TokenLabel}' is wrong.", e);
-            }
-            catch (Pkcs11Exception e) when (e.RV == CKR.CKR_USER_ALREADY_LOGGED_IN)
-            {
-                // Another Pkcs11Hsm in this process already logged the application in.
-            }
-
-            string seedLabel = options.KeyLabelPrefix + "-oprf-seed";
-            string aesLabel = options.KeyLabelPrefix + "-state-key";
-            IObjectHandle? seed = Find(factories, sessions[0], seedLabel);
-            IObjectHandle? aes = Find(factories, sessions[0], aesLabel);
-            if (create)
-            {
-                if (seed is not null || aes is not null)
-                    throw new VaultConfigurationException($"Token '{options.TokenLabel}' already holds keys labelled {options.KeyLabelPrefix}-*; refusing to overwrite them.");
-                seed = Generate(factories, sessions[0], CKM.CKM_GENERIC_SECRET_KEY_GEN, CKK.CKK_GENERIC_SECRET, 64, seedLabel, sign: true);
-                aes = Generate(factories, sessions[0], CKM.CKM_AES_KEY_GEN, CKK.CKK_AES, 32, aesLabel, sign: false);
-            }
-            else if (seed is null || aes is null)
-            {
-                throw new VaultConfigurationException($"Token '{options.TokenLabel}' holds no vault keys labelled {options.KeyLabelPrefix}-* (run the key ceremony: vault init --hsm pkcs11).");
-            }
-            return new Pkcs11Hsm(factories, library, sessions, seed, aes);
-        }
-        catch
-        {
-            foreach (ISession s in sessions) s.Dispose();
-            LoadedLibraries.Release(library);
-            throw;
-        }
+        token.Transfer();
+        return new Pkcs11Hsm(token.Factories, token.Library, token.Sessions, seed, aes);
     }
 
-    private static IObjectHandle? Find(Pkcs11InteropFactories f, ISession session, string label)
-    {
-        List<IObjectHandle> found = session.FindAllObjects(
-        [
-            f.ObjectAttributeFactory.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
-            f.ObjectAttributeFactory.Create(CKA.CKA_LABEL, label),
-        ]);
-        if (found.Count > 1) throw new VaultConfigurationException($"Token holds {found.Count} keys labelled {label}; expected one.");
-        return found.Count == 1 ? found[0] : null;
-    }
+    internal static string SeedLabel(Pkcs11HsmOptions options) => options.KeyLabelPrefix + "-oprf-seed";
 
-    private static IObjectHandle Generate(Pkcs11InteropFactories f, ISession session, CKM mechanism, CKK keyType, int length, string label, bool sign)
+    internal static string SealingKeyLabel(Pkcs11HsmOptions options) => options.KeyLabelPrefix + "-state-key";
+
+    /// <summary>
+    /// A fleet secret is always sensitive (CKA_VALUE never leaves the token in clear) and private; when
+    /// <paramref name="wrappable"/> it is CKA_EXTRACTABLE so the ceremony can C_WrapKey it for another node's token
+    /// (docs/VAULT-API.md, "Fleet secrets") — a PKCS#11 token never lets a sensitive key out unwrapped.
+    /// </summary>
+    private static IObjectHandle Generate(Pkcs11Token token, CKM mechanism, CKK keyType, int length, string label, bool sign, bool wrappable)
     {
-        using IMechanism m = f.MechanismFactory.Create(mechanism);
-        return session.GenerateKey(m,
+        using IMechanism m = token.Factories.MechanismFactory.Create(mechanism);
+        return token.Session.GenerateKey(m,
         [
-            f.ObjectAttributeFactory.Create(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
-            f.ObjectAttributeFactory.Create(CKA.CKA_KEY_TYPE, keyType),
-            f.ObjectAttributeFactory.Create(CKA.CKA_VALUE_LEN, (ulong)length),
-            f.ObjectAttributeFactory.Create(CKA.CKA_LABEL, label),
-            f.ObjectAttributeFactory.Create(CKA.CKA_TOKEN, true),
-            f.ObjectAttributeFactory.Create(CKA.CKA_PRIVATE, true),
-            f.ObjectAttributeFactory.Create(CKA.CKA_SENSITIVE, true),
-            f.ObjectAttributeFactory.Create(CKA.CKA_EXTRACTABLE, false),
-            f.ObjectAttributeFactory.Create(CKA.CKA_SIGN, sign),
-            f.ObjectAttributeFactory.Create(CKA.CKA_VERIFY, sign),
-            f.ObjectAttributeFactory.Create(CKA.CKA_ENCRYPT, !sign),
-            f.ObjectAttributeFactory.Create(CKA.CKA_DECRYPT, !sign),
-            f.ObjectAttributeFactory.Create(CKA.CKA_WRAP, false),
-            f.ObjectAttributeFactory.Create(CKA.CKA_UNWRAP, false),
-            f.ObjectAttributeFactory.Create(CKA.CKA_DERIVE, false),
+            token.Attribute(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
+            token.Attribute(CKA.CKA_KEY_TYPE, keyType),
+            token.Attribute(CKA.CKA_VALUE_LEN, (ulong)length),
+            token.Attribute(CKA.CKA_LABEL, label),
+            .. SecretKeyUse(token, sign, wrappable),
         ]);
     }
+
+    /// <summary>The attributes a fleet secret has in every token: what it may be used for, and that it is never readable.</summary>
+    internal static IObjectAttribute[] SecretKeyUse(Pkcs11Token token, bool sign, bool extractable) =>
+    [
+        token.Attribute(CKA.CKA_TOKEN, true),
+        token.Attribute(CKA.CKA_PRIVATE, true),
+        token.Attribute(CKA.CKA_SENSITIVE, true),
+        token.Attribute(CKA.CKA_EXTRACTABLE, extractable),
+        token.Attribute(CKA.CKA_SIGN, sign),
+        token.Attribute(CKA.CKA_VERIFY, sign),
+        token.Attribute(CKA.CKA_ENCRYPT, !sign),
+        token.Attribute(CKA.CKA_DECRYPT, !sign),
+        token.Attribute(CKA.CKA_WRAP, false),
+        token.Attribute(CKA.CKA_UNWRAP, false),
+        token.Attribute(CKA.CKA_DERIVE, false),
+    ];
 
     public void DeriveOprfKeySeed(ReadOnlySpan<byte> credentialIdentifier, Span<byte> seed)
     {

@@ -15,6 +15,12 @@ public sealed record Pkcs11HsmOptions
     /// <summary>Prefix of the key objects' CKA_LABEL, so one token can hold several vaults' keys.</summary>
     public string KeyLabelPrefix { get; init; } = "lockbox-vault";
 
+    /// <summary>
+    /// The key ceremony makes the fleet secrets CKA_EXTRACTABLE (still CKA_SENSITIVE: never readable), so they can be
+    /// wrapped for another node's token (<c>vault provision wrap</c>). False for a vault that will never have a second node.
+    /// </summary>
+    public bool Wrappable { get; init; } = true;
+
     /// <summary>Parallel sessions kept open (each is used by one thread at a time).</summary>
     public int Sessions { get; init; } = 4;
 

@@ -14,6 +14,7 @@ internal static class VaultCommands
         var vault = new Command("vault", "Run a backup key vault node (OPAQUE password escrow with a guess limit)")
         {
             Init(context), Serve(context), ClusterCommand(context), Token(context), DevCert(context),
+            VaultProvisionCommands.Create(context),
         };
         yield return vault;
     }

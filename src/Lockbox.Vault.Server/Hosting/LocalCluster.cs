@@ -136,15 +136,21 @@ public static class LocalCluster
     }
 
     /// <summary>
-    /// Copies the fleet secrets of one node to a new node directory (0600 files, made new). For the software HSM
-    /// these are the HSM key file and the keys sealed under it; a PKCS#11 fleet would instead wrap the secrets
-    /// for each node's token (not done here: see docs/SECURITY.md, "The fleet").
+    /// Provisions the fleet secrets of one node to a new node directory. For the software HSM it copies the HSM key file
+    /// and the keys sealed under it (0600 files, made new). For PKCS#11 it runs the wrapped ceremony
+    /// (<see cref="FleetProvisioning"/>, docs/VAULT-API.md "Fleet secrets"): <paramref name="toDirectory"/> must hold a
+    /// pending request of its own token (<c>vault provision request</c>), and the PIN of both tokens is LOCKBOX_HSM_PIN.
     /// </summary>
     public static void ProvisionFleetSecrets(string fromDirectory, string toDirectory)
     {
         var from = new VaultDirectory(Path.GetFullPath(fromDirectory));
-        if (from.ReadConfig().Hsm != "software")
-            throw new VaultConfigurationException("Provisioning copies software HSM secrets only; a PKCS#11 fleet needs each token provisioned by its own ceremony.");
+        string hsm = from.ReadConfig().Hsm;
+        if (hsm == "pkcs11")
+        {
+            FleetProvisioning.Provision(fromDirectory, toDirectory, Environment.GetEnvironmentVariable(VaultHost.PinVariable));
+            return;
+        }
+        if (hsm != "software") throw new VaultConfigurationException($"{from.Path}: unknown hsm '{hsm}' (software or pkcs11).");
         var to = new VaultDirectory(Path.GetFullPath(toDirectory));
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(to.Path);
         else Directory.CreateDirectory(to.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);

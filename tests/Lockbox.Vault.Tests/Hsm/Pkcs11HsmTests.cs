@@ -24,9 +24,9 @@ public sealed class Pkcs11HsmTests : HsmContract
     }
 
     [Fact]
-    public void KeysAreSensitiveAndNonExtractable()
+    public void KeysOfAVaultThatWillNeverBeWrappedAreSensitiveAndNonExtractable()
     {
-        using Pkcs11Hsm hsm = Pkcs11Hsm.Create(Options(SoftHsm.NewKeyPrefix()));
+        using Pkcs11Hsm hsm = Pkcs11Hsm.Create(Options(SoftHsm.NewKeyPrefix()) with { Wrappable = false });
         foreach ((bool sensitive, bool extractable, bool readable) in hsm.InspectKeys())
         {
             Assert.True(sensitive);
