@@ -22,7 +22,7 @@ namespace Lockbox.Storage.Azure;
 /// are invisible and expire after a week) whose ids carry a random per-upload tag, so two uploads
 /// of one name never mix each other's blocks.
 /// </remarks>
-public sealed class AzureBlobStore : IBlobStore
+public sealed class AzureBlobStore : IBlobStore, IDisposable
 {
     private readonly AzureStoreOptions _options;
     private readonly BlobContainerClient _container;
@@ -74,6 +74,9 @@ public sealed class AzureBlobStore : IBlobStore
                 }
         }
     }
+
+    /// <summary>Stops the bandwidth limit's refill timer.</summary>
+    public void Dispose() => Resilience.Dispose();
 
     public string Description => $"azure://{_options.Container}/{_options.Prefix}";
 

@@ -170,7 +170,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }, cancellationToken);
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        Resilience.Dispose();
+    }
 
     public override string ToString() => Description;
 
