@@ -117,7 +117,7 @@ internal static class LockboxCli
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return ErrorReporter.Report(e, context.Error);
+            return ErrorReporter.Report(e, context.Error, context.KeySource);
         }
     }
 }
