@@ -108,7 +108,7 @@ internal sealed class CliContext
                 }
                 if (attempt == KeyTries)
                     throw new CliException(ExitCodes.Usage, $"{error} No valid key after {KeyTries} tries.");
-                Error.WriteLine($"lockbox: {error} Try again ({KeyTries - attempt} left).");
+                Error.WriteLine($"{error} Try again ({KeyTries - attempt} left)."); // a hint at the prompt, not the failure line
             }
         }
         finally
