@@ -45,6 +45,12 @@ internal sealed class CliContext
     /// <summary><c>--password-command</c> as given on the command line.</summary>
     public string? PasswordCommand { get; set; }
 
+    /// <summary>
+    /// Where the backup key given to the SDK came from ("--key-file k.txt", "LOCKBOX_KEY", "the prompt"), for the line that
+    /// reports a wrong key; null when none was given (the device's own key, if any, is used).
+    /// </summary>
+    public string? KeySource { get; set; }
+
     /// <summary><c>-q/--quiet</c>: only errors, warnings and the final result.</summary>
     public bool Quiet { get; set; }
 
@@ -79,6 +85,38 @@ internal sealed class CliContext
         return new StoreLimits { BandwidthBytesPerSecond = rate };
     }
 
+    /// <summary>How often a typed key may be malformed before the command gives up.</summary>
+    internal const int KeyTries = 3;
+
+    /// <summary>
+    /// Asks for the 64-digit key, again after a typo (a wrong character or digit count), at most <see cref="KeyTries"/> times;
+    /// the line about the typo names the position, never the digits.
+    /// </summary>
+    private string? PromptForKey(Func<string, CancellationToken, string?> read, CancellationToken cancellationToken)
+    {
+        Span<byte> check = stackalloc byte[Cryptography.BackupKey.Size];
+        try
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                string? typed = read("Enter your 64-digit backup key: ", cancellationToken);
+                if (typed is null) return null;
+                if (Cryptography.BackupKeyCode.TryParse(typed, check, out string? error))
+                {
+                    KeySource = "the prompt";
+                    return typed;
+                }
+                if (attempt == KeyTries)
+                    throw new CliException(ExitCodes.Usage, $"{error} No valid key after {KeyTries} tries.");
+                Error.WriteLine($"{error} Try again ({KeyTries - attempt} left)."); // a hint at the prompt, not the failure line
+            }
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(check);
+        }
+    }
+
     /// <summary>The client SDK, bound to this context's device state, key, stores and prompt.</summary>
     public LockboxClient CreateClient() => CreateClient(DeviceState(), Commands.Secrets.KeyDigits(this));
 
@@ -98,7 +136,7 @@ internal sealed class CliContext
             Vault = vault,
             // Plaintext scratch (a backup's database copy, a decrypted WhatsApp import) stays in LOCKBOX_HOME (0700).
             ScratchDirectory = state.Directory,
-            PromptForKey = read is null ? null : ct => read("Enter your 64-digit backup key: ", ct),
+            PromptForKey = read is null ? null : ct => PromptForKey(read, ct),
             Notice = Info,
         });
     }

@@ -16,10 +16,12 @@ namespace Lockbox.Cli;
 internal static class ErrorReporter
 {
     /// <summary>The exit code and message for <paramref name="error"/>.</summary>
-    public static (int ExitCode, string Message) Describe(Exception error)
+    /// <param name="error">What went wrong.</param>
+    /// <param name="keySource">Where the key given came from (<see cref="CliContext.KeySource"/>), named when it is wrong.</param>
+    public static (int ExitCode, string Message) Describe(Exception error, string? keySource = null)
     {
         if (error is AggregateException { InnerExceptions.Count: 1 } aggregate)
-            return Describe(aggregate.InnerExceptions[0]);
+            return Describe(aggregate.InnerExceptions[0], keySource);
 
         (int code, string message) = error switch
         {
@@ -31,7 +33,7 @@ internal static class ErrorReporter
             VaultException e => (VaultExitCode(e.Failure), e.Message),
             VaultConfigurationException e => (ExitCodes.Usage, e.Message),
             DeviceStateException e => (ExitCodes.DeviceState, e.Message),
-            WrongKeyException => (ExitCodes.WrongKey, "Wrong key: this key does not open the repository. Check the 64-digit key (LOCKBOX_KEY) and try again."),
+            WrongKeyException => (ExitCodes.WrongKey, $"Wrong key: the key from {keySource ?? "this device's state (LOCKBOX_HOME)"} does not open the repository. Check the 64-digit key and try again."),
             NotARepositoryException e => (ExitCodes.NotARepository, e.Message),
             RepositoryExistsException e => (ExitCodes.NotARepository, e.Message),
             RepositoryDamagedException e => (ExitCodes.Damaged, e.Message),
@@ -70,9 +72,9 @@ internal static class ErrorReporter
     };
 
     /// <summary>Writes the message for <paramref name="error"/> and returns its exit code.</summary>
-    public static int Report(Exception error, TextWriter writer)
+    public static int Report(Exception error, TextWriter writer, string? keySource = null)
     {
-        (int code, string message) = Describe(error);
+        (int code, string message) = Describe(error, keySource);
         writer.WriteLine($"lockbox: {message}");
         return code;
     }

@@ -70,6 +70,26 @@ internal static class LockboxCli
     }
 
     /// <summary>
+    /// System.CommandLine's own typo corrections for the first mistyped command or option, as one line: "did you mean
+    /// 'snapshots'?". Its error action writes "'snapshot' was not matched. Did you mean one of the following?" and the
+    /// candidates, one a line; only the first block counts (the tokens after a mistyped command match nothing anyway).
+    /// </summary>
+    private static List<string> TypoCorrections(ParseResult parsed)
+    {
+        if (parsed.Action is not System.CommandLine.Invocation.ParseErrorAction errorAction) return [];
+        errorAction.ShowHelp = false;
+        errorAction.ShowTypoCorrections = true;
+        var text = new StringWriter();
+        parsed.Invoke(new InvocationConfiguration { Output = text, Error = text, EnableDefaultExceptionHandler = false });
+        var errors = parsed.Errors.Select(e => e.Message).ToHashSet(StringComparer.Ordinal);
+        string[] lines = [.. text.ToString().Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !errors.Contains(l))];
+        int head = Array.FindIndex(lines, l => l.Contains(" was not matched.", StringComparison.Ordinal));
+        if (head < 0) return [];
+        string[] candidates = [.. lines.Skip(head + 1).TakeWhile(l => !l.Contains(" was not matched.", StringComparison.Ordinal))];
+        return candidates.Length == 0 ? [] : [$"did you mean {string.Join(" or ", candidates.Select(c => $"'{c}'"))}?"];
+    }
+
+    /// <summary>
     /// Parses and runs <paramref name="args"/>; every failure is one line on <see cref="CliContext.Error"/>
     /// and a documented exit code (<see cref="ExitCodes"/>).
     /// </summary>
@@ -97,6 +117,8 @@ internal static class LockboxCli
         {
             foreach (var error in parsed.Errors)
                 await context.Error.WriteLineAsync($"lockbox: {error.Message}").ConfigureAwait(false);
+            foreach (string suggestion in TypoCorrections(parsed))
+                await context.Error.WriteLineAsync($"lockbox: {suggestion}").ConfigureAwait(false);
             await context.Error.WriteLineAsync("Run 'lockbox --help' (or 'lockbox <command> --help') for usage.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
@@ -112,13 +134,14 @@ internal static class LockboxCli
         };
         try
         {
+            PathChecks.Check(parsed);
             return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The CLI's one catch-all: every failure becomes one line and an exit code.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return ErrorReporter.Report(e, context.Error);
+            return ErrorReporter.Report(e, context.Error, context.KeySource);
         }
     }
 }

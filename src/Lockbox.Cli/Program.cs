@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Lockbox.Cli;
 
@@ -52,28 +51,13 @@ internal static class Program
         Environment.Exit(ExitCodes.Cancelled);
     }
 
-    /// <summary>Reads a line from the terminal without echoing it.</summary>
+    /// <summary>Reads a line from the terminal without echoing it (Spectre.Console's secret prompt).</summary>
     private static string? ReadHidden(string prompt, CancellationToken cancellationToken)
     {
         s_prompting = true;
         try
         {
-            Console.Error.Write(prompt);
-            var text = new StringBuilder();
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                ConsoleKeyInfo key = Console.ReadKey(intercept: true);
-                if (key.Key == ConsoleKey.Enter) break;
-                if (key.Key == ConsoleKey.Backspace)
-                {
-                    if (text.Length > 0) text.Length--;
-                    continue;
-                }
-                if (!char.IsControl(key.KeyChar)) text.Append(key.KeyChar);
-            }
-            Console.Error.WriteLine();
-            return text.ToString();
+            return Output.SecretPrompt.Read(prompt, cancellationToken);
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Azure;
 using Azure.Core.Pipeline;
+using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
@@ -21,7 +22,7 @@ namespace Lockbox.Storage.Azure;
 /// are invisible and expire after a week) whose ids carry a random per-upload tag, so two uploads
 /// of one name never mix each other's blocks.
 /// </remarks>
-public sealed class AzureBlobStore : IBlobStore
+public sealed class AzureBlobStore : IBlobStore, IDisposable
 {
     private readonly AzureStoreOptions _options;
     private readonly BlobContainerClient _container;
@@ -43,19 +44,39 @@ public sealed class AzureBlobStore : IBlobStore
         {
             clientOptions.Transport = new HttpClientTransport(handler());
         }
-        BlobServiceClient service;
-        try
-        {
-            service = new BlobServiceClient(options.ConnectionString, clientOptions);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
-        {
-            // The SDK's message may quote the string, key included: say only what is wrong.
-            throw new BlobStoreException("AZURE_STORAGE_CONNECTION_STRING is not a valid Azure Storage connection string.");
-        }
+        var service = CreateService(options, clientOptions);
         _container = service.GetBlobContainerClient(options.Container);
-        _errors = new AzureErrors(service.AccountName, service.Uri.GetLeftPart(UriPartial.Authority), options.Container);
+        _errors = new AzureErrors(service.AccountName, service.Uri.GetLeftPart(UriPartial.Authority), options.Container, options.Authentication);
     }
+
+    /// <summary>How this store authenticates (tests check that an https account URL without a SAS signs in).</summary>
+    internal AzureAuthentication Authentication => _options.Authentication;
+
+    private static BlobServiceClient CreateService(AzureStoreOptions options, BlobClientOptions clientOptions)
+    {
+        switch (options.Authentication)
+        {
+            case AzureAuthentication.SharedAccessSignature:
+                return new BlobServiceClient(options.AccountUrl!, clientOptions);
+            case AzureAuthentication.DefaultAzureCredential:
+                // Environment, workload identity, managed identity, then the developer's sign-in (Azure CLI, ...);
+                // it is asked for a token at the first request.
+                return new BlobServiceClient(options.AccountUrl!, new DefaultAzureCredential(), clientOptions);
+            default:
+                try
+                {
+                    return new BlobServiceClient(options.ConnectionString, clientOptions);
+                }
+                catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+                {
+                    // The SDK's message may quote the string, key included: say only what is wrong.
+                    throw new BlobStoreException("AZURE_STORAGE_CONNECTION_STRING is not a valid Azure Storage connection string.");
+                }
+        }
+    }
+
+    /// <summary>Stops the bandwidth limit's refill timer.</summary>
+    public void Dispose() => Resilience.Dispose();
 
     public string Description => $"azure://{_options.Container}/{_options.Prefix}";
 

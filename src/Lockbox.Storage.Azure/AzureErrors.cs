@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Azure;
+using Azure.Identity;
 using Lockbox.Repository.Storage;
 using Lockbox.Storage.Resilience;
 
@@ -9,9 +10,16 @@ namespace Lockbox.Storage.Azure;
 /// Turns what the Azure SDK throws into the store contract's exceptions. Messages name the account,
 /// container and endpoint, never the key.
 /// </summary>
-internal sealed class AzureErrors(string account, string endpoint, string container)
+internal sealed class AzureErrors(string account, string endpoint, string container, AzureAuthentication authentication)
 {
     private readonly string _where = $"Azure Blob account '{account}' at {endpoint}";
+
+    private readonly string _check = authentication switch
+    {
+        AzureAuthentication.SharedAccessSignature => "check the SAS in AZURE_STORAGE_ACCOUNT_URL / AZURE_STORAGE_SAS_TOKEN (permissions, expiry)",
+        AzureAuthentication.DefaultAzureCredential => "check the identity DefaultAzureCredential signed in with and its role on the account (Storage Blob Data Contributor)",
+        _ => "check AZURE_STORAGE_CONNECTION_STRING",
+    };
 
     public Exception Map(Exception e, string? name)
     {
@@ -22,6 +30,11 @@ internal sealed class AzureErrors(string account, string endpoint, string contai
         if (e is RequestFailedException { Status: not 0 } failed)
         {
             return MapService(failed, name);
+        }
+        if (e is AuthenticationFailedException)
+        {
+            // CredentialUnavailableException included: no source of DefaultAzureCredential had an identity.
+            return new BlobStoreException($"No Azure sign-in for {_where}: DefaultAzureCredential found no usable identity (AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, workload or managed identity, Azure CLI or azd sign-in): {FirstLine(e.Message)}", e);
         }
         if (FindNetworkCause(e) is { } network)
         {
@@ -44,7 +57,7 @@ internal sealed class AzureErrors(string account, string endpoint, string contai
             case "BlobNotFound" when name is not null:
                 return new BlobNotFoundException(name);
             case "AuthenticationFailed" or "AuthorizationFailure" or "AuthorizationPermissionMismatch" or "InvalidAuthenticationInfo" or "AccountIsDisabled":
-                return new BlobStoreException($"{_where} refused the credentials ({code}): check AZURE_STORAGE_CONNECTION_STRING.", e);
+                return new BlobStoreException($"{_where} refused the credentials ({code}): {_check}.", e);
             case "ServerBusy" or "InternalError" or "OperationTimedOut":
                 return new TransientBlobStoreException($"{_where} answered {e.Status} {code}.", e);
             default:
@@ -56,7 +69,7 @@ internal sealed class AzureErrors(string account, string endpoint, string contai
         }
         if (e.Status == 403)
         {
-            return new BlobStoreException($"{_where} denied access to container '{container}': check AZURE_STORAGE_CONNECTION_STRING.", e);
+            return new BlobStoreException($"{_where} denied access to container '{container}': {_check}.", e);
         }
         if (e.Status is >= 500 or 429 or 408)
         {

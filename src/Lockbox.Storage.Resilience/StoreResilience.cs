@@ -16,24 +16,27 @@ namespace Lockbox.Storage.Resilience;
 /// Cloud stores call this per HTTP request (each part of a multipart upload on its own), so a
 /// dropped connection costs one part, not the whole pack.
 /// </remarks>
-public sealed class StoreResilience
+public sealed class StoreResilience : IDisposable
 {
     private readonly ResiliencePipeline _pipeline;
     private readonly SemaphoreSlim _inFlight;
-    private readonly BandwidthLimiter? _bandwidth;
+    private readonly BandwidthBucket? _bandwidth;
     private long _retries;
 
     public StoreResilience(ResilienceOptions options, TimeProvider? timeProvider = null)
+        : this(options, timeProvider, options?.BandwidthBytesPerSecond is { } rate ? new BandwidthBucket(rate) : null)
+    {
+    }
+
+    /// <summary>With a given bandwidth bucket (tests refill it by hand).</summary>
+    internal StoreResilience(ResilienceOptions options, TimeProvider? timeProvider, BandwidthBucket? bandwidth)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
         var time = timeProvider ?? TimeProvider.System;
         _inFlight = new SemaphoreSlim(options.MaxParallelism, options.MaxParallelism);
-        if (options.BandwidthBytesPerSecond is { } rate)
-        {
-            _bandwidth = new BandwidthLimiter(rate, time);
-        }
+        _bandwidth = bandwidth;
 
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
         if (options.MaxAttempts > 1)
@@ -87,7 +90,10 @@ public sealed class StoreResilience
 
     /// <summary>Waits until <paramref name="bytes"/> more may be moved under the bandwidth limit (no wait without one); for bytes received.</summary>
     public Task ThrottleAsync(long bytes, CancellationToken cancellationToken) =>
-        _bandwidth is null ? Task.CompletedTask : _bandwidth.WaitAfterReceivingAsync(bytes, cancellationToken);
+        _bandwidth is null ? Task.CompletedTask : _bandwidth.AcquireAsync(bytes, cancellationToken);
+
+    /// <summary>Stops the bandwidth bucket's refill timer.</summary>
+    public void Dispose() => _bandwidth?.Dispose();
 
     private async Task<T> OneAttemptAsync<T>(string what, Func<CancellationToken, Task<T>> attempt, long sendBytes, CancellationToken cancellationToken)
     {
@@ -97,7 +103,7 @@ public sealed class StoreResilience
             // A slow limit must not eat into the attempt's time: wait for the line first.
             if (_bandwidth is not null)
             {
-                await _bandwidth.WaitToSendAsync(sendBytes, cancellationToken).ConfigureAwait(false);
+                await _bandwidth.AcquireAsync(sendBytes, cancellationToken).ConfigureAwait(false);
             }
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Options.AttemptTimeout);

@@ -63,10 +63,10 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         {
             config.HttpClientFactory = new HandlerClientFactory(handler);
         }
-        AWSCredentials credentials = options.SessionToken is null
-            ? new BasicAWSCredentials(options.AccessKeyId, options.SecretAccessKey)
-            : new SessionAWSCredentials(options.AccessKeyId, options.SecretAccessKey, options.SessionToken);
-        _client = new AmazonS3Client(credentials, config);
+        // Without static keys or a profile, the SDK's default chain finds the credentials at the first request.
+        _client = S3Credentials.Resolve(options) is { } credentials
+            ? new AmazonS3Client(credentials, config)
+            : new AmazonS3Client(config);
     }
 
     public string Description => $"s3://{_options.Bucket}/{_options.Prefix}";
@@ -170,7 +170,11 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         }, cancellationToken);
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        Resilience.Dispose();
+    }
 
     public override string ToString() => Description;
 

@@ -17,10 +17,14 @@ internal sealed class S3Errors
 {
     private readonly string _where;
     private readonly string _bucket;
+    private readonly string _check;
 
     public S3Errors(S3StoreOptions options)
     {
         _bucket = options.Bucket;
+        _check = options.AccessKeyId is not null ? "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+            : options.Profile is not null || options.SharedCredentialsFile is not null ? $"check the profile '{options.Profile ?? "default"}'"
+            : "check the credentials the AWS default chain found (AWS_PROFILE, ~/.aws, role)";
         _where = options.Endpoint is null
             ? $"S3 ({options.Region ?? "us-east-1"})"
             : $"S3 endpoint {options.Endpoint.GetLeftPart(UriPartial.Authority)}";
@@ -39,6 +43,10 @@ internal sealed class S3Errors
         if (e is AmazonServiceException service && service.StatusCode != 0)
         {
             return MapService(service, (int)service.StatusCode, service.ErrorCode, name);
+        }
+        if (e is AmazonClientException && e.Message.Contains("resolve AWS credentials", StringComparison.OrdinalIgnoreCase))
+        {
+            return new BlobStoreException($"No S3 credentials for s3://{_bucket}: looked in {S3Credentials.ChainPlaces}.", e);
         }
         if (e is AmazonClientException && e.Message.StartsWith("Expected hash", StringComparison.Ordinal))
         {
@@ -66,7 +74,7 @@ internal sealed class S3Errors
             case "NoSuchKey" when name is not null:
                 return new BlobNotFoundException(name);
             case "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "InvalidToken" or "ExpiredToken" or "AccessDenied" or "AllAccessDisabled":
-                return new BlobStoreException($"{_where} refused the credentials for bucket '{_bucket}' ({code}): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.", e);
+                return new BlobStoreException($"{_where} refused the credentials for bucket '{_bucket}' ({code}): {_check}.", e);
             case "PermanentRedirect" or "AuthorizationHeaderMalformed" or "IllegalLocationConstraintException":
                 return new BlobStoreException($"The bucket '{_bucket}' is in another region than {_where} ({code}): set AWS_REGION.", e);
             case "SlowDown" or "RequestTimeout" or "RequestTimeTooSkewed" or "InternalError" or "ServiceUnavailable" or "Throttling" or "ThrottlingException":
@@ -80,7 +88,7 @@ internal sealed class S3Errors
         }
         if (status == 403)
         {
-            return new BlobStoreException($"{_where} denied access to bucket '{_bucket}': check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.", e);
+            return new BlobStoreException($"{_where} denied access to bucket '{_bucket}': {_check}.", e);
         }
         if (status is >= 500 or 429 or 408)
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Lockbox.Client;
 using Lockbox.Client.Vault;
 using Lockbox.Repository;
@@ -29,6 +30,16 @@ internal static class PasswordCommands
     /// <summary>The vault client options from the command line, the environment and the repository's hints.</summary>
     internal static async Task<VaultClientOptions> ResolveAsync(CliContext context, ParseResult parse, VaultOptions vault, Option<string?> repo, CancellationToken ct)
     {
+        if (parse.GetValue(repo) is null)
+        {
+            var names = new List<string>();
+            for (SymbolResult? at = parse.CommandResult; at is CommandResult c && c.Parent is not null; at = c.Parent) names.Insert(0, c.Command.Name);
+            string command = $"'lockbox {string.Join(' ', names)}'";
+            if (parse.GetValue(vault.Vault) is null)
+                throw new CliException(ExitCodes.Usage, $"{command} needs to know the vault: give --repo (the repository remembers its vault and account), or --vault URL and --account ID.");
+            if (parse.GetValue(vault.Account) is null)
+                throw new CliException(ExitCodes.Usage, $"{command} needs the vault account: give --account ID, or --repo (the repository remembers it).");
+        }
         RepositoryHints? hints = parse.GetValue(repo) is { } address && !(parse.GetValue(vault.Vault) is not null && parse.GetValue(vault.Account) is not null)
             ? await context.CreateClient().ReadVaultHintsAsync(address, ct).ConfigureAwait(false)
             : null;

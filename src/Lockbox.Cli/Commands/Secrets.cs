@@ -23,10 +23,16 @@ internal static class Secrets
     public static string? KeyDigits(CliContext context)
     {
         (string? file, string source) = context.KeyFile is { } flag ? (flag, "--key-file") : (NonEmpty(context.Environment(KeyFileVariable)), KeyFileVariable);
-        if (file is null) return context.Environment(CliContext.KeyVariable);
+        if (file is null)
+        {
+            string? digits = context.Environment(CliContext.KeyVariable);
+            if (!string.IsNullOrWhiteSpace(digits)) context.KeySource = CliContext.KeyVariable;
+            return digits;
+        }
         string text = ReadSecretFile(file, source, "key").Trim();
         if (text.Length == 0)
             throw new CliException(ExitCodes.Usage, $"The key file {file} ({source}) is empty.");
+        context.KeySource = $"the key file {file} ({source})";
         return text;
     }
 

@@ -59,7 +59,7 @@ internal static class WhatsAppCommands
         var output = new Option<string>("--out", "-o") { Description = "Where to write the crypt15 backup", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace the output file if it exists" };
         var headerFrom = new Option<string?>("--header-from") { Description = "Copy app version, key type and feature flags from this crypt15 file (default: those of WhatsApp 2.22.5.13)" };
-        var command = new Command("encrypt", "Encrypt an SQLite database into a WhatsApp crypt15 backup") { database, key, keyFile, output, force, headerFrom };
+        var command = new Command("encrypt", "Encrypt an SQLite database (with the rows still in its -wal) into a WhatsApp crypt15 backup") { database, key, keyFile, output, force, headerFrom };
         command.SetAction((parse, ct) =>
         {
             string input = ExistingInput(parse.GetRequiredValue(database));
@@ -72,7 +72,9 @@ internal static class WhatsAppCommands
                 throw new CliException(ExitCodes.Usage, "That is a crypt14 'key' file: Lockbox writes only crypt15 backups, which take a 64-digit key or encrypted_backup.key.");
 
             var clock = Stopwatch.StartNew();
-            Crypt15Header header = Crypt15File.Encrypt(input, whatsAppKey, target, overwrite, template);
+            // Rows still in msgstore.db-wal are part of the chat: read through SQLite's consistent copy (in LOCKBOX_HOME, 0700).
+            using var readable = SqliteCopy.Open(input, Path.Combine(context.DeviceState().Directory, "scratch"));
+            Crypt15Header header = Crypt15File.Encrypt(readable.Path, whatsAppKey, target, overwrite, template);
             context.Out.WriteLine(
                 $"Encrypted {input} into {target} (crypt15, WhatsApp {Version(header)}, key type {(int)header.KeyType}): " +
                 $"{Units.Bytes(new FileInfo(target).Length)} in {Units.Duration(clock.Elapsed)}.");

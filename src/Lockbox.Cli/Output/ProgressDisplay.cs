@@ -20,6 +20,12 @@ internal static class ProgressDisplay
             return await work(lines).ConfigureAwait(false);
         }
 
+        // The bars start with the first progress report, not before: a key or password prompt comes before any progress,
+        // and must have the terminal to itself (a live display redraws over it).
+        var bars = new BarSink(verb);
+        Task<T> running = work(bars);
+        if (await Task.WhenAny(running, bars.FirstReport).ConfigureAwait(false) == running)
+            return await running.ConfigureAwait(false);
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Error) });
         T result = default!;
         await console.Progress()
@@ -27,30 +33,55 @@ internal static class ProgressDisplay
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
             .StartAsync(async progress =>
             {
-                var bars = new BarSink(progress, verb);
-                result = await work(bars).ConfigureAwait(false);
+                bars.Attach(progress);
+                result = await running.ConfigureAwait(false);
                 bars.Complete();
             }).ConfigureAwait(false);
         return result;
     }
 
-    private sealed class BarSink(ProgressContext progress, string verb) : IProgressSink
+    /// <summary>Progress bars; reports that come before the display is attached are kept (the latest per phase) and shown then.</summary>
+    private sealed class BarSink(string verb) : IProgressSink
     {
         private readonly Dictionary<string, ProgressTask> _tasks = [];
+        private readonly Dictionary<string, (long Done, long Total)> _early = [];
+        private readonly TaskCompletionSource _firstReport = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly Lock _lock = new();
+        private ProgressContext? _progress;
+
+        public Task FirstReport => _firstReport.Task;
+
+        public void Attach(ProgressContext progress)
+        {
+            lock (_lock)
+            {
+                _progress = progress;
+                foreach (var (phase, (done, total)) in _early) Show(phase, done, total);
+                _early.Clear();
+            }
+        }
 
         public void Report(string phase, long done, long total)
         {
             lock (_lock)
             {
-                if (!_tasks.TryGetValue(phase, out ProgressTask? task))
-                {
-                    task = progress.AddTask($"{verb} {Markup.Escape(phase)}", maxValue: Math.Max(total, 1));
-                    _tasks.Add(phase, task);
-                }
-                task.MaxValue = Math.Max(total, 1);
-                task.Value = Math.Min(done, task.MaxValue);
+                if (_progress is null)
+                    _early[phase] = (done, total);
+                else
+                    Show(phase, done, total);
             }
+            _firstReport.TrySetResult();
+        }
+
+        private void Show(string phase, long done, long total)
+        {
+            if (!_tasks.TryGetValue(phase, out ProgressTask? task))
+            {
+                task = _progress!.AddTask($"{verb} {Markup.Escape(phase)}", maxValue: Math.Max(total, 1));
+                _tasks.Add(phase, task);
+            }
+            task.MaxValue = Math.Max(total, 1);
+            task.Value = Math.Min(done, task.MaxValue);
         }
 
         public void Complete()
