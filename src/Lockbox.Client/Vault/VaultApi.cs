@@ -166,6 +166,9 @@ internal sealed class VaultApi : IDisposable
         using (response)
         {
             byte[] received = await ReadCappedAsync(response, endpoint, ct).ConfigureAwait(false);
+            if (!response.Headers.Contains(VaultSigning.SignatureHeader))
+                throw new VaultException(VaultFailure.NotAuthentic,
+                    $"{VaultUrl} is not a Lockbox key vault: it answered {endpoint} with HTTP {(int)response.StatusCode} ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}) and no vault signature. Check the vault address; nothing in the answer was used.");
             if (!Authentic(response, endpoint, accountId, sent, received))
                 throw new VaultException(VaultFailure.NotAuthentic,
                     $"The vault at {VaultUrl} is not authentic: its answer to {endpoint} is not signed by the pinned fleet key (another vault, or an altered answer). Nothing in it was used.");
