@@ -25,7 +25,10 @@ public sealed class PromptSignalTests : IDisposable
         // A device with no key and no LOCKBOX_KEY: lockbox asks for the key at the terminal. script(1) runs the
         // command with $SHELL -c; that shell writes its own pid and execs lockbox in place, so the pid is lockbox's
         // whatever the shell (a nested sh -c would expand $$ in the outer shell, which dash does not replace).
-        string command = $"echo $$ > '{pidFile}'; exec dotnet '{dll}' snapshots --repo '{_w.Repository}'";
+        // env --default-signal=INT: a test run started in the background by a non-interactive shell inherits SIGINT
+        // ignored, and a process that starts with SIGINT ignored rightly keeps ignoring it; the terminal's Ctrl-C
+        // must reach lockbox as it would for a person at a terminal.
+        string command = $"echo $$ > '{pidFile}'; exec env --default-signal=INT dotnet '{dll}' snapshots --repo '{_w.Repository}'";
         var start = new ProcessStartInfo("script", ["-qec", command, "/dev/null"])
         {
             RedirectStandardInput = true,
