@@ -118,6 +118,17 @@ public sealed partial class ClusterUnderTest : IAsyncLifetime
         }
     }
 
+    /// <summary>Node <paramref name="id"/>'s status, asked again (generously) while a loaded machine lets it time out.</summary>
+    public async Task<ClusterStatus> RequireStatusAsync(int id)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            if (await StatusAsync(id) is { } status) return status;
+            await Task.Delay(100, deadline.Token);
+        }
+    }
+
     /// <summary>Waits (generously) until a running node says it leads; returns its id.</summary>
     public async Task<int> LeaderAsync()
     {

@@ -49,7 +49,7 @@ public sealed class CutLogTests(ClusterUnderTest cluster)
             int leader = await cluster.LeaderAsync();
             int cut = cluster.Members.First(m => m.Id != leader).Id;
             int other = cluster.Members.First(m => m.Id != leader && m.Id != cut).Id;
-            long before = (await cluster.StatusAsync(leader))!.CommitIndex;
+            long before = (await cluster.RequireStatusAsync(leader)).CommitIndex;
             await cluster.WaitAppliedAsync(cut, before);
 
             // The log as it stands before any guess is spent: where the cut will fall.
@@ -64,10 +64,10 @@ public sealed class CutLogTests(ClusterUnderTest cluster)
                 for (int i = 0; i < 2; i++) await Assert.ThrowsAsync<VaultException>(() => device.RecoverAsync("wrong " + i));
                 Assert.True((await device.GetStatusAsync()).Locked);
             }
-            long commit = (await cluster.StatusAsync(await cluster.LeaderAsync()))!.CommitIndex;
+            long commit = (await cluster.RequireStatusAsync(await cluster.LeaderAsync())).CommitIndex;
             Assert.True(commit > before);
             await cluster.WaitAppliedAsync(cut, commit);
-            long term = (await cluster.StatusAsync(cut))!.Term;
+            long term = (await cluster.RequireStatusAsync(cut)).Term;
             StateMark? mark;
             using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
                 while ((mark = cluster.Mark(cut)) is null || mark.Commit < commit || mark.Term < term) await Task.Delay(100, deadline.Token);
@@ -82,7 +82,7 @@ public sealed class CutLogTests(ClusterUnderTest cluster)
             string log = cluster.Log(cut);
             Assert.Contains("its state is behind its mark", log, StringComparison.Ordinal);
             Assert.Contains("rejoining as a standby", log, StringComparison.Ordinal);
-            ClusterStatus alone = (await cluster.StatusAsync(cut))!;
+            ClusterStatus alone = await cluster.RequireStatusAsync(cut);
             Assert.Equal("standby", alone.Role);
             Assert.True(alone.Term > mark.Term, $"term {alone.Term} must move past the mark's {mark.Term}: no second vote in a term it may have voted in");
             Assert.True(alone.AppliedIndex < commit);

@@ -79,7 +79,7 @@ public sealed class ReplicatedVaultTests(ClusterUnderTest cluster)
             cluster.Kill(stopped);
             var enrolled = new List<(string Account, BackupKey Key)>();
             for (int i = 0; i < 3; i++) enrolled.Add(await EnrolAsync(cluster));
-            long commit = (await cluster.StatusAsync(await cluster.LeaderAsync()))!.CommitIndex;
+            long commit = (await cluster.RequireStatusAsync(await cluster.LeaderAsync())).CommitIndex;
 
             await cluster.StartAsync(stopped);
             await cluster.WaitAppliedAsync(stopped, commit);
@@ -167,7 +167,7 @@ public sealed class ReplicatedVaultTests(ClusterUnderTest cluster)
                 for (int i = 0; i < 2; i++) await Assert.ThrowsAsync<VaultException>(() => device.RecoverAsync("wrong " + i));
             using (VaultClient device = cluster.Device(erased))
                 for (int i = 0; i < 2; i++) await Assert.ThrowsAsync<VaultException>(() => device.RecoverAsync("wrong " + i));
-            long commit = (await cluster.StatusAsync(await cluster.LeaderAsync()))!.CommitIndex;
+            long commit = (await cluster.RequireStatusAsync(await cluster.LeaderAsync())).CommitIndex;
             await cluster.WaitAppliedAsync(rolled, commit);
             using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
                 while (cluster.Mark(rolled) is not { } mark || mark.Commit < commit) await Task.Delay(100, deadline.Token);
