@@ -131,7 +131,8 @@ public static class VaultHost
         try
         {
             directoryLock = VaultDirectoryLock.Acquire(dir.Path); // before the state is read: one process per directory
-            hsm = new MeasuredHsm(dir.OpenHsm(config, options.Pin ?? Environment.GetEnvironmentVariable(PinVariable)), metrics);
+            IHsm opened = dir.OpenHsm(config, options.Pin ?? Environment.GetEnvironmentVariable(PinVariable));
+            hsm = new MeasuredHsm(options.HsmDecorator is null ? opened : options.HsmDecorator(opened), metrics);
             opaque = new OpaqueServerAdapter(dir.ReadServerKey(hsm, config));
             signing = dir.ReadSigningKey(hsm, config);
             var policy = new VaultPolicy { DefaultGuessLimit = config.GuessLimit, LoginTimeout = options.LoginTimeout };
@@ -178,8 +179,16 @@ public static class VaultHost
             VaultEndpoints.Map(app, replica, signing, Nodes, app.Services.GetRequiredService<FleetRouting>());
             await app.StartAsync().ConfigureAwait(false);
             if (options.MetricsUrls is { Length: > 0 } metricsUrls)
+            {
+                var readiness = new Dictionary<string, Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck>
+                {
+                    ["hsm"] = new Health.HsmHealthCheck(hsm, options.Time),
+                    ["state"] = new Health.StateHealthCheck(dir.StatePath, () => node?.Failed == true),
+                };
+                if (member is not null) readiness["quorum"] = new Health.QuorumHealthCheck(member.Status);
                 management = await ManagementServer.StartAsync(metricsUrls, app.Services.GetRequiredService<MeterProvider>(), options,
-                    member is null ? null : member.Status).ConfigureAwait(false);
+                    readiness, member is null ? null : member.Status).ConfigureAwait(false);
+            }
 
             string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var running = new RunningVault(app, new Uri(address.TrimEnd('/') + "/"), node, member, raftLogging, hsm, opaque, metrics, signing, management, directoryLock, certificate);

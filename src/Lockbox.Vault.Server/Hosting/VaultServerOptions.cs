@@ -72,5 +72,8 @@ public sealed record VaultServerOptions
     /// <summary>This node's group in <see cref="FleetMapPath"/>'s map; null: 1 (or the map's only group).</summary>
     public int? Group { get; init; }
 
+    /// <summary>Wraps the opened HSM (tests inject faults around the real one to see readiness fail).</summary>
+    internal Func<Lockbox.Vault.Core.Hsm.IHsm, Lockbox.Vault.Core.Hsm.IHsm>? HsmDecorator { get; init; }
+
     public override string ToString() => "VaultServerOptions(pin ***)";
 }
