@@ -74,7 +74,8 @@ internal static class VaultCommands
         var stateMark = new Option<string?>("--state-mark") { Description = "A replicated node's sealed high-water mark file, kept OUTSIDE --dir (where a restore of the directory does not reach): a node whose state is behind it rejoins as a standby and never votes twice in a term" };
         var fleetMap = new Option<string?>("--fleet-map") { Description = "The fleet map (JSON, docs/VAULT-API.md \"Fleet map\") of a vault of several Raft groups, served in the signed hello; the same file on every node. Default: one group" };
         var group = new Option<int?>("--group") { Description = "This node's group in --fleet-map (needed when the map has several)" };
-        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM (one process per vault directory)") { dir, urls, tlsCert, tlsKey, metricsUrls, proxies, networks, publicUrls, nodeId, peers, clusterConfig, stateMark, fleetMap, group };
+        var auditLog = new Option<string?>("--audit-log") { Description = "Also append the audit trail of account operations (one JSON line each, no secrets) to FILE, created 0600; it always goes to the log category Lockbox.Vault.Audit" };
+        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM (one process per vault directory)") { dir, urls, tlsCert, tlsKey, metricsUrls, proxies, networks, publicUrls, nodeId, peers, clusterConfig, stateMark, fleetMap, group, auditLog };
         serve.SetAction(async (parse, ct) =>
         {
             Lockbox.Vault.Cluster.ClusterOptions? cluster = Membership(parse.GetValue(nodeId), parse.GetValue(peers), parse.GetValue(clusterConfig));
@@ -90,6 +91,7 @@ internal static class VaultCommands
                     Cluster = cluster,
                     FleetMapPath = parse.GetValue(fleetMap) is { } map ? Path.GetFullPath(map) : null,
                     Group = parse.GetValue(group),
+                    AuditLogPath = parse.GetValue(auditLog) is { } audit ? Path.GetFullPath(audit) : null,
                     Pin = context.Environment(VaultHost.PinVariable),
                     TlsCertificatePath = parse.GetValue(tlsCert) ?? NonEmpty(context.Environment(TlsCertVariable)),
                     TlsKeyPath = parse.GetValue(tlsKey) ?? NonEmpty(context.Environment(TlsKeyVariable)),

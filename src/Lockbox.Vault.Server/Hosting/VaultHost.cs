@@ -128,6 +128,7 @@ public static class VaultHost
         FleetSigningKey? signing = null;
         WebApplication? app = null;
         ManagementServer? management = null;
+        Audit.VaultAudit? audit = null;
         try
         {
             directoryLock = VaultDirectoryLock.Acquire(dir.Path); // before the state is read: one process per directory
@@ -162,6 +163,7 @@ public static class VaultHost
             ConfigureLogging(builder.Logging, options);
             VaultPipeline.AddServices(builder.Services, options, validator, metrics);
             builder.Services.AddSingleton(signing);
+            builder.Services.AddHttpContextAccessor(); // the audit trail's request id and remote address
             builder.Services.AddOpenTelemetry().WithMetrics(m => m
                 .AddMeter(VaultMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
                 .AddPrometheusExporter());
@@ -176,7 +178,10 @@ public static class VaultHost
             app = builder.Build();
             VaultPipeline.Use(app, options);
             server = app.Services.GetRequiredService<IServer>();
-            VaultEndpoints.Map(app, replica, signing, Nodes, app.Services.GetRequiredService<FleetRouting>());
+            string nodeName = Environment.MachineName + (options.Cluster is { } self ? "/" + self.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+            audit = new Audit.VaultAudit(app.Services.GetRequiredService<ILoggerFactory>(), nodeName,
+                app.Services.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>(), options.Time, options.AuditLogPath);
+            VaultEndpoints.Map(app, new Audit.AuditedReplica(replica, audit), signing, Nodes, app.Services.GetRequiredService<FleetRouting>());
             await app.StartAsync().ConfigureAwait(false);
             if (options.MetricsUrls is { Length: > 0 } metricsUrls)
             {
@@ -191,7 +196,7 @@ public static class VaultHost
             }
 
             string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var running = new RunningVault(app, new Uri(address.TrimEnd('/') + "/"), node, member, raftLogging, hsm, opaque, metrics, signing, management, directoryLock, certificate);
+            var running = new RunningVault(app, new Uri(address.TrimEnd('/') + "/"), node, member, raftLogging, hsm, opaque, metrics, signing, management, directoryLock, certificate, audit);
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lockbox.Vault").LogInformation(
                 "Vault serving on {Address}: hsm {Hsm}, state at log entry {Seq}, fleet key {FleetKey}, metrics on {Metrics}",
                 address, hsm.Kind, member is null ? node!.LastSeq : member.Status().CommitIndex, signing.Text, management?.Address.ToString() ?? "(not served)");
@@ -201,6 +206,7 @@ public static class VaultHost
         {
             if (management is not null) await management.DisposeAsync().ConfigureAwait(false);
             if (app is not null) await app.DisposeAsync().ConfigureAwait(false);
+            audit?.Dispose();
             node?.Dispose();
             if (member is not null) await member.DisposeAsync().ConfigureAwait(false);
             raftLogging?.Dispose();

@@ -72,6 +72,12 @@ public sealed record VaultServerOptions
     /// <summary>This node's group in <see cref="FleetMapPath"/>'s map; null: 1 (or the map's only group).</summary>
     public int? Group { get; init; }
 
+    /// <summary>
+    /// A file the audit trail is also appended to (one JSON object per line, created 0600); null (the default): the
+    /// trail goes only to the logging category <c>Lockbox.Vault.Audit</c>.
+    /// </summary>
+    public string? AuditLogPath { get; init; }
+
     /// <summary>Wraps the opened HSM (tests inject faults around the real one to see readiness fail).</summary>
     internal Func<Lockbox.Vault.Core.Hsm.IHsm, Lockbox.Vault.Core.Hsm.IHsm>? HsmDecorator { get; init; }
 
