@@ -16,7 +16,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using Microsoft.Extensions.Configuration;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Lockbox.Vault.Server.Hosting;
 
@@ -116,7 +118,8 @@ public static class VaultHost
         options ??= new VaultServerOptions();
         var dir = new VaultDirectory(Path.GetFullPath(directory));
         VaultConfig config = dir.ReadConfig();
-        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = LoadTls(urls, options);
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate =
+            VaultServeConfiguration.HasKestrelEndpoints(options.Configuration) && options.TlsCertificatePath is null ? null : LoadTls(urls, options);
         var metrics = new VaultMetrics();
         VaultDirectoryLock? directoryLock = null;
         MeasuredHsm? hsm = null;
@@ -153,9 +156,11 @@ public static class VaultHost
 
             WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = dir.Path, Args = [] });
             builder.WebHost.UseUrls(urls);
-            if (certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out
+            bool kestrelEndpoints = VaultServeConfiguration.HasKestrelEndpoints(options.Configuration);
+            if (certificate is not null || kestrelEndpoints) builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out
             builder.WebHost.ConfigureKestrel(k =>
             {
+                if (options.Configuration is { } configuration) k.Configure(configuration.GetSection("Kestrel"), reloadOnChange: false);
                 k.AddServerHeader = false;
                 k.Limits.MaxRequestBodySize = RequestBody.MaxBytes;
                 if (certificate is not null) k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate);
@@ -164,7 +169,7 @@ public static class VaultHost
             VaultPipeline.AddServices(builder.Services, options, validator, metrics);
             builder.Services.AddSingleton(signing);
             builder.Services.AddHttpContextAccessor(); // the audit trail's request id and remote address
-            builder.Services.AddOpenTelemetry().WithMetrics(m => m
+            builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService(options.ServiceName)).WithMetrics(m => m
                 .AddMeter(VaultMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
                 .AddPrometheusExporter());
 
@@ -198,8 +203,8 @@ public static class VaultHost
             string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var running = new RunningVault(app, new Uri(address.TrimEnd('/') + "/"), node, member, raftLogging, hsm, opaque, metrics, signing, management, directoryLock, certificate, audit);
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lockbox.Vault").LogInformation(
-                "Vault serving on {Address}: hsm {Hsm}, state at log entry {Seq}, fleet key {FleetKey}, metrics on {Metrics}",
-                address, hsm.Kind, member is null ? node!.LastSeq : member.Status().CommitIndex, signing.Text, management?.Address.ToString() ?? "(not served)");
+                "{Service} serving on {Address}: hsm {Hsm}, state at log entry {Seq}, fleet key {FleetKey}, metrics on {Metrics}",
+                options.ServiceName, address, hsm.Kind, member is null ? node!.LastSeq : member.Status().CommitIndex, signing.Text, management?.Address.ToString() ?? "(not served)");
             return running;
         }
         catch
@@ -238,6 +243,7 @@ public static class VaultHost
         logging.ClearProviders();
         if (options.ConfigureLogging is not null) options.ConfigureLogging(logging);
         else logging.AddJsonConsole().SetMinimumLevel(LogLevel.Information);
+        if (options.Configuration is { } configuration) logging.AddConfiguration(configuration.GetSection("Logging"));
     }
 
     private static System.Security.Cryptography.X509Certificates.X509Certificate2? LoadTls(string urls, VaultServerOptions options)
