@@ -60,8 +60,12 @@ internal static class VaultCommands
 
     private static Command Serve(CliContext context)
     {
-        Option<string> dir = Dir();
-        var urls = new Option<string>("--urls") { Description = "Where to listen, e.g. http://127.0.0.1:8443 or https://0.0.0.0:8443 (with --tls-cert)", DefaultValueFactory = _ => "http://127.0.0.1:8443" };
+        var dir = new Option<string?>("--dir") { Description = "The vault directory (or Dir in --config, or LOCKBOX_VAULT__Dir)" };
+        var configFile = new Option<string?>("--config") { Description = "An appsettings-style JSON file: Dir, Urls, MetricsUrls, PublicUrls, TlsCert, TlsKey, AuditLog, ServiceName, Kestrel (endpoints, certificates), Logging (levels); LOCKBOX_VAULT__Key variables override it and the command line overrides both (docs/OPERATIONS.md)" };
+        var logLevel = new Option<string?>("--log-level") { Description = "Minimum log level: Trace, Debug, Information (default), Warning, Error, Critical or None" };
+        logLevel.AcceptOnlyFromAmong("Trace", "Debug", "Information", "Warning", "Error", "Critical", "None");
+        var serviceName = new Option<string?>("--service-name") { Description = "The OpenTelemetry service name of this node's metrics (default lockbox-vault)" };
+        var urls = new Option<string?>("--urls") { Description = "Where to listen, e.g. http://127.0.0.1:8443 or https://0.0.0.0:8443 (with --tls-cert); default http://127.0.0.1:8443, or Kestrel:Endpoints of --config" };
         var tlsCert = new Option<string?>("--tls-cert") { Description = $"PEM certificate (chain) for https:// addresses (or {TlsCertVariable})" };
         var tlsKey = new Option<string?>("--tls-key") { Description = $"PEM private key of --tls-cert (or {TlsKeyVariable})" };
         var metricsUrls = new Option<string?>("--metrics-urls") { Description = $"Management address serving GET /metrics, e.g. http://127.0.0.1:9464 (or {MetricsUrlsVariable}; default: metrics not served)" };
@@ -74,29 +78,58 @@ internal static class VaultCommands
         var stateMark = new Option<string?>("--state-mark") { Description = "A replicated node's sealed high-water mark file, kept OUTSIDE --dir (where a restore of the directory does not reach): a node whose state is behind it rejoins as a standby and never votes twice in a term" };
         var fleetMap = new Option<string?>("--fleet-map") { Description = "The fleet map (JSON, docs/VAULT-API.md \"Fleet map\") of a vault of several Raft groups, served in the signed hello; the same file on every node. Default: one group" };
         var group = new Option<int?>("--group") { Description = "This node's group in --fleet-map (needed when the map has several)" };
-        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM (one process per vault directory)") { dir, urls, tlsCert, tlsKey, metricsUrls, proxies, networks, publicUrls, nodeId, peers, clusterConfig, stateMark, fleetMap, group };
+        var auditLog = new Option<string?>("--audit-log") { Description = "Also append the audit trail of account operations (one JSON line each, no secrets) to FILE, created 0600; it always goes to the log category Lockbox.Vault.Audit" };
+        var serve = new Command("serve", "Serve the vault's HTTP API until Ctrl-C or SIGTERM (one process per vault directory)") { dir, urls, tlsCert, tlsKey, metricsUrls, proxies, networks, publicUrls, nodeId, peers, clusterConfig, stateMark, fleetMap, group, auditLog, configFile, logLevel, serviceName };
         serve.SetAction(async (parse, ct) =>
         {
+            var given = new Dictionary<string, string?>();
+            void Given(string key, string? value)
+            {
+                if (value is not null) given[key] = value;
+            }
+            Given("Dir", parse.GetValue(dir));
+            Given("Urls", parse.GetValue(urls));
+            Given("TlsCert", parse.GetValue(tlsCert));
+            Given("TlsKey", parse.GetValue(tlsKey));
+            Given("MetricsUrls", parse.GetValue(metricsUrls));
+            Given("AuditLog", parse.GetValue(auditLog));
+            Given("ServiceName", parse.GetValue(serviceName));
+            Given("Logging:LogLevel:Default", parse.GetValue(logLevel));
+            Microsoft.Extensions.Configuration.IConfiguration config;
+            try
+            {
+                config = VaultServeConfiguration.Build(parse.GetValue(configFile), given);
+            }
+            catch (Lockbox.Vault.Core.VaultConfigurationException e)
+            {
+                throw new CliException(ExitCodes.Usage, e.Message);
+            }
+            string directory = config["Dir"] ?? throw new CliException(ExitCodes.Usage, "Which vault directory? Give --dir DIR (or Dir in --config FILE, or LOCKBOX_VAULT__Dir).");
+            string[] configuredPublicUrls = [.. config.GetSection("PublicUrls").GetChildren().Select(c => c.Value).OfType<string>()];
             Lockbox.Vault.Cluster.ClusterOptions? cluster = Membership(parse.GetValue(nodeId), parse.GetValue(peers), parse.GetValue(clusterConfig));
             if (parse.GetValue(group) is not null && parse.GetValue(fleetMap) is null) throw new CliException(ExitCodes.Usage, "--group names a group of the fleet map: give --fleet-map FILE too.");
             if (cluster is not null) cluster = cluster with { MarkPath = parse.GetValue(stateMark) is { } mark ? Path.GetFullPath(mark) : null };
             else if (parse.GetValue(stateMark) is not null) throw new CliException(ExitCodes.Usage, "--state-mark is for a replicated node (with --node-id).");
-            string listen = cluster is not null && parse.GetResult(urls) is not { Implicit: false }
+            string listen = cluster is not null && config["Urls"] is null
                 ? cluster.Self.PublicUrl.GetLeftPart(UriPartial.Authority) // a member listens where its peers list it
-                : parse.GetRequiredValue(urls);
-            await using RunningVault running = await VaultHost.StartAsync(parse.GetRequiredValue(dir), listen,
+                : config["Urls"] ?? "http://127.0.0.1:8443";
+            await using RunningVault running = await VaultHost.StartAsync(directory, listen,
                 new VaultServerOptions
                 {
                     Cluster = cluster,
                     FleetMapPath = parse.GetValue(fleetMap) is { } map ? Path.GetFullPath(map) : null,
                     Group = parse.GetValue(group),
+                    AuditLogPath = config["AuditLog"] is { } audit ? Path.GetFullPath(audit) : null,
                     Pin = context.Environment(VaultHost.PinVariable),
-                    TlsCertificatePath = parse.GetValue(tlsCert) ?? NonEmpty(context.Environment(TlsCertVariable)),
-                    TlsKeyPath = parse.GetValue(tlsKey) ?? NonEmpty(context.Environment(TlsKeyVariable)),
-                    MetricsUrls = parse.GetValue(metricsUrls) ?? NonEmpty(context.Environment(MetricsUrlsVariable)),
+                    TlsCertificatePath = config["TlsCert"] ?? NonEmpty(context.Environment(TlsCertVariable)),
+                    TlsKeyPath = config["TlsKey"] ?? NonEmpty(context.Environment(TlsKeyVariable)),
+                    MetricsUrls = config["MetricsUrls"] ?? NonEmpty(context.Environment(MetricsUrlsVariable)),
+                    Configuration = config,
+                    ServiceName = config["ServiceName"] ?? "lockbox-vault",
                     KnownProxies = parse.GetValue(proxies) ?? [],
                     KnownNetworks = parse.GetValue(networks) ?? [],
-                    PublicUrls = PublicUrls(parse.GetValue(publicUrls) is { Length: > 0 } given ? given : NonEmpty(context.Environment(PublicUrlsVariable))?.Split(',') ?? []),
+                    PublicUrls = PublicUrls(parse.GetValue(publicUrls) is { Length: > 0 } listed ? listed
+                        : configuredPublicUrls.Length > 0 ? configuredPublicUrls : NonEmpty(context.Environment(PublicUrlsVariable))?.Split(',') ?? []),
                 }).ConfigureAwait(false);
             string metrics = running.MetricsAddress is null ? "" : $"; metrics on {running.MetricsAddress}";
             string member = cluster is null ? "" : $"; node {cluster.NodeId} of {cluster.Members.Count}{(parse.GetValue(group) is { } g ? $" in group {g}" : "")}, Raft on {cluster.Self.RaftEndPoint}"

@@ -14,6 +14,7 @@ public sealed class RunningVault : IAsyncDisposable
     private readonly ManagementServer? _management;
     private readonly VaultDirectoryLock _lock;
     private readonly X509Certificate2? _certificate;
+    private readonly Audit.VaultAudit _audit;
     private bool _disposed;
 
     private readonly Lockbox.Vault.Cluster.ClusterVaultNode? _member;
@@ -21,8 +22,9 @@ public sealed class RunningVault : IAsyncDisposable
 
     internal RunningVault(WebApplication app, Uri baseAddress, VaultNode? node, Lockbox.Vault.Cluster.ClusterVaultNode? member,
         Microsoft.Extensions.Logging.ILoggerFactory? raftLogging, MeasuredHsm hsm, OpaqueServerAdapter opaque, VaultMetrics metrics,
-        Http.FleetSigningKey signing, ManagementServer? management, VaultDirectoryLock directoryLock, X509Certificate2? certificate)
+        Http.FleetSigningKey signing, ManagementServer? management, VaultDirectoryLock directoryLock, X509Certificate2? certificate, Audit.VaultAudit audit)
     {
+        _audit = audit;
         _management = management;
         _lock = directoryLock;
         _certificate = certificate;
@@ -74,6 +76,7 @@ public sealed class RunningVault : IAsyncDisposable
         if (_management is not null) await _management.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _audit.Dispose();
         _node?.Dispose();
         if (_member is not null) await _member.DisposeAsync().ConfigureAwait(false);
         _raftLogging?.Dispose();

@@ -16,7 +16,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using Microsoft.Extensions.Configuration;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Lockbox.Vault.Server.Hosting;
 
@@ -116,7 +118,8 @@ public static class VaultHost
         options ??= new VaultServerOptions();
         var dir = new VaultDirectory(Path.GetFullPath(directory));
         VaultConfig config = dir.ReadConfig();
-        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = LoadTls(urls, options);
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate =
+            VaultServeConfiguration.HasKestrelEndpoints(options.Configuration) && options.TlsCertificatePath is null ? null : LoadTls(urls, options);
         var metrics = new VaultMetrics();
         VaultDirectoryLock? directoryLock = null;
         MeasuredHsm? hsm = null;
@@ -128,10 +131,12 @@ public static class VaultHost
         FleetSigningKey? signing = null;
         WebApplication? app = null;
         ManagementServer? management = null;
+        Audit.VaultAudit? audit = null;
         try
         {
             directoryLock = VaultDirectoryLock.Acquire(dir.Path); // before the state is read: one process per directory
-            hsm = new MeasuredHsm(dir.OpenHsm(config, options.Pin ?? Environment.GetEnvironmentVariable(PinVariable)), metrics);
+            IHsm opened = dir.OpenHsm(config, options.Pin ?? Environment.GetEnvironmentVariable(PinVariable));
+            hsm = new MeasuredHsm(options.HsmDecorator is null ? opened : options.HsmDecorator(opened), metrics);
             opaque = new OpaqueServerAdapter(dir.ReadServerKey(hsm, config));
             signing = dir.ReadSigningKey(hsm, config);
             var policy = new VaultPolicy { DefaultGuessLimit = config.GuessLimit, LoginTimeout = options.LoginTimeout };
@@ -151,9 +156,11 @@ public static class VaultHost
 
             WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = dir.Path, Args = [] });
             builder.WebHost.UseUrls(urls);
-            if (certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out
+            bool kestrelEndpoints = VaultServeConfiguration.HasKestrelEndpoints(options.Configuration);
+            if (certificate is not null || kestrelEndpoints) builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out
             builder.WebHost.ConfigureKestrel(k =>
             {
+                if (options.Configuration is { } configuration) k.Configure(configuration.GetSection("Kestrel"), reloadOnChange: false);
                 k.AddServerHeader = false;
                 k.Limits.MaxRequestBodySize = RequestBody.MaxBytes;
                 if (certificate is not null) k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate);
@@ -161,7 +168,8 @@ public static class VaultHost
             ConfigureLogging(builder.Logging, options);
             VaultPipeline.AddServices(builder.Services, options, validator, metrics);
             builder.Services.AddSingleton(signing);
-            builder.Services.AddOpenTelemetry().WithMetrics(m => m
+            builder.Services.AddHttpContextAccessor(); // the audit trail's request id and remote address
+            builder.Services.AddOpenTelemetry().ConfigureResource(r => r.AddService(options.ServiceName)).WithMetrics(m => m
                 .AddMeter(VaultMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting")
                 .AddPrometheusExporter());
 
@@ -175,23 +183,35 @@ public static class VaultHost
             app = builder.Build();
             VaultPipeline.Use(app, options);
             server = app.Services.GetRequiredService<IServer>();
-            VaultEndpoints.Map(app, replica, signing, Nodes, app.Services.GetRequiredService<FleetRouting>());
+            string nodeName = Environment.MachineName + (options.Cluster is { } self ? "/" + self.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+            audit = new Audit.VaultAudit(app.Services.GetRequiredService<ILoggerFactory>(), nodeName,
+                app.Services.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>(), options.Time, options.AuditLogPath);
+            VaultEndpoints.Map(app, new Audit.AuditedReplica(replica, audit), signing, Nodes, app.Services.GetRequiredService<FleetRouting>());
             await app.StartAsync().ConfigureAwait(false);
             if (options.MetricsUrls is { Length: > 0 } metricsUrls)
+            {
+                var readiness = new Dictionary<string, Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck>
+                {
+                    ["hsm"] = new Health.HsmHealthCheck(hsm, options.Time),
+                    ["state"] = new Health.StateHealthCheck(dir.StatePath, () => node?.Failed == true),
+                };
+                if (member is not null) readiness["quorum"] = new Health.QuorumHealthCheck(member.Status);
                 management = await ManagementServer.StartAsync(metricsUrls, app.Services.GetRequiredService<MeterProvider>(), options,
-                    member is null ? null : member.Status).ConfigureAwait(false);
+                    readiness, member is null ? null : member.Status).ConfigureAwait(false);
+            }
 
             string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var running = new RunningVault(app, new Uri(address.TrimEnd('/') + "/"), node, member, raftLogging, hsm, opaque, metrics, signing, management, directoryLock, certificate);
+            var running = new RunningVault(app, new Uri(address.TrimEnd('/') + "/"), node, member, raftLogging, hsm, opaque, metrics, signing, management, directoryLock, certificate, audit);
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lockbox.Vault").LogInformation(
-                "Vault serving on {Address}: hsm {Hsm}, state at log entry {Seq}, fleet key {FleetKey}, metrics on {Metrics}",
-                address, hsm.Kind, member is null ? node!.LastSeq : member.Status().CommitIndex, signing.Text, management?.Address.ToString() ?? "(not served)");
+                "{Service} serving on {Address}: hsm {Hsm}, state at log entry {Seq}, fleet key {FleetKey}, metrics on {Metrics}",
+                options.ServiceName, address, hsm.Kind, member is null ? node!.LastSeq : member.Status().CommitIndex, signing.Text, management?.Address.ToString() ?? "(not served)");
             return running;
         }
         catch
         {
             if (management is not null) await management.DisposeAsync().ConfigureAwait(false);
             if (app is not null) await app.DisposeAsync().ConfigureAwait(false);
+            audit?.Dispose();
             node?.Dispose();
             if (member is not null) await member.DisposeAsync().ConfigureAwait(false);
             raftLogging?.Dispose();
@@ -223,6 +243,7 @@ public static class VaultHost
         logging.ClearProviders();
         if (options.ConfigureLogging is not null) options.ConfigureLogging(logging);
         else logging.AddJsonConsole().SetMinimumLevel(LogLevel.Information);
+        if (options.Configuration is { } configuration) logging.AddConfiguration(configuration.GetSection("Logging"));
     }
 
     private static System.Security.Cryptography.X509Certificates.X509Certificate2? LoadTls(string urls, VaultServerOptions options)

@@ -50,6 +50,9 @@ internal sealed class VaultNode : IVaultReplica, IDisposable
 
     public long LastSeq => _log.LastSeq;
 
+    /// <summary>An append failed: the node takes no more commands until it is restarted (readiness reports it).</summary>
+    public bool Failed => Volatile.Read(ref _failed);
+
     /// <summary>Logs and applies the command <paramref name="build"/> makes for the current time.</summary>
     public async Task<VaultResult> SubmitAsync(Func<long, VaultCommand> build)
     {

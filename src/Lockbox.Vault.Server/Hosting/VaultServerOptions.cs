@@ -72,5 +72,24 @@ public sealed record VaultServerOptions
     /// <summary>This node's group in <see cref="FleetMapPath"/>'s map; null: 1 (or the map's only group).</summary>
     public int? Group { get; init; }
 
+    /// <summary>
+    /// A file the audit trail is also appended to (one JSON object per line, created 0600); null (the default): the
+    /// trail goes only to the logging category <c>Lockbox.Vault.Audit</c>.
+    /// </summary>
+    public string? AuditLogPath { get; init; }
+
+    /// <summary>
+    /// The node's standard .NET configuration (<see cref="VaultServeConfiguration"/>): its <c>Kestrel</c> section
+    /// (endpoints and certificates; when it names endpoints they replace the urls) and its <c>Logging</c> section
+    /// (log levels, applied over <see cref="ConfigureLogging"/>). Null: neither.
+    /// </summary>
+    public Microsoft.Extensions.Configuration.IConfiguration? Configuration { get; init; }
+
+    /// <summary>The OpenTelemetry service name (resource <c>service.name</c>, shown by /metrics' target_info) and the name in the start line.</summary>
+    public string ServiceName { get; init; } = "lockbox-vault";
+
+    /// <summary>Wraps the opened HSM (tests inject faults around the real one to see readiness fail).</summary>
+    internal Func<Lockbox.Vault.Core.Hsm.IHsm, Lockbox.Vault.Core.Hsm.IHsm>? HsmDecorator { get; init; }
+
     public override string ToString() => "VaultServerOptions(pin ***)";
 }

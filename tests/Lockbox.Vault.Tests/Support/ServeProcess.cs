@@ -12,17 +12,21 @@ internal sealed partial class ServeProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
+    private readonly StringBuilder _stdout = new();
 
     private ServeProcess(Process process)
     {
         _process = process;
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
-        _process.OutputDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.AppendLine(e.Data); };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
     }
 
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    /// <summary>What it wrote to stdout (its JSON console log).</summary>
+    public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
 
     public bool HasExited => _process.HasExited;
 
