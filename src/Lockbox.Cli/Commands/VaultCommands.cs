@@ -272,7 +272,7 @@ internal static class VaultCommands
                 RedirectStandardError = true,
                 RedirectStandardInput = true,
             };
-            if (Path.GetFileNameWithoutExtension(program) == "dotnet") start.ArgumentList.Add(typeof(VaultCommands).Assembly.Location);
+            if (Path.GetFileNameWithoutExtension(program) == "dotnet") start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lockbox.dll"));
             foreach (string a in (string[])["vault", "serve", "--dir", nodeDirectory, "--node-id", nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cluster-config", clusterConfig,
                 "--state-mark", LocalCluster.MarkPath(Path.GetDirectoryName(clusterConfig)!, nodeId), .. extra])
                 start.ArgumentList.Add(a);
