@@ -152,19 +152,23 @@ public sealed partial class ClusterUnderTest : IAsyncLifetime
     public VaultClient Device(string account, int first = 1, TimeSpan? failover = null, int? guessLimit = null)
     {
         Uri[] urls = [.. Members.OrderBy(m => (m.Id - first + Members.Count) % Members.Count).Select(m => m.PublicUrl)];
-        return new VaultClient(new VaultClientOptions
-        {
-            VaultUrl = urls[0],
-            VaultUrls = urls,
-            AccountId = account,
-            AccountToken = VaultHost.MintToken(_dir.Path, account),
-            FleetPublicKey = FleetKey,
-            KeyStretching = KeyStretchingPresets.Test,
-            FailoverTimeout = failover ?? TimeSpan.FromSeconds(30),
-            RequestTimeout = TimeSpan.FromSeconds(5),
-            GuessLimit = guessLimit,
-        });
+        return new VaultClient(DeviceOptions(urls, _dir.Path, account, FleetKey, failover, guessLimit));
     }
+
+    /// <summary>What a test device of a local cluster or fleet in <paramref name="directory"/> is given: every node, a minted token, the test key stretching.</summary>
+    internal static VaultClientOptions DeviceOptions(Uri[] urls, string directory, string account, byte[] fleetKey, TimeSpan? failover, int? guessLimit = null, FleetMapPin? pin = null) => new()
+    {
+        VaultUrl = urls[0],
+        VaultUrls = urls,
+        AccountId = account,
+        AccountToken = VaultHost.MintToken(directory, account),
+        FleetPublicKey = fleetKey,
+        KeyStretching = KeyStretchingPresets.Test,
+        FailoverTimeout = failover ?? TimeSpan.FromSeconds(30),
+        RequestTimeout = TimeSpan.FromSeconds(5),
+        GuessLimit = guessLimit,
+        FleetMapPin = pin,
+    };
 
     public Task DisposeAsync()
     {

@@ -137,18 +137,7 @@ public sealed partial class FleetUnderTest : IAsyncLifetime
     public VaultClient Device(string account, TimeSpan? failover = null, FleetMapPin? pin = null)
     {
         Uri[] urls = [.. Groups.OrderByDescending(g => g.Id).SelectMany(g => g.Members.Select(m => m.PublicUrl))];
-        return new VaultClient(new VaultClientOptions
-        {
-            VaultUrl = urls[0],
-            VaultUrls = urls,
-            AccountId = account,
-            AccountToken = VaultHost.MintToken(_dir.Path, account),
-            FleetPublicKey = FleetKey,
-            KeyStretching = KeyStretchingPresets.Test,
-            FailoverTimeout = failover ?? TimeSpan.FromSeconds(30),
-            RequestTimeout = TimeSpan.FromSeconds(5),
-            FleetMapPin = pin,
-        });
+        return new VaultClient(ClusterUnderTest.DeviceOptions(urls, _dir.Path, account, FleetKey, failover, pin: pin));
     }
 
     public Task DisposeAsync()
