@@ -1,9 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 using Lockbox.Client.Vault;
 using Lockbox.Cryptography;
-using Lockbox.Cryptography.Sodium;
 using Lockbox.Vault.Cluster;
 using Lockbox.Vault.Server.Hosting;
 using Lockbox.Vault.Server.Hsm;
@@ -28,30 +26,8 @@ public sealed class FollowerIsNoWayAroundTheChecksTests(ClusterUnderTest cluster
         return await RawHttp.SendAsync(url, "POST", $"/v1/accounts/{account}/status", bearer, body);
     }
 
-    private bool SignedByTheFleet(RawHttp.Response response, string account, string sent, string? body = null)
-    {
-        string? header = response.Headers.Split("\r\n").FirstOrDefault(h => h.StartsWith(VaultSigning.SignatureHeader + ":", StringComparison.OrdinalIgnoreCase));
-        if (header is null) return false;
-        byte[] signature = Base64Url.DecodeFromChars(header[(header.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim());
-        byte[] transcript = VaultSigning.Transcript(VaultSigning.Endpoints.Status, account, Encoding.UTF8.GetBytes(sent), response.Status, Encoding.UTF8.GetBytes(body ?? Body(response)));
-        return Ed25519.Verify(cluster.FleetKey, transcript, signature);
-    }
-
-    /// <summary>The body as sent, with HTTP/1.1 chunked framing removed.</summary>
-    private static string Body(RawHttp.Response response)
-    {
-        if (!response.Headers.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase)) return response.Body;
-        var body = new StringBuilder();
-        string rest = response.Body;
-        while (true)
-        {
-            int line = rest.IndexOf("\r\n", StringComparison.Ordinal);
-            int size = int.Parse(rest[..line], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
-            if (size == 0) return body.ToString();
-            body.Append(rest, line + 2, size);
-            rest = rest[(line + 2 + size + 2)..];
-        }
-    }
+    private bool SignedByTheFleet(RawHttp.Response response, string account, string sent, string? body = null) =>
+        SignedAnswer.Verify(cluster.FleetKey, VaultSigning.Endpoints.Status, account, sent, response, body);
 
     [Fact]
     public async Task AFollowerChecksTheBearerFirstAndSignsItsRedirect()
@@ -62,20 +38,20 @@ public sealed class FollowerIsNoWayAroundTheChecksTests(ClusterUnderTest cluster
 
         RawHttp.Response anonymous = await StatusAtAsync(follower, account, null, body);
         Assert.Equal(401, anonymous.Status);
-        Assert.DoesNotContain("leader", Body(anonymous), StringComparison.Ordinal);
+        Assert.DoesNotContain("leader", SignedAnswer.Body(anonymous), StringComparison.Ordinal);
         Assert.True(SignedByTheFleet(anonymous, account, body));
 
         RawHttp.Response otherAccount = await StatusAtAsync(follower, account, VaultHost.MintToken(cluster.Directory, DeviceClients.NewAccount()), body);
         Assert.Equal(403, otherAccount.Status);
-        Assert.Contains("account_mismatch", Body(otherAccount), StringComparison.Ordinal);
+        Assert.Contains("account_mismatch", SignedAnswer.Body(otherAccount), StringComparison.Ordinal);
 
         RawHttp.Response redirect = await StatusAtAsync(follower, account, VaultHost.MintToken(cluster.Directory, account), body);
         Assert.Equal(421, redirect.Status);
-        Assert.Contains("\"error\":\"not_leader\"", Body(redirect), StringComparison.Ordinal);
+        Assert.Contains("\"error\":\"not_leader\"", SignedAnswer.Body(redirect), StringComparison.Ordinal);
         Uri leader = cluster.Members.Single(m => m.Id == cluster.LeaderAsync().GetAwaiter().GetResult()).PublicUrl;
-        Assert.Contains("\"leader\":\"" + leader.AbsoluteUri + "\"", Body(redirect), StringComparison.Ordinal);
+        Assert.Contains("\"leader\":\"" + leader.AbsoluteUri + "\"", SignedAnswer.Body(redirect), StringComparison.Ordinal);
         Assert.True(SignedByTheFleet(redirect, account, body));
-        Assert.False(SignedByTheFleet(redirect, account, body, Body(redirect).Replace(leader.AbsoluteUri, "http://127.0.0.1:1/", StringComparison.Ordinal)));
+        Assert.False(SignedByTheFleet(redirect, account, body, SignedAnswer.Body(redirect).Replace(leader.AbsoluteUri, "http://127.0.0.1:1/", StringComparison.Ordinal)));
     }
 
     [Fact]

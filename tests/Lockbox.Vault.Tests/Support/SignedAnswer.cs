@@ -8,12 +8,13 @@ namespace Lockbox.Vault.Tests.Support;
 /// <summary>Checks a raw answer (<see cref="RawHttp"/>) against the fleet key, as a device would: the signed transcript of docs/VAULT-API.md.</summary>
 internal static class SignedAnswer
 {
-    public static bool Verify(byte[] fleetKey, string endpoint, string account, string sent, RawHttp.Response response)
+    /// <param name="body">Checks this body in place of the one received (to show an altered answer fails).</param>
+    public static bool Verify(byte[] fleetKey, string endpoint, string account, string sent, RawHttp.Response response, string? body = null)
     {
         string? header = response.Headers.Split("\r\n").FirstOrDefault(h => h.StartsWith(VaultSigning.SignatureHeader + ":", StringComparison.OrdinalIgnoreCase));
         if (header is null) return false;
         byte[] signature = Base64Url.DecodeFromChars(header[(header.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim());
-        byte[] transcript = VaultSigning.Transcript(endpoint, account, Encoding.UTF8.GetBytes(sent), response.Status, Encoding.UTF8.GetBytes(Body(response)));
+        byte[] transcript = VaultSigning.Transcript(endpoint, account, Encoding.UTF8.GetBytes(sent), response.Status, Encoding.UTF8.GetBytes(body ?? Body(response)));
         return Ed25519.Verify(fleetKey, transcript, signature);
     }
 
