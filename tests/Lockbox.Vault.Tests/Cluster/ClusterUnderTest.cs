@@ -107,6 +107,12 @@ public sealed partial class ClusterUnderTest : IAsyncLifetime
     {
         Uri? management;
         lock (_nodes) management = _management.GetValueOrDefault(id);
+        return await StatusAtAsync(management);
+    }
+
+    /// <summary>What <c>GET /cluster</c> on a management address says, or null when nothing answers in time.</summary>
+    internal static async Task<ClusterStatus?> StatusAtAsync(Uri? management)
+    {
         if (management is null) return null;
         try
         {

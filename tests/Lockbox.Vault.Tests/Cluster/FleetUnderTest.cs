@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Lockbox.Client.Vault;
 using Lockbox.Vault.Cluster;
@@ -19,7 +18,6 @@ public sealed partial class FleetUnderTest : IAsyncLifetime
     private readonly TempDir _dir = new();
     private readonly Dictionary<(int Group, int Id), ServeProcess> _nodes = [];
     private readonly Dictionary<(int Group, int Id), Uri> _management = [];
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
 
     public IReadOnlyList<LocalFleetGroup> Groups { get; private set; } = [];
 
@@ -100,15 +98,7 @@ public sealed partial class FleetUnderTest : IAsyncLifetime
     {
         Uri? management;
         lock (_nodes) management = _management.GetValueOrDefault((group, id));
-        if (management is null) return null;
-        try
-        {
-            return await Http.GetFromJsonAsync<ClusterStatus>(new Uri(management, "cluster"));
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return null;
-        }
+        return await ClusterUnderTest.StatusAtAsync(management);
     }
 
     /// <summary>Waits (generously) until a running node of <paramref name="group"/> says it leads; returns its id.</summary>
