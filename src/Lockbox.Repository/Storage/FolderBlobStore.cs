@@ -34,15 +34,7 @@ public sealed class FolderBlobStore : IBlobStore
                 await stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
-            try
-            {
-                File.Move(temp, target, overwrite: false);
-                return true;
-            }
-            catch (IOException) when (File.Exists(target))
-            {
-                return false;
-            }
+            return ExclusiveMove.TryMove(temp, target);
         }
         catch (UnauthorizedAccessException e)
         {

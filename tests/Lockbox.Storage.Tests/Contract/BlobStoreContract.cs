@@ -150,6 +150,20 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public async Task EveryRaceOfManyHasExactlyOneCreator()
+    {
+        // A lock is taken by creating "locks/lock": two writers both told "created" would both believe they hold it.
+        // One race rarely shows a check-then-rename window; forty in a row do.
+        if (!CreatesExclusively) return;
+        for (int round = 0; round < 40; round++)
+        {
+            string name = $"locks/race-{round}";
+            var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() => Store.PutIfAbsentAsync(name, Bytes(10 + i, 512)))));
+            Assert.True(results.Count(r => r) == 1, $"round {round}: {results.Count(r => r)} of 6 racing writers were told they created {name}");
+        }
+    }
+
+    [Fact]
     public async Task ReadersNeverSeeAPartlyWrittenObject()
     {
         var data = Bytes(9, 6 * 1024 * 1024 + 7);
