@@ -6,10 +6,15 @@ namespace Lockbox.Cli;
 internal static class Program
 {
     private static volatile bool s_prompting;
+    private static readonly CancellationTokenSource s_stop = new();
+    private static PosixSignalRegistration? s_term;
 
     public static async Task<int> Main(string[] args)
     {
-        using var stop = new CancellationTokenSource();
+        // Neither the source nor the SIGTERM registration is disposed: a signal that arrives after the command has
+        // finished, while the process exits, must still find Lockbox's handler (disposing it would restore the default
+        // and end a finished backup with 143 instead of 0), and that handler must not touch a disposed source.
+        CancellationTokenSource stop = s_stop;
         Console.CancelKeyPress += (_, e) =>
         {
             // At a prompt nothing is under way (no lock held, nothing written): end at once. Otherwise the first Ctrl-C
@@ -22,7 +27,7 @@ internal static class Program
             // release) on the signal thread, which then could not take the second Ctrl-C.
             _ = stop.CancelAsync();
         };
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        s_term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
         {
             if (s_prompting) QuitAtPrompt();
             signal.Cancel = true;
