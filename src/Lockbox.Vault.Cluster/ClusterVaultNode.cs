@@ -269,7 +269,7 @@ internal sealed class ClusterVaultNode : IVaultReplica, IAsyncDisposable
         {
             if (_raft.LeadershipToken.IsCancellationRequested) return;
             long now = Math.Max(_time.GetUtcNow().ToUnixTimeMilliseconds(), _state.NewestMs);
-            if (_state.Read(m => m.HasExpired(now))) await SubmitAsync(t => new TickCommand(t)).ConfigureAwait(false);
+            if (_state.Read(m => m.HasExpired(now))) Ticked?.Invoke(this, await SubmitAsync(t => new TickCommand(t)).ConfigureAwait(false));
         }
         catch (VaultUnavailableException)
         {
@@ -280,6 +280,8 @@ internal sealed class ClusterVaultNode : IVaultReplica, IAsyncDisposable
             // Stopping.
         }
     }
+
+    public event EventHandler<VaultResult>? Ticked;
 
     public async ValueTask DisposeAsync()
     {

@@ -21,6 +21,12 @@ internal interface IVaultReplica
     /// <summary>The account's status as of the latest committed command.</summary>
     Task<VaultResult> StatusAsync(string accountId);
 
+    /// <summary>
+    /// Raised with the result of each expiry tick the node commits by itself (no request asked for it), so what the
+    /// tick erased reaches the audit trail like the effects of requests do.
+    /// </summary>
+    event EventHandler<VaultResult>? Ticked;
+
     /// <summary>Reads the account (enrolled or not) as of the latest committed command; logs and counts nothing.</summary>
     Task<VaultResult> RegistrationStartAsync(string accountId, byte[] request, byte[]? managementHash, byte[] enrolmentId);
 }

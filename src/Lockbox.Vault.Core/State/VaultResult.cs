@@ -16,5 +16,11 @@ internal sealed record VaultResult(VaultOutcome Outcome)
     public long? AnchorSequence { get; init; }
     public byte[]? AnchorHash { get; init; }
 
+    /// <summary>
+    /// Accounts whose escrowed key was erased because their last pending logins expired while this command applied
+    /// (every command first expires what is due, a tick does nothing else): for the audit trail.
+    /// </summary>
+    public IReadOnlyList<string> ExpiryErasures { get; init; } = [];
+
     public static VaultResult Of(VaultOutcome outcome) => new(outcome);
 }

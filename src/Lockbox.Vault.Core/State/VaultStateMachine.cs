@@ -34,7 +34,13 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
     public VaultResult Apply(VaultCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        Expire(command.TimeMs);
+        List<string>? erased = Expire(command.TimeMs);
+        VaultResult result = ApplyValid(command);
+        return erased is null ? result : result with { ExpiryErasures = erased };
+    }
+
+    private VaultResult ApplyValid(VaultCommand command)
+    {
         if (!CommandValidator.IsValid(command, opaque, policy)) return VaultResult.Of(VaultOutcome.InvalidMessage);
         try
         {
@@ -275,7 +281,8 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
     }
 
     /// <summary>Drops expired logins; an account whose last allowed guess lapsed unanswered loses its key now.</summary>
-    private void Expire(long nowMs)
+    /// <summary>Drops what has expired by <paramref name="nowMs"/>; returns the accounts whose key that erased, or null.</summary>
+    private List<string>? Expire(long nowMs)
     {
         List<string>? done = null;
         foreach ((string session, FinishedLogin f) in State.Finished)
@@ -288,7 +295,8 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
         List<string>? expired = null;
         foreach ((string session, PendingLogin p) in State.Pending)
             if (p.ExpiresMs <= nowMs) (expired ??= []).Add(session);
-        if (expired is null) return;
+        if (expired is null) return null;
+        List<string>? erased = null;
         foreach (string session in expired)
         {
             PendingLogin p = State.Pending[session];
@@ -296,8 +304,12 @@ internal sealed class VaultStateMachine(IHsm hsm, IOpaqueServer opaque, VaultPol
             CryptographicOperations.ZeroMemory(p.ServerState);
             if (!p.Fake && State.Accounts.TryGetValue(p.AccountId, out AccountRecord? a)
                 && a.GuessCount >= a.GuessLimit && !HasPending(a.AccountId))
+            {
+                if (a.WrappedKey is not null) (erased ??= []).Add(a.AccountId);
                 Erase(a);
+            }
         }
+        return erased;
     }
 
     private void Erase(AccountRecord account)

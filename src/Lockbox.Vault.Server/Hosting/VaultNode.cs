@@ -148,8 +148,10 @@ internal sealed class VaultNode : IVaultReplica, IDisposable
         {
             _writer.Release();
         }
-        if (due) await SubmitAsync(now => new TickCommand(now)).ConfigureAwait(false);
+        if (due) Ticked?.Invoke(this, await SubmitAsync(now => new TickCommand(now)).ConfigureAwait(false));
     }
+
+    public event EventHandler<VaultResult>? Ticked;
 
     public void Dispose()
     {

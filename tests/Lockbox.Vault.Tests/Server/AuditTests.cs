@@ -85,6 +85,33 @@ public sealed class AuditTests
     }
 
     [Fact]
+    public async Task AKeyErasedBecauseItsLastPendingLoginExpiredIsOnTheTrail()
+    {
+        // No request erases this key: the guess limit is spent by a login that is started and never finished, and the
+        // node's own expiry tick erases the key when that login expires. The trail must still say so, once.
+        using var files = new TempDir();
+        string auditFile = Path.Combine(files.Path, "audit.jsonl");
+        var time = new ManualTime();
+        await using VaultUnderTest v = await VaultUnderTest.StartAsync(options: new VaultServerOptions { Time = time, AuditLogPath = auditFile });
+        using BackupKey k = BackupKey.Generate();
+        VaultTestClient ed = v.Client("ed");
+        Assert.Equal(HttpStatusCode.Created, (await ed.EnrolAsync("pw", k, guessLimit: 1)).Status);
+        await ed.StartLoginAsync("wrong");
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        string[] Operations() => [.. File.ReadAllLines(auditFile).Select(l =>
+        {
+            using JsonDocument d = JsonDocument.Parse(l);
+            JsonElement e = d.RootElement;
+            return $"{e.GetProperty("operation").GetString()} {e.GetProperty("account").GetString()} {e.GetProperty("outcome").GetString()} {e.GetProperty("requestId").GetString() == "-"}";
+        })];
+        for (int i = 0; i < 300 && Operations().Length < 3; i++) await Task.Delay(100);
+        Assert.Equal(["enrol ed ok False", "login_start ed ok False", "lockout ed key_erased_on_expiry True"], Operations());
+        Assert.True((await ed.StatusAsync()).Body.GetProperty("erased").GetBoolean());
+        Assert.Single(v.Logs.Lines, l => l.Contains("audit lockout account=ed outcome=key_erased_on_expiry guessesLeft=0", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TheAuditFileIsAppendedToAcrossRestarts()
     {
         using var files = new TempDir();
