@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Lockbox.Vault.Core.Opaque;
 using Microsoft.AspNetCore.Builder;
 
@@ -13,7 +12,7 @@ public sealed class RunningVault : IAsyncDisposable
     private readonly Http.FleetSigningKey _signing;
     private readonly ManagementServer? _management;
     private readonly VaultDirectoryLock _lock;
-    private readonly X509Certificate2? _certificate;
+    private readonly ReloadingCertificate? _certificate;
     private readonly Audit.VaultAudit _audit;
     private bool _disposed;
 
@@ -22,7 +21,7 @@ public sealed class RunningVault : IAsyncDisposable
 
     internal RunningVault(WebApplication app, Uri baseAddress, VaultNode? node, Lockbox.Vault.Cluster.ClusterVaultNode? member,
         Microsoft.Extensions.Logging.ILoggerFactory? raftLogging, MeasuredHsm hsm, OpaqueServerAdapter opaque, VaultMetrics metrics,
-        Http.FleetSigningKey signing, ManagementServer? management, VaultDirectoryLock directoryLock, X509Certificate2? certificate, Audit.VaultAudit audit)
+        Http.FleetSigningKey signing, ManagementServer? management, VaultDirectoryLock directoryLock, ReloadingCertificate? certificate, Audit.VaultAudit audit)
     {
         _audit = audit;
         _management = management;

@@ -118,7 +118,7 @@ public static class VaultHost
         options ??= new VaultServerOptions();
         var dir = new VaultDirectory(Path.GetFullPath(directory));
         VaultConfig config = dir.ReadConfig();
-        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate =
+        ReloadingCertificate? certificate =
             VaultServeConfiguration.HasKestrelEndpoints(options.Configuration) && options.TlsCertificatePath is null ? null : LoadTls(urls, options);
         var metrics = new VaultMetrics();
         VaultDirectoryLock? directoryLock = null;
@@ -163,7 +163,7 @@ public static class VaultHost
                 if (options.Configuration is { } configuration) k.Configure(configuration.GetSection("Kestrel"), reloadOnChange: false);
                 k.AddServerHeader = false;
                 k.Limits.MaxRequestBodySize = RequestBody.MaxBytes;
-                if (certificate is not null) k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate);
+                if (certificate is not null) k.ConfigureHttpsDefaults(h => h.ServerCertificateSelector = (_, _) => certificate.Current);
             });
             ConfigureLogging(builder.Logging, options);
             VaultPipeline.AddServices(builder.Services, options, validator, metrics);
@@ -181,6 +181,7 @@ public static class VaultHost
             builder.Services.AddSingleton(Routing(options, publicUrls, Nodes));
 
             app = builder.Build();
+            if (certificate is not null) certificate.Logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Lockbox.Vault.Tls");
             VaultPipeline.Use(app, options);
             server = app.Services.GetRequiredService<IServer>();
             string nodeName = Environment.MachineName + (options.Cluster is { } self ? "/" + self.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
@@ -246,7 +247,7 @@ public static class VaultHost
         if (options.Configuration is { } configuration) logging.AddConfiguration(configuration.GetSection("Logging"));
     }
 
-    private static System.Security.Cryptography.X509Certificates.X509Certificate2? LoadTls(string urls, VaultServerOptions options)
+    private static ReloadingCertificate? LoadTls(string urls, VaultServerOptions options)
     {
         bool https = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Any(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
@@ -258,7 +259,7 @@ public static class VaultHost
             return null;
         }
         if (!https) throw new VaultConfigurationException("--tls-cert is given but no --urls address is https://.");
-        return VaultTls.Load(options.TlsCertificatePath, options.TlsKeyPath!);
+        return new ReloadingCertificate(options.TlsCertificatePath, options.TlsKeyPath!, options.Time);
     }
 
     private static HmacTokenValidator NewTokenValidator(VaultDirectory dir, TimeProvider time)

@@ -28,7 +28,7 @@ public static class VaultTls
             // A PKCS#12 round trip gives a certificate whose key every platform's TLS stack accepts.
             return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException) // ArgumentException: the key is not the certificate's
         {
             throw new VaultConfigurationException($"TLS certificate {certificatePath} and key {keyPath} are not a matching PEM certificate and private key ({e.Message}).", e);
         }

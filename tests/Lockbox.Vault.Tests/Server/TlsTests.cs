@@ -45,6 +45,78 @@ public sealed class TlsTests
     }
 
     [Fact]
+    public async Task ACertificateReplacedOnDiskIsServedWithoutARestartAndAMismatchedPairIsRefused()
+    {
+        await using VaultUnderTest vault = await VaultUnderTest.StartHttpsAsync();
+        string certificatePath = vault.TlsCertificate!, keyPath = Path.Combine(vault.Directory, VaultTls.DevKeyFile);
+        string first = await ServedThumbprintAsync(vault.Vault.BaseAddress);
+        using var next = new TempDir();
+        (string newCertificate, string newKey) = VaultTls.CreateDevCertificate(next.Path);
+        string expected;
+        using (var loaded = VaultTls.Load(newCertificate, newKey)) expected = loaded.Thumbprint;
+
+        // Half a rotation: the new certificate beside the old key. It does not load; the node keeps the old pair.
+        Replace(newCertificate, certificatePath);
+        await WaitUntilAsync(() => vault.Logs.Lines.Any(l => l.Contains("TLS certificate not reloaded, still serving the previous one", StringComparison.Ordinal)),
+            () => ServedThumbprintAsync(vault.Vault.BaseAddress));
+        Assert.Equal(first, await ServedThumbprintAsync(vault.Vault.BaseAddress));
+
+        // The key follows: new connections get the new certificate, and the vault answers over them.
+        Replace(newKey, keyPath);
+        string? served = null;
+        await WaitUntilAsync(() => served == expected, async () => served = await ServedThumbprintAsync(vault.Vault.BaseAddress));
+        Assert.NotEqual(first, served);
+        Assert.Contains(vault.Logs.Lines, l => l.Contains("TLS certificate reloaded from", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ACertificateWithAnotherCertificatesKeyIsOneClearLine()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(Path.Combine(dir.Path, "a"));
+        Directory.CreateDirectory(Path.Combine(dir.Path, "b"));
+        (string certificate, _) = VaultTls.CreateDevCertificate(Path.Combine(dir.Path, "a"));
+        (_, string otherKey) = VaultTls.CreateDevCertificate(Path.Combine(dir.Path, "b"));
+
+        var e = Assert.Throws<Lockbox.Vault.Core.VaultConfigurationException>(() => VaultTls.Load(certificate, otherKey));
+        Assert.StartsWith($"TLS certificate {certificate} and key {otherKey} are not a matching PEM certificate and private key", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Moves a copy into place in one step, as an operator's deploy tool would.</summary>
+    private static void Replace(string from, string to)
+    {
+        File.Copy(from, to + ".new", overwrite: true);
+        File.Move(to + ".new", to, overwrite: true);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> done, Func<Task> probe)
+    {
+        for (int i = 0; i < 100 && !done(); i++)
+        {
+            await Task.Delay(200);
+            await probe();
+        }
+        Assert.True(done(), "the vault did not pick up the new files within 20 s");
+    }
+
+    /// <summary>The thumbprint of the certificate a fresh TLS connection is given.</summary>
+    private static async Task<string> ServedThumbprintAsync(Uri address)
+    {
+        string? thumbprint = null;
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                thumbprint = certificate!.Thumbprint;
+                return true;
+            },
+        };
+        using var http = new HttpClient(handler);
+        using HttpResponseMessage response = await http.GetAsync(new Uri(address, "v1/hello"));
+        return thumbprint ?? throw new InvalidOperationException("no certificate was presented");
+    }
+
+    [Fact]
     public async Task AnUntrustedOrMisnamedCertificateIsRefusedBeforeTheTokenIsSent()
     {
         using var dir = new TempDir();
