@@ -41,19 +41,31 @@ public sealed partial class ClusterUnderTest : IAsyncLifetime
     /// <summary>Starts node <paramref name="id"/> (again) and waits until it serves.</summary>
     public async Task StartAsync(int id)
     {
-        ServeProcess process = ServeProcess.Start(null, "vault", "serve", "--dir", NodeDirectory(id), "--node-id", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--cluster-config", Path.Combine(_dir.Path, LocalCluster.ConfigName), "--metrics-urls", "http://127.0.0.1:0",
-            "--state-mark", LocalCluster.MarkPath(_dir.Path, id));
+        (ServeProcess process, Uri management) = await StartNodeAsync($"node {id}", "--dir", NodeDirectory(id), "--node-id", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--cluster-config", Path.Combine(_dir.Path, LocalCluster.ConfigName), "--state-mark", LocalCluster.MarkPath(_dir.Path, id));
+        lock (_nodes)
+        {
+            _nodes[id] = process;
+            _management[id] = management;
+        }
+    }
+
+    /// <summary>
+    /// Starts one <c>lockbox vault serve</c> process with <paramref name="args"/> and a management address, waits until it
+    /// serves, and returns it with that address (read from its start-up line).
+    /// </summary>
+    internal static async Task<(ServeProcess Process, Uri Management)> StartNodeAsync(string name, params string[] args)
+    {
+        ServeProcess process = ServeProcess.Start(null, ["vault", "serve", .. args, "--metrics-urls", "http://127.0.0.1:0"]);
         if (!await process.WaitServingAsync(TimeSpan.FromSeconds(60)))
         {
             string error = process.Stderr;
             process.Dispose();
-            Assert.Fail($"node {id} did not start: {error}");
+            Assert.Fail($"{name} did not start: {error}");
         }
-        lock (_nodes) _nodes[id] = process;
         Match metrics = MetricsLine().Match(process.Stderr);
         Assert.True(metrics.Success, process.Stderr);
-        lock (_nodes) _management[id] = new Uri(metrics.Groups["url"].Value);
+        return (process, new Uri(metrics.Groups["url"].Value));
     }
 
     /// <summary>What node <paramref name="id"/> has logged (stderr) since it last started.</summary>
@@ -136,13 +148,16 @@ public sealed partial class ClusterUnderTest : IAsyncLifetime
     }
 
     /// <summary>Waits (generously) until a running node says it leads; returns its id.</summary>
-    public async Task<int> LeaderAsync()
+    public Task<int> LeaderAsync() => FirstLeaderAsync(() => _nodes.Keys.ToArray(), StatusAsync);
+
+    /// <summary>Waits (generously) until one of the nodes <paramref name="ids"/> lists says it leads; returns its id.</summary>
+    internal static async Task<int> FirstLeaderAsync(Func<int[]> ids, Func<int, Task<ClusterStatus?>> status)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
-            foreach (int id in _nodes.Keys.ToArray())
-                if (await StatusAsync(id) is { Role: "leader" }) return id;
+            foreach (int id in ids())
+                if (await status(id) is { Role: "leader" }) return id;
             await Task.Delay(100, deadline.Token);
         }
     }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Lockbox.Client.Vault;
 using Lockbox.Vault.Cluster;
 using Lockbox.Vault.Protocol;
@@ -13,7 +12,7 @@ namespace Lockbox.Vault.Tests.Cluster;
 /// <see cref="LocalCluster.CreateOrOpenFleetAsync"/> (one key ceremony, a fleet map in <c>fleet.json</c>); every node
 /// is a real <c>lockbox vault serve --fleet-map … --group G</c> process on 127.0.0.1 with a management address.
 /// </summary>
-public sealed partial class FleetUnderTest : IAsyncLifetime
+public sealed class FleetUnderTest : IAsyncLifetime
 {
     private readonly TempDir _dir = new();
     private readonly Dictionary<(int Group, int Id), ServeProcess> _nodes = [];
@@ -47,22 +46,14 @@ public sealed partial class FleetUnderTest : IAsyncLifetime
     public async Task StartAsync(int group, int id)
     {
         LocalFleetGroup g = Group(group);
-        string number = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        ServeProcess process = ServeProcess.Start(null, "vault", "serve", "--dir", LocalCluster.NodeDirectory(g.Directory, id), "--node-id", number,
-            "--cluster-config", g.ConfigPath, "--metrics-urls", "http://127.0.0.1:0", "--state-mark", LocalCluster.MarkPath(g.Directory, id),
+        (ServeProcess process, Uri management) = await ClusterUnderTest.StartNodeAsync($"group {group} node {id}",
+            "--dir", LocalCluster.NodeDirectory(g.Directory, id), "--node-id", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--cluster-config", g.ConfigPath, "--state-mark", LocalCluster.MarkPath(g.Directory, id),
             "--fleet-map", Path.Combine(_dir.Path, LocalCluster.FleetMapName), "--group", group.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (!await process.WaitServingAsync(TimeSpan.FromSeconds(60)))
-        {
-            string error = process.Stderr;
-            process.Dispose();
-            Assert.Fail($"group {group} node {id} did not start: {error}");
-        }
-        Match metrics = MetricsLine().Match(process.Stderr);
-        Assert.True(metrics.Success, process.Stderr);
         lock (_nodes)
         {
             _nodes[(group, id)] = process;
-            _management[(group, id)] = new Uri(metrics.Groups["url"].Value);
+            _management[(group, id)] = management;
         }
     }
 
@@ -102,16 +93,8 @@ public sealed partial class FleetUnderTest : IAsyncLifetime
     }
 
     /// <summary>Waits (generously) until a running node of <paramref name="group"/> says it leads; returns its id.</summary>
-    public async Task<int> LeaderAsync(int group)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            foreach (ClusterMember m in Group(group).Members)
-                if (await StatusAsync(group, m.Id) is { Role: "leader" }) return m.Id;
-            await Task.Delay(100, deadline.Token);
-        }
-    }
+    public Task<int> LeaderAsync(int group) =>
+        ClusterUnderTest.FirstLeaderAsync(() => [.. Group(group).Members.Select(m => m.Id)], id => StatusAsync(group, id));
 
     /// <summary>A new account id that the fleet map places in <paramref name="group"/>.</summary>
     public string AccountIn(int group)
@@ -137,7 +120,4 @@ public sealed partial class FleetUnderTest : IAsyncLifetime
         _dir.Dispose();
         return Task.CompletedTask;
     }
-
-    [GeneratedRegex(@"metrics on (?<url>http://[^ ;]+/)")]
-    private static partial Regex MetricsLine();
 }
