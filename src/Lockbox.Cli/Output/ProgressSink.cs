@@ -1,12 +1,18 @@
 namespace Lockbox.Cli.Output;
 
 /// <summary>
-/// Receives progress as (phase, done, total) bytes. Synchronous, unlike <see cref="Progress{T}"/>:
-/// a report is shown before the engine moves on, and none arrives after the command ends.
+/// Receives progress as (phase, done, total) bytes; a total of 0 marks a step without a measure (copying the database,
+/// finishing). Synchronous, unlike <see cref="Progress{T}"/>: a report is shown before the engine moves on, and none
+/// arrives after the command ends.
 /// </summary>
 internal interface IProgressSink
 {
     void Report(string phase, long done, long total);
+
+    /// <summary>A line about what the operation is about to do, in its own units ("msgstore.db: 1,200 pages of 4 KiB").</summary>
+    void Describe(string text)
+    {
+    }
 }
 
 /// <summary>Adapts an engine progress type to an <see cref="IProgressSink"/>.</summary>
