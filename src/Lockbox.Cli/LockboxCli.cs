@@ -25,6 +25,7 @@ internal static class LockboxCli
         DisableCommands.Create,
         VaultCommands.Create,
         DemoCommands.Create,
+        CompletionCommands.Create,
     ];
 
     public static RootCommand BuildRoot(CliContext context) => BuildRoot(context, new SecretOptions(), new OutputOptions());
@@ -57,15 +58,15 @@ internal static class LockboxCli
     }
 
     /// <summary>
-    /// The commands that print for people only: the vault's server side (a node's URLs, paths and tokens meant to be
-    /// copied) and the demo. Their name (e.g. "vault serve") when <paramref name="command"/> is one of them, else null.
+    /// The commands that print for people (or shells) only: the vault's server side (a node's URLs, paths and tokens meant
+    /// to be copied), the demo and the completion scripts. Their name (e.g. "vault serve") when <paramref name="command"/> is one of them, else null.
     /// </summary>
     private static string? WithoutJson(Command command)
     {
         var names = new List<string>();
         for (Command? c = command; c is not null && c is not RootCommand; c = c.Parents.OfType<Command>().FirstOrDefault())
             names.Insert(0, c.Name);
-        return names.Count > 0 && names[0] is "vault" or "demo" ? string.Join(' ', names) : null;
+        return names.Count > 0 && names[0] is "vault" or "demo" or "completion" ? string.Join(' ', names) : null;
     }
 
     /// <summary>The first of <paramref name="path"/> that names no subcommand where it stands; null when all do.</summary>
