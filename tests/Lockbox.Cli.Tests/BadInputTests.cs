@@ -16,10 +16,10 @@ public sealed class BadInputTests : IDisposable
     {
         CliResult init = await _w.RunAsync("init", "--repo", _w.Repository, "--json");
         init.AssertSuccess();
-        using JsonDocument json = JsonDocument.Parse(init.Out);
+        JsonElement json = init.Summary();
         GeneratedChat chat = _w.MakeChat(mediaBytes: 1L << 20);
         (await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--media", chat.MediaDirectory)).AssertSuccess();
-        return (json.RootElement.GetProperty("key").GetString()!, chat);
+        return (json.GetProperty("key").GetString()!, chat);
     }
 
     [Fact]

@@ -39,10 +39,10 @@ public sealed class SecretSourceTests : IAsyncLifetime, IDisposable
     {
         CliResult init = await _w.RunAsync("init", "--repo", _w.Repository, "--json");
         init.AssertSuccess();
-        using JsonDocument json = JsonDocument.Parse(init.Out);
+        JsonElement json = init.Summary();
         GeneratedChat chat = _w.MakeChat(mediaBytes: 0);
         (await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath)).AssertSuccess();
-        return json.RootElement.GetProperty("key").GetString()!;
+        return json.GetProperty("key").GetString()!;
     }
 
     [Fact]
