@@ -26,7 +26,7 @@ public sealed class RoundTripTests : IDisposable
         CliResult backup = await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--media", chat.MediaDirectory);
         backup.AssertSuccess();
         Assert.Contains("#1", backup.Out, StringComparison.Ordinal);
-        Assert.Contains("backup [", backup.Error, StringComparison.Ordinal); // plain progress lines when redirected
+        Assert.Contains("backup: copying the chat database", backup.Error, StringComparison.Ordinal); // plain progress lines when redirected
 
         string target = _w.PathOf("restored");
         CliResult restore = await _w.RunAsync("restore", "--repo", _w.Repository, "--to", target);

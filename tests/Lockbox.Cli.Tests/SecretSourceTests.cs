@@ -54,7 +54,7 @@ public sealed class SecretSourceTests : IAsyncLifetime, IDisposable
 
         CliResult listed = await _w.RunWithEnvironmentAsync(_w.PathOf("new-device"), new Dictionary<string, string>(), "snapshots", "--repo", _w.Repository, "--key-file", keyFile, "--json");
         listed.AssertSuccess();
-        Assert.Contains("\"sequence\": 1", listed.Out, StringComparison.Ordinal);
+        Assert.Contains("\"sequence\":1", listed.Out, StringComparison.Ordinal);
 
         CliResult fromVariable = await _w.RunWithEnvironmentAsync(_w.PathOf("other-device"), new Dictionary<string, string> { ["LOCKBOX_KEY_FILE"] = keyFile },
             "restore", "--repo", _w.Repository, "--to", _w.PathOf("restored"), "--db-only");

@@ -105,7 +105,7 @@ internal static class BackupCommands
         ProgressDisplay.RunAsync(context, label, sink =>
         {
             if (!context.NoProgress && !context.Json && SourceScan.Describe(source) is { } description)
-                sink.Describe(description);
+                sink = new PrefacedSink(sink, description);
             return context.CreateClient(vault).BackupAsync(repository, source,
                 new ProgressAdapter<BackupProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct);
         });

@@ -24,3 +24,18 @@ internal sealed class ProgressAdapter<T>(IProgressSink sink, Func<T, (string Pha
         sink.Report(phase, done, total);
     }
 }
+
+/// <summary>
+/// Shows <paramref name="preface"/> (<see cref="IProgressSink.Describe"/>) just before the first report, so the line
+/// about the source comes with the progress it introduces (once the repository is open and locked), not before.
+/// </summary>
+internal sealed class PrefacedSink(IProgressSink inner, string preface) : IProgressSink
+{
+    private int _shown;
+
+    public void Report(string phase, long done, long total)
+    {
+        if (Interlocked.Exchange(ref _shown, 1) == 0) inner.Describe(preface);
+        inner.Report(phase, done, total);
+    }
+}
