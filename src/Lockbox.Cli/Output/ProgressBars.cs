@@ -50,8 +50,11 @@ internal sealed class ProgressBars(string verb) : IProgressSink
         if (!_tasks.TryGetValue(phase, out ProgressTask? task))
         {
             foreach (ProgressTask earlier in _tasks.Values) Finish(earlier);
-            task = _progress!.AddTask($"{verb}: {Markup.Escape(PhaseClock.Words(verb, phase))}", maxValue: step ? 1 : total);
+            string words = PhaseClock.Words(verb, phase);
+            int aside = words.IndexOf(" (", StringComparison.Ordinal);
+            task = _progress!.AddTask($"{verb}: {Markup.Escape(aside < 0 ? words : words[..aside])}", maxValue: step ? 1 : total);
             task.IsIndeterminate = step;
+            task.State.Update<bool>(MeasuredColumn.StepKey, _ => step);
             _tasks.Add(phase, task);
         }
         if (step) return;

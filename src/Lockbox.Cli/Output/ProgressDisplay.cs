@@ -31,8 +31,8 @@ internal static class ProgressDisplay
         T result = default!;
         await console.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(),
-                new TransferSpeedColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new MeasuredColumn(new PercentageColumn()), new MeasuredColumn(new DownloadedColumn()),
+                new MeasuredColumn(new TransferSpeedColumn()), new MeasuredColumn(new RemainingTimeColumn()))
             .StartAsync(async progress =>
             {
                 bars.Attach(progress);

@@ -4,7 +4,7 @@ namespace Lockbox.Cli.Output;
 
 /// <summary>
 /// Progress as plain lines on a redirected error stream (logs of scheduled jobs): one at each new phase and one per tenth
-/// of a measured phase, e.g. <c>backup: reading, encrypting and uploading: 48.0 MiB of 120.0 MiB (40%), 31.2 MiB/s, 2 s left</c>.
+/// of a measured phase, e.g. <c>backup: reading, encrypting and uploading: 48.0 MiB of 120.0 MiB (40%), 31.2 MiB/s, 3 s left</c>.
 /// A step is one line without numbers (never "0 B of 0 B").
 /// </summary>
 internal sealed class ProgressLines(TextWriter writer, string verb) : IProgressSink
@@ -45,7 +45,7 @@ internal sealed class ProgressLines(TextWriter writer, string verb) : IProgressS
         {
             line += $", {Units.Bytes((long)rate)}/s";
             if (_clock.SecondsRemaining(done, total) is { } left)
-                line += $", {Units.Duration(TimeSpan.FromSeconds(Math.Ceiling(left)))} left";
+                line += $", {PhaseClock.Left(left)} left";
         }
         return line;
     }
