@@ -62,6 +62,54 @@ public sealed class CompletionTests : IDisposable
         Assert.DoesNotContain("restore", afterKey);
     }
 
+    /// <summary>Runs <paramref name="script"/> in <paramref name="shell"/> (-c) with the test's lockbox on PATH; its stdout lines.</summary>
+    private async Task<string[]> RunShellAsync(string shell, string script)
+    {
+        var start = new ProcessStartInfo(shell) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        start.Environment["PATH"] = _w.PathOf("bin") + ":" + Environment.GetEnvironmentVariable("PATH");
+        start.Environment["LOCKBOX_HOME"] = _w.Home;
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, await error);
+        return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>Whether <paramref name="shell"/> is installed (./test does not install zsh or fish; where they are, these tests run).</summary>
+    private static bool Installed(string shell) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, shell)));
+
+    [Fact]
+    public async Task FishCompletesThroughItsOwnCompleteCommandWhereFishIsInstalled()
+    {
+        if (!Installed("fish")) return;
+        await InstallAsync();
+        CliResult script = await _w.RunAsync("completion", "fish");
+        string path = _w.PathOf("lockbox.fish");
+        await File.WriteAllTextAsync(path, script.Out);
+        Assert.Equal(["restore"], await RunShellAsync("fish", $"source '{path}'; complete -C 'lockbox res'"));
+        Assert.Equal(["--media-only"], await RunShellAsync("fish", $"source '{path}'; complete -C 'lockbox restore --med'"));
+    }
+
+    [Fact]
+    public async Task ZshOffersWhatLockboxSuggestsWhereZshIsInstalled()
+    {
+        if (!Installed("zsh")) return;
+        await InstallAsync();
+        CliResult script = await _w.RunAsync("completion", "zsh");
+        string path = _w.PathOf("lockbox.zsh");
+        await File.WriteAllTextAsync(path, script.Out);
+        // Outside a completion widget compadd does not exist: a stand-in prints what the function offers (zsh's own
+        // compadd then keeps those that start with the word typed).
+        const string compadd = "compadd() { shift; printf '%s\\n' \"$@\"; }";
+        Assert.Equal(["--media-only"], await RunShellAsync("zsh", $"source '{path}'; {compadd}; words=(lockbox restore --med); CURRENT=3; _lockbox"));
+        Assert.Contains("restore", await RunShellAsync("zsh", $"source '{path}'; {compadd}; words=(lockbox res); CURRENT=2; _lockbox"));
+    }
+
     [Fact]
     public async Task EveryShellGetsAScriptAndAnUnknownShellIsAUsageError()
     {
