@@ -86,6 +86,36 @@ public sealed class JsonLinesTests : IDisposable
     }
 
     [Fact]
+    public async Task WhatsAppCommandsPrintOneSummaryAndTheKeyWarningAsAJsonLine()
+    {
+        const string Digits = "6730a595a1484d0c39c101dc0ac82ec5e401bb6f0e1b8ee2dc104a6b3687f017";
+        string crypt15 = Path.Combine(SecretSourceTests.FindTestData(), "whatsapp", "msgstore.db.crypt15");
+        string keyFile = _w.PathOf("key.txt");
+        await File.WriteAllTextAsync(keyFile, Digits + "\n");
+        string[] fileFields = ["messageType", "action", "input", "output", "format", "whatsAppVersion", "payload", "bytes", "seconds"];
+
+        CliResult decrypt = await _w.RunAsync("whatsapp", "decrypt", crypt15, "--key-file", keyFile, "--out", _w.PathOf("plain.db"), "--json");
+        decrypt.AssertSuccess();
+        Assert.Equal(fileFields, Fields(decrypt.Summary()));
+        Assert.Equal(new FileInfo(_w.PathOf("plain.db")).Length, decrypt.Summary().GetProperty("bytes").GetInt64());
+        Assert.Equal("", decrypt.Error);
+
+        CliResult encrypt = await _w.RunAsync("whatsapp", "encrypt", _w.PathOf("plain.db"), "--key", Digits, "--out", _w.PathOf("again.crypt15"), "--json");
+        encrypt.AssertSuccess();
+        Assert.Equal(fileFields, Fields(encrypt.Summary()));
+        JsonElement warning = Assert.Single(encrypt.JsonErrorLines());
+        Assert.Equal("warning", warning.GetProperty("messageType").GetString());
+        Assert.StartsWith("--key showed the key in the process list", warning.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        (await _w.RunAsync("init", "--repo", _w.Repository)).AssertSuccess();
+        CliResult import = await _w.RunAsync("whatsapp", "import", crypt15, "--key-file", keyFile, "--repo", _w.Repository, "--json");
+        import.AssertSuccess();
+        Assert.Equal([.. SnapshotFields, "seconds"], Fields(import.Summary()));
+        JsonElement listed = Assert.Single((await _w.RunAsync("snapshots", "--repo", _w.Repository, "--json")).JsonLines("snapshot"));
+        Assert.Equal(listed.GetProperty("snapshotId").GetString(), import.Summary().GetProperty("snapshotId").GetString());
+    }
+
+    [Fact]
     public async Task BackupAndSnapshotsNameTheSameSnapshotWithTheSameFields()
     {
         var (_, chat) = await InitAndBackUpAsync();

@@ -169,7 +169,7 @@ public sealed class SecretSourceTests : IAsyncLifetime, IDisposable
         Assert.Equal(File.ReadAllBytes(_w.PathOf("a.db")), File.ReadAllBytes(_w.PathOf("b.db")));
     }
 
-    private static string FindTestData()
+    internal static string FindTestData()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
