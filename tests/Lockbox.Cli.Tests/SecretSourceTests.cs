@@ -96,6 +96,32 @@ public sealed class SecretSourceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task PasswordModeCommandsPrintOneJsonSummary()
+    {
+        var environment = new Dictionary<string, string>(_vaultEnvironment) { ["LOCKBOX_PASSWORD"] = Password };
+        CliResult init = await _w.RunWithEnvironmentAsync(_w.Home, environment, "init", "--repo", _w.Repository, "--password",
+            "--vault", _vault.BaseAddress.AbsoluteUri, "--account", Account, "--json");
+        init.AssertSuccess();
+        Assert.Equal(["messageType", "repository", "vault", "account", "guessLimit", "argon2", "deviceState"],
+            init.Summary().EnumerateObject().Select(p => p.Name));
+        Assert.Equal(Account, init.Summary().GetProperty("account").GetString());
+
+        string[] escrowFields = ["messageType", "action", "account", "vault", "locked", "guessesLeft", "guessLimit", "version"];
+        CliResult status = await _w.RunWithEnvironmentAsync(_w.Home, _vaultEnvironment, "password", "status", "--repo", _w.Repository, "--json");
+        status.AssertSuccess();
+        JsonElement summary = status.Summary();
+        Assert.Equal(escrowFields, summary.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("status", summary.GetProperty("action").GetString());
+        Assert.False(summary.GetProperty("locked").GetBoolean());
+        Assert.Equal(summary.GetProperty("guessLimit").GetInt32(), summary.GetProperty("guessesLeft").GetInt32());
+
+        CliResult verify = await _w.RunWithEnvironmentAsync(_w.Home, environment, "password", "verify", "--repo", _w.Repository, "--json");
+        verify.AssertSuccess();
+        Assert.Equal(escrowFields, verify.Summary().EnumerateObject().Select(p => p.Name));
+        Assert.Equal("verify", verify.Summary().GetProperty("action").GetString());
+    }
+
+    [Fact]
     public async Task PasswordFileAndCommandAndTheirVariablesGiveThePassword()
     {
         await InitWithPasswordAsync();
