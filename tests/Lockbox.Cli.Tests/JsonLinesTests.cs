@@ -139,6 +139,29 @@ public sealed class JsonLinesTests : IDisposable
     }
 
     [Fact]
+    public async Task AtATerminalJsonStillWritesStatusLinesAndNeverBars()
+    {
+        (await _w.RunAsync("init", "--repo", _w.Repository)).AssertSuccess();
+        GeneratedChat chat = _w.MakeChat(mediaBytes: 1L << 20);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var context = new CliContext
+        {
+            Out = output,
+            Error = error,
+            Environment = name => name == "LOCKBOX_HOME" ? _w.Home : null,
+            Interactive = true, // a person watches: without --json this would draw Spectre bars on stderr
+        };
+        int code = await LockboxCli.RunAsync(["backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--media", chat.MediaDirectory, "--json"], context, CancellationToken.None);
+        var result = new CliResult(code, output.ToString(), error.ToString());
+        result.AssertSuccess();
+        Assert.Equal("", result.Error);
+        Assert.Equal(["database", "finish"], result.JsonLines("status").Select(s => s.GetProperty("phase").GetString()));
+        Assert.All(result.JsonLines("status"), s => Assert.Equal(JsonValueKind.Null, s.GetProperty("percentDone").ValueKind));
+        result.Summary();
+    }
+
+    [Fact]
     public async Task NoProgressLeavesOnlyTheSummary()
     {
         var (_, chat) = await InitAndBackUpAsync();
