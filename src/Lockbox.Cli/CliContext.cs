@@ -57,11 +57,50 @@ internal sealed class CliContext
     /// <summary><c>--no-progress</c> (or <c>--quiet</c>): no progress display.</summary>
     public bool NoProgress { get; set; }
 
+    /// <summary>
+    /// <c>--json</c>: results, snapshots and progress as JSON lines on <see cref="Out"/>; steps, warnings and errors as
+    /// JSON lines on <see cref="Error"/> (<see cref="Output.Json.JsonMessage"/>).
+    /// </summary>
+    public bool Json { get; set; }
+
+    /// <summary><c>-v/--verbose</c>: also each file a backup added or changed and each file a restore wrote.</summary>
+    public bool Verbose { get; set; }
+
     /// <summary>Tells the user a step (<c>lockbox: ...</c> on <see cref="Error"/>), unless <see cref="Quiet"/>.</summary>
     public void Info(string line)
     {
-        if (!Quiet) Error.WriteLine($"lockbox: {line}");
+        if (Quiet) return;
+        if (Json)
+            Output.Json.JsonLines.Write(Error, new Output.Json.NoteMessage("info", line), Output.Json.JsonLines.Types.NoteMessage);
+        else
+            Error.WriteLine($"lockbox: {line}");
     }
+
+    /// <summary>A warning (<c>lockbox: warning: ...</c> on <see cref="Error"/>, or a JSON <c>warning</c> line), even with <see cref="Quiet"/>.</summary>
+    public void Warn(string line)
+    {
+        if (Json)
+            Output.Json.JsonLines.Write(Error, new Output.Json.NoteMessage("warning", line), Output.Json.JsonLines.Types.NoteMessage);
+        else
+            Error.WriteLine($"lockbox: warning: {line}");
+    }
+
+    /// <summary>
+    /// A failure the command reports itself (it has no exception to throw, e.g. a damaged repository found by verify):
+    /// "lockbox: MESSAGE" or a JSON <c>error</c> line on <see cref="Error"/>; returns <paramref name="code"/>.
+    /// </summary>
+    public int Fail(int code, string message)
+    {
+        if (Json)
+            ErrorReporter.WriteJson(Error, code, message);
+        else
+            Error.WriteLine($"lockbox: {message}");
+        return code;
+    }
+
+    /// <summary>Writes one <c>--json</c> result line on <see cref="Out"/>.</summary>
+    public void WriteJson<T>(T message, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : Output.Json.JsonMessage =>
+        Output.Json.JsonLines.Write(Out, message, type);
 
     /// <summary>This device's state: <c>LOCKBOX_HOME</c>, or <c>~/.lockbox</c>.</summary>
     public DeviceState DeviceState() =>

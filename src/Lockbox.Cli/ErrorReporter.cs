@@ -71,13 +71,23 @@ internal static class ErrorReporter
         _ => ExitCodes.VaultFailed,
     };
 
-    /// <summary>Writes the message for <paramref name="error"/> and returns its exit code.</summary>
-    public static int Report(Exception error, TextWriter writer, string? keySource = null)
+    /// <summary>
+    /// Writes the message for <paramref name="error"/> and returns its exit code: "lockbox: MESSAGE", or with
+    /// <paramref name="json"/> one JSON line <c>{"messageType":"error","code":CODE,"message":"MESSAGE"}</c>.
+    /// </summary>
+    public static int Report(Exception error, TextWriter writer, string? keySource = null, bool json = false)
     {
         (int code, string message) = Describe(error, keySource);
-        writer.WriteLine($"lockbox: {message}");
+        if (json)
+            WriteJson(writer, code, message);
+        else
+            writer.WriteLine($"lockbox: {message}");
         return code;
     }
+
+    /// <summary>The <c>--json</c> form of a failure: one <see cref="Output.Json.ErrorMessage"/> line.</summary>
+    public static void WriteJson(TextWriter writer, int code, string message) =>
+        Output.Json.JsonLines.Write(writer, new Output.Json.ErrorMessage(code, OneLine(message)), Output.Json.JsonLines.Types.ErrorMessage);
 
     private static string OneLine(string message)
     {

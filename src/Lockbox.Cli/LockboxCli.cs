@@ -25,6 +25,7 @@ internal static class LockboxCli
         DisableCommands.Create,
         VaultCommands.Create,
         DemoCommands.Create,
+        CompletionCommands.Create,
     ];
 
     public static RootCommand BuildRoot(CliContext context) => BuildRoot(context, new SecretOptions(), new OutputOptions());
@@ -54,6 +55,18 @@ internal static class LockboxCli
         secrets.AddTo(root);
         output.AddTo(root);
         return root;
+    }
+
+    /// <summary>
+    /// The commands that print for people (or shells) only: the vault's server side (a node's URLs, paths and tokens meant
+    /// to be copied), the demo and the completion scripts. Their name (e.g. "vault serve") when <paramref name="command"/> is one of them, else null.
+    /// </summary>
+    private static string? WithoutJson(Command command)
+    {
+        var names = new List<string>();
+        for (Command? c = command; c is not null && c is not RootCommand; c = c.Parents.OfType<Command>().FirstOrDefault())
+            names.Insert(0, c.Name);
+        return names.Count > 0 && names[0] is "vault" or "demo" or "completion" ? string.Join(' ', names) : null;
     }
 
     /// <summary>The first of <paramref name="path"/> that names no subcommand where it stands; null when all do.</summary>
@@ -115,16 +128,26 @@ internal static class LockboxCli
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors)
-                await context.Error.WriteLineAsync($"lockbox: {error.Message}").ConfigureAwait(false);
-            foreach (string suggestion in TypoCorrections(parsed))
-                await context.Error.WriteLineAsync($"lockbox: {suggestion}").ConfigureAwait(false);
+            List<string> lines = [.. parsed.Errors.Select(e => e.Message), .. TypoCorrections(parsed)];
+            if (args.Contains("--json", StringComparer.Ordinal))
+            {
+                // One error line, as for every other failure: the parser's messages joined.
+                ErrorReporter.WriteJson(context.Error, ExitCodes.Usage, string.Join(" ", lines.Select(l => l.EndsWith('.') || l.EndsWith('?') ? l : l + ".")));
+                return ExitCodes.Usage;
+            }
+            foreach (string line in lines)
+                await context.Error.WriteLineAsync($"lockbox: {line}").ConfigureAwait(false);
             await context.Error.WriteLineAsync("Run 'lockbox --help' (or 'lockbox <command> --help') for usage.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
         secrets.Apply(parsed, context);
         output.Apply(parsed, context);
+        if (context.Json && WithoutJson(parsed.CommandResult.Command) is { } plain)
+        {
+            ErrorReporter.WriteJson(context.Error, ExitCodes.Usage, $"'lockbox {plain}' has no --json output; run it without --json.");
+            return ExitCodes.Usage;
+        }
         var configuration = new InvocationConfiguration
         {
             Output = context.Out,
@@ -141,7 +164,7 @@ internal static class LockboxCli
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return ErrorReporter.Report(e, context.Error, context.KeySource);
+            return ErrorReporter.Report(e, context.Error, context.KeySource, context.Json);
         }
     }
 }

@@ -16,10 +16,10 @@ public sealed class BadInputTests : IDisposable
     {
         CliResult init = await _w.RunAsync("init", "--repo", _w.Repository, "--json");
         init.AssertSuccess();
-        using JsonDocument json = JsonDocument.Parse(init.Out);
+        JsonElement json = init.Summary();
         GeneratedChat chat = _w.MakeChat(mediaBytes: 1L << 20);
         (await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--media", chat.MediaDirectory)).AssertSuccess();
-        return (json.RootElement.GetProperty("key").GetString()!, chat);
+        return (json.GetProperty("key").GetString()!, chat);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal("these are my notes, not a database\n", File.ReadAllText(notDb));
         CliResult list = await _w.RunAsync("snapshots", "--repo", _w.Repository, "--json");
         list.AssertSuccess();
-        Assert.Equal("[]", list.Out.Trim());
+        Assert.Empty(list.JsonLines("snapshot"));
     }
 
     [Fact]
@@ -174,6 +174,6 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--keep-last must be at least 1", result.Error, StringComparison.Ordinal);
         CliResult list = await _w.RunAsync("snapshots", "--repo", _w.Repository, "--json");
-        Assert.Contains("\"sequence\": 1", list.Out, StringComparison.Ordinal);
+        Assert.Contains("\"sequence\":1", list.Out, StringComparison.Ordinal);
     }
 }

@@ -20,7 +20,7 @@ public sealed class CancellationTests : IDisposable
         using var stop = new CancellationTokenSource();
         var observer = new ObservingWriter(line =>
         {
-            if (line.StartsWith("backup [", StringComparison.Ordinal) && !line.Contains("[database]", StringComparison.Ordinal)) stop.Cancel();
+            if (line.StartsWith("backup: reading, encrypting and uploading: ", StringComparison.Ordinal)) stop.Cancel();
         });
         CliResult cancelled = await _w.RunWithAsync(_w.Home, null, observer, stop.Token,
             "backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--media", chat.MediaDirectory);
@@ -28,7 +28,7 @@ public sealed class CancellationTests : IDisposable
 
         CliResult list = await _w.RunAsync("snapshots", "--repo", _w.Repository, "--json");
         list.AssertSuccess();
-        Assert.Equal("[]", list.Out.Trim());
+        Assert.Empty(list.JsonLines("snapshot"));
         (await _w.RunAsync("verify", "--repo", _w.Repository, "--read-data")).AssertSuccess();
 
         // The rerun completes (the interrupted run left no lock behind) and restores exactly.

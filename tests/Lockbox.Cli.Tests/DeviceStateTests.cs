@@ -74,7 +74,7 @@ public sealed class DeviceStateTests : IDisposable
     public async Task KeyIsNeverPrintedInErrorsOrProgress()
     {
         CliResult init = await _w.RunAsync("init", "--repo", _w.Repository, "--json");
-        string key = System.Text.Json.JsonDocument.Parse(init.Out).RootElement.GetProperty("key").GetString()!;
+        string key = init.Summary().GetProperty("key").GetString()!;
         var chat = _w.MakeChat(mediaBytes: 1L << 20);
         CliResult backup = await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--media", chat.MediaDirectory);
         CliResult bad = await _w.RunAsync("backup", "--repo", _w.Repository, "--db", _w.PathOf("missing.db"));

@@ -15,15 +15,15 @@ public sealed class InitAndKeyTests : IDisposable
     {
         CliResult init = await _w.RunAsync("init", "--repo", _w.Repository, "--json");
         init.AssertSuccess();
-        using JsonDocument json = JsonDocument.Parse(init.Out);
-        string key = json.RootElement.GetProperty("key").GetString()!;
+        JsonElement json = init.Summary();
+        string key = json.GetProperty("key").GetString()!;
         Assert.Matches("^[0-9a-f]{64}$", key);
-        Assert.Equal("generated", json.RootElement.GetProperty("keySource").GetString());
+        Assert.Equal("generated", json.GetProperty("keySource").GetString());
 
         CliResult show = await _w.RunAsync("key", "show", "--json");
         show.AssertSuccess();
-        using JsonDocument shown = JsonDocument.Parse(show.Out);
-        Assert.Equal(key, shown.RootElement.GetProperty("key").GetString());
+        JsonElement shown = show.Summary();
+        Assert.Equal(key, shown.GetProperty("key").GetString());
 
         CliResult human = await _w.RunAsync("key", "show");
         Assert.Equal(string.Join(' ', key.Chunk(4).Select(c => new string(c))), human.Out.Trim());

@@ -14,8 +14,7 @@ public sealed class InspectTests : IDisposable
     private static List<JsonElement> Lines(CliResult result)
     {
         result.AssertSuccess();
-        return result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(l => { using var d = JsonDocument.Parse(l); return d.RootElement.Clone(); }).ToList();
+        return result.JsonLines();
     }
 
     private static List<string> MediaOf(string folder) =>
@@ -43,10 +42,11 @@ public sealed class InspectTests : IDisposable
     {
         var (chat, _, _, _) = await TwoDaysAsync();
         List<JsonElement> lines = Lines(await _w.RunAsync("ls", "--repo", _w.Repository, "--json"));
-        Assert.Equal("snapshot", lines[0].GetProperty("type").GetString());
+        Assert.Equal("snapshot", lines[0].GetProperty("messageType").GetString());
         Assert.Equal(2, lines[0].GetProperty("sequence").GetInt64());
-        var files = lines.Skip(1).ToList();
-        Assert.All(files, f => Assert.Equal("file", f.GetProperty("type").GetString()));
+        Assert.Equal("summary", lines[^1].GetProperty("messageType").GetString());
+        var files = lines[1..^1];
+        Assert.All(files, f => Assert.Equal("file", f.GetProperty("messageType").GetString()));
         Assert.Equal("msgstore.db", files[0].GetProperty("path").GetString());
         Assert.Equal("database", files[0].GetProperty("kind").GetString());
         var media = files.Skip(1).ToDictionary(f => f.GetProperty("path").GetString()!, f => f);
@@ -71,11 +71,11 @@ public sealed class InspectTests : IDisposable
     {
         var (_, added, removed, changed) = await TwoDaysAsync();
         List<JsonElement> lines = Lines(await _w.RunAsync("diff", "--repo", _w.Repository, "#1", "#2", "--json"));
-        var changes = lines.Where(l => l.GetProperty("type").GetString() == "change")
+        var changes = lines.Where(l => l.GetProperty("messageType").GetString() == "change")
             .ToDictionary(l => l.GetProperty("path").GetString()!, l => l.GetProperty("change").GetString());
         Assert.Equal(new Dictionary<string, string?> { ["Media/" + added] = "added", ["Media/" + removed] = "removed", ["Media/" + changed] = "changed" }, changes);
         JsonElement summary = lines[^1];
-        Assert.Equal("summary", summary.GetProperty("type").GetString());
+        Assert.Equal("summary", summary.GetProperty("messageType").GetString());
         Assert.True(summary.GetProperty("databasePagesChanged").GetInt64() > 0);
         Assert.True(summary.GetProperty("newDataBytes").GetInt64() >= 150_000 + 70_000);
 
@@ -97,16 +97,15 @@ public sealed class InspectTests : IDisposable
         await TwoDaysAsync();
         CliResult list = await _w.RunAsync("snapshots", "--repo", _w.Repository, "--json");
         list.AssertSuccess();
-        using JsonDocument snapshots = JsonDocument.Parse(list.Out);
-        var all = snapshots.RootElement.EnumerateArray().ToList();
+        var all = list.JsonLines("snapshot");
         long logical = all.Sum(s => s.GetProperty("databaseBytes").GetInt64() + s.GetProperty("mediaBytes").GetInt64());
         long stored = new[] { "data", "index", "snapshots" }.Sum(d => Directory.EnumerateFiles(Path.Combine(_w.Repository, d), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length));
 
         JsonElement stats = Assert.Single(Lines(await _w.RunAsync("stats", "--repo", _w.Repository, "--json")));
-        Assert.Equal("stats", stats.GetProperty("type").GetString());
+        Assert.Equal("summary", stats.GetProperty("messageType").GetString());
         Assert.Equal(2, stats.GetProperty("snapshots").GetInt32());
         Assert.Equal(logical, stats.GetProperty("logicalBytes").GetInt64());
-        Assert.Equal(stored, stats.GetProperty("storedBytes").GetInt64());
+        Assert.Equal(stored, stats.GetProperty("repositoryBytes").GetInt64());
         Assert.Equal(Math.Round((double)logical / stored, 3), stats.GetProperty("dedupRatio").GetDouble());
         Assert.True(stats.GetProperty("uniqueBytes").GetInt64() < logical);
         // Both backups ran today (UTC): the latest day is both of them.

@@ -23,10 +23,10 @@ public sealed class MessagesFirstTests : IDisposable
         string target = _w.PathOf("restored");
         CliResult restore = await _w.RunAsync("restore", "--repo", _w.Repository, "--to", target, "--db-only", "--json");
         restore.AssertSuccess();
-        using JsonDocument json = JsonDocument.Parse(restore.Out);
-        Assert.Equal(0, json.RootElement.GetProperty("mediaFiles").GetInt32());
-        double toMessages = json.RootElement.GetProperty("secondsToMessages").GetDouble();
-        Assert.True(toMessages > 0 && toMessages <= json.RootElement.GetProperty("seconds").GetDouble());
+        JsonElement json = restore.Summary();
+        Assert.Equal(0, json.GetProperty("mediaFiles").GetInt32());
+        double toMessages = json.GetProperty("secondsToMessages").GetDouble();
+        Assert.True(toMessages > 0 && toMessages <= json.GetProperty("seconds").GetDouble());
         Assert.False(Directory.Exists(Path.Combine(target, ChatGenerator.MediaFolderName)));
 
         // The database is the second day's, row for row (its media folder is compared empty against an empty one).

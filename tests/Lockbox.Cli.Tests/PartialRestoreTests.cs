@@ -82,9 +82,12 @@ public sealed class PartialRestoreTests : IDisposable
         CliResult restore = await _w.RunAsync("restore", "--repo", _w.Repository, "--to", target, "--json");
         Assert.Equal(16, restore.ExitCode);
         restore.AssertNoStackTrace();
-        Assert.Single(restore.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("lockbox: restore incomplete", StringComparison.Ordinal));
-        using JsonDocument json = JsonDocument.Parse(restore.Out);
-        var missing = json.RootElement.GetProperty("missing").EnumerateArray().ToList();
+        // With --json: the summary (what came back, what is missing) on stdout, one error line with the code on stderr.
+        JsonElement error = Assert.Single(restore.JsonErrorLines());
+        Assert.Equal(16, error.GetProperty("code").GetInt32());
+        Assert.StartsWith("restore incomplete", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        JsonElement json = restore.Summary();
+        var missing = json.GetProperty("missing").EnumerateArray().ToList();
         Assert.NotEmpty(missing);
         Assert.True(missing.Count < files.Count, "the first backup's media must come back");
         Assert.All(missing, m => Assert.Equal([victimName], m.GetProperty("objects").EnumerateArray().Select(o => o.GetString())));

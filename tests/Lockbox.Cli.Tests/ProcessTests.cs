@@ -32,7 +32,7 @@ public sealed class ProcessTests : IDisposable
 
         CliResult init = await RunProcessAsync([], "init", "--repo", _w.Repository, "--json");
         init.AssertSuccess();
-        Assert.Matches("\"key\": \"[0-9a-f]{64}\"", init.Out);
+        Assert.Matches("^\\{\"messageType\":\"summary\",\"key\":\"[0-9a-f]{64}\",", init.Out);
 
         CliResult missing = await RunProcessAsync([], "backup", "--repo", _w.Repository, "--db", _w.PathOf("missing.db"));
         missing.AssertOneLineFailure(6, "does not exist");

@@ -22,7 +22,7 @@ public sealed class QuietTests : IDisposable
         GeneratedChat chat = await InitAsync();
         CliResult backup = await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--media", chat.MediaDirectory);
         backup.AssertSuccess();
-        Assert.Contains("backup [", backup.Error, StringComparison.Ordinal);
+        Assert.Contains("backup: copying the chat database", backup.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,8 +15,7 @@ public sealed class RoundTripTests : IDisposable
     {
         CliResult init = await _w.RunAsync("init", "--repo", _w.Repository, "--json");
         init.AssertSuccess();
-        using JsonDocument json = JsonDocument.Parse(init.Out);
-        return json.RootElement.GetProperty("key").GetString()!;
+        return init.Summary().GetProperty("key").GetString()!;
     }
 
     [Fact]
@@ -27,7 +26,7 @@ public sealed class RoundTripTests : IDisposable
         CliResult backup = await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--media", chat.MediaDirectory);
         backup.AssertSuccess();
         Assert.Contains("#1", backup.Out, StringComparison.Ordinal);
-        Assert.Contains("backup [", backup.Error, StringComparison.Ordinal); // plain progress lines when redirected
+        Assert.Contains("backup: copying the chat database", backup.Error, StringComparison.Ordinal); // plain progress lines when redirected
 
         string target = _w.PathOf("restored");
         CliResult restore = await _w.RunAsync("restore", "--repo", _w.Repository, "--to", target);
@@ -51,16 +50,15 @@ public sealed class RoundTripTests : IDisposable
 
         CliResult list = await _w.RunAsync("snapshots", "--repo", _w.Repository, "--json");
         list.AssertSuccess();
-        using JsonDocument json = JsonDocument.Parse(list.Out);
-        JsonElement[] snapshots = json.RootElement.EnumerateArray().ToArray();
+        JsonElement[] snapshots = [.. list.JsonLines("snapshot")];
         Assert.Equal([1L, 2L], snapshots.Select(s => s.GetProperty("sequence").GetInt64()));
         Assert.Equal("phone-2", snapshots[1].GetProperty("device").GetString());
         Assert.Equal("msgstore.db", snapshots[0].GetProperty("database").GetString());
-        Assert.Matches("^[0-9a-f]+$", snapshots[0].GetProperty("id").GetString()!);
+        Assert.Matches("^[0-9a-f]+$", snapshots[0].GetProperty("snapshotId").GetString()!);
 
         CliResult table = await _w.RunAsync("snapshots", "--repo", _w.Repository);
         table.AssertSuccess();
-        Assert.Contains(snapshots[1].GetProperty("id").GetString()![..8], table.Out, StringComparison.Ordinal);
+        Assert.Contains(snapshots[1].GetProperty("snapshotId").GetString()![..8], table.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,8 +88,7 @@ public sealed class RoundTripTests : IDisposable
         GeneratedChat chat = _w.MakeChat(mediaBytes: 0);
         CliResult first = await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath, "--json");
         first.AssertSuccess();
-        using JsonDocument json = JsonDocument.Parse(first.Out);
-        string id = json.RootElement.GetProperty("id").GetString()!;
+        string id = first.Summary().GetProperty("snapshotId").GetString()!;
         string before = _w.PathOf("before.db");
         File.Copy(chat.DatabasePath, before);
         NextDay.Apply(chat.DatabasePath, 3);
@@ -114,16 +111,14 @@ public sealed class RoundTripTests : IDisposable
         }
         CliResult verify = await _w.RunAsync("verify", "--repo", _w.Repository, "--read-data", "--json");
         verify.AssertSuccess();
-        using (JsonDocument json = JsonDocument.Parse(verify.Out))
-        {
-            Assert.True(json.RootElement.GetProperty("ok").GetBoolean());
-            Assert.Equal(3, json.RootElement.GetProperty("snapshots").GetInt32());
-        }
+        JsonElement verified = verify.Summary();
+        Assert.True(verified.GetProperty("ok").GetBoolean());
+        Assert.Equal(3, verified.GetProperty("snapshots").GetInt32());
 
         CliResult forget = await _w.RunAsync("forget", "--repo", _w.Repository, "--keep-last", "1", "--prune", "--json");
         forget.AssertSuccess();
-        using (JsonDocument json = JsonDocument.Parse(forget.Out))
-            Assert.Equal(2, json.RootElement.GetProperty("snapshotsRemoved").GetInt32());
+        Assert.Equal(2, forget.Summary().GetProperty("snapshotsRemoved").GetInt32());
+        Assert.Equal(2, forget.JsonLines("snapshot").Count);
 
         (await _w.RunAsync("verify", "--repo", _w.Repository, "--read-data")).AssertSuccess();
         string target = _w.PathOf("restored");

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Lockbox.Cli.Demo;
 using Lockbox.Cli.Tests.Support;
 
@@ -22,8 +21,8 @@ public sealed class ScriptingTests : IDisposable
         (await _w.RunWithEnvironmentAsync(_w.Home, environment, "backup", "--db", chat.DatabasePath)).AssertSuccess();
         CliResult listed = await _w.RunWithEnvironmentAsync(_w.Home, environment, "snapshots", "--json");
         listed.AssertSuccess();
-        using (JsonDocument json = JsonDocument.Parse(listed.Out))
-            Assert.Equal(1, json.RootElement.GetArrayLength());
+        Assert.Single(listed.JsonLines("snapshot"));
+        Assert.Equal(1, listed.Summary().GetProperty("snapshots").GetInt32());
 
         // --repo names another repository: it wins over the variable.
         string other = _w.PathOf("other");
@@ -31,8 +30,8 @@ public sealed class ScriptingTests : IDisposable
         Assert.True(File.Exists(Path.Combine(other, "config")));
         CliResult otherListed = await _w.RunWithEnvironmentAsync(_w.Home, environment, "snapshots", "--json", "--repo", other);
         otherListed.AssertSuccess();
-        using (JsonDocument json = JsonDocument.Parse(otherListed.Out))
-            Assert.Equal(0, json.RootElement.GetArrayLength());
+        Assert.Empty(otherListed.JsonLines("snapshot"));
+        Assert.Equal(0, otherListed.Summary().GetProperty("snapshots").GetInt32());
     }
 
     [Fact]

@@ -39,10 +39,10 @@ public sealed class SecretSourceTests : IAsyncLifetime, IDisposable
     {
         CliResult init = await _w.RunAsync("init", "--repo", _w.Repository, "--json");
         init.AssertSuccess();
-        using JsonDocument json = JsonDocument.Parse(init.Out);
+        JsonElement json = init.Summary();
         GeneratedChat chat = _w.MakeChat(mediaBytes: 0);
         (await _w.RunAsync("backup", "--repo", _w.Repository, "--db", chat.DatabasePath)).AssertSuccess();
-        return json.RootElement.GetProperty("key").GetString()!;
+        return json.GetProperty("key").GetString()!;
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class SecretSourceTests : IAsyncLifetime, IDisposable
 
         CliResult listed = await _w.RunWithEnvironmentAsync(_w.PathOf("new-device"), new Dictionary<string, string>(), "snapshots", "--repo", _w.Repository, "--key-file", keyFile, "--json");
         listed.AssertSuccess();
-        Assert.Contains("\"sequence\": 1", listed.Out, StringComparison.Ordinal);
+        Assert.Contains("\"sequence\":1", listed.Out, StringComparison.Ordinal);
 
         CliResult fromVariable = await _w.RunWithEnvironmentAsync(_w.PathOf("other-device"), new Dictionary<string, string> { ["LOCKBOX_KEY_FILE"] = keyFile },
             "restore", "--repo", _w.Repository, "--to", _w.PathOf("restored"), "--db-only");
@@ -93,6 +93,32 @@ public sealed class SecretSourceTests : IAsyncLifetime, IDisposable
         CliResult init = await _w.RunWithEnvironmentAsync(_w.Home, environment, "init", "--repo", _w.Repository, "--password",
             "--vault", _vault.BaseAddress.AbsoluteUri, "--account", Account);
         Assert.True(init.ExitCode == 0, init.Error);
+    }
+
+    [Fact]
+    public async Task PasswordModeCommandsPrintOneJsonSummary()
+    {
+        var environment = new Dictionary<string, string>(_vaultEnvironment) { ["LOCKBOX_PASSWORD"] = Password };
+        CliResult init = await _w.RunWithEnvironmentAsync(_w.Home, environment, "init", "--repo", _w.Repository, "--password",
+            "--vault", _vault.BaseAddress.AbsoluteUri, "--account", Account, "--json");
+        init.AssertSuccess();
+        Assert.Equal(["messageType", "repository", "vault", "account", "guessLimit", "argon2", "deviceState"],
+            init.Summary().EnumerateObject().Select(p => p.Name));
+        Assert.Equal(Account, init.Summary().GetProperty("account").GetString());
+
+        string[] escrowFields = ["messageType", "action", "account", "vault", "locked", "guessesLeft", "guessLimit", "version"];
+        CliResult status = await _w.RunWithEnvironmentAsync(_w.Home, _vaultEnvironment, "password", "status", "--repo", _w.Repository, "--json");
+        status.AssertSuccess();
+        JsonElement summary = status.Summary();
+        Assert.Equal(escrowFields, summary.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("status", summary.GetProperty("action").GetString());
+        Assert.False(summary.GetProperty("locked").GetBoolean());
+        Assert.Equal(summary.GetProperty("guessLimit").GetInt32(), summary.GetProperty("guessesLeft").GetInt32());
+
+        CliResult verify = await _w.RunWithEnvironmentAsync(_w.Home, environment, "password", "verify", "--repo", _w.Repository, "--json");
+        verify.AssertSuccess();
+        Assert.Equal(escrowFields, verify.Summary().EnumerateObject().Select(p => p.Name));
+        Assert.Equal("verify", verify.Summary().GetProperty("action").GetString());
     }
 
     [Fact]
@@ -169,7 +195,7 @@ public sealed class SecretSourceTests : IAsyncLifetime, IDisposable
         Assert.Equal(File.ReadAllBytes(_w.PathOf("a.db")), File.ReadAllBytes(_w.PathOf("b.db")));
     }
 
-    private static string FindTestData()
+    internal static string FindTestData()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -18,8 +18,7 @@ public sealed class SnapshotSelectionTests : IDisposable
     {
         CliResult list = await _w.RunAsync(["snapshots", "--repo", _w.Repository, "--json", .. selection]);
         list.AssertSuccess();
-        using JsonDocument json = JsonDocument.Parse(list.Out);
-        return json.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
+        return [.. list.JsonLines("snapshot")];
     }
 
     private static string Hash(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
@@ -89,7 +88,7 @@ public sealed class SnapshotSelectionTests : IDisposable
         string saved = _w.PathOf("saved-snapshots");
         Directory.CreateDirectory(saved);
         foreach (string f in Directory.EnumerateFiles(Path.Combine(_w.Repository, "snapshots"))) File.Copy(f, Path.Combine(saved, Path.GetFileName(f)));
-        string second = (await SnapshotsAsync())[1].GetProperty("id").GetString()!;
+        string second = (await SnapshotsAsync())[1].GetProperty("snapshotId").GetString()!;
         (await _w.RunAsync("forget", "--repo", _w.Repository, "#2")).AssertSuccess();
         Assert.Equal([1L, 3L], (await SnapshotsAsync()).Select(s => s.GetProperty("sequence").GetInt64()));
         // A store that puts the forgotten snapshot's object back does not bring it back.
@@ -134,7 +133,7 @@ public sealed class SnapshotSelectionTests : IDisposable
         AssertSameChat(other, Path.Combine(target, "msgstore.db"));
 
         JsonElement[] all = await SnapshotsAsync();
-        string id = all[1].GetProperty("id").GetString()!;
+        string id = all[1].GetProperty("snapshotId").GetString()!;
         string byPrefix = _w.PathOf("by-prefix");
         (await _w.RunAsync("restore", "--repo", _w.Repository, "--to", byPrefix, "--snapshot", id[..10])).AssertSuccess();
         AssertSameChat(phone, Path.Combine(byPrefix, "msgstore.db"));
@@ -147,7 +146,7 @@ public sealed class SnapshotSelectionTests : IDisposable
         // An ambiguous prefix: back up until two ids share their first digit (17 ids must), then name that digit.
         for (int i = 0; i < 17; i++)
         {
-            var firsts = (await SnapshotsAsync()).Select(s => s.GetProperty("id").GetString()![..1]).GroupBy(c => c).FirstOrDefault(g => g.Count() > 1);
+            var firsts = (await SnapshotsAsync()).Select(s => s.GetProperty("snapshotId").GetString()![..1]).GroupBy(c => c).FirstOrDefault(g => g.Count() > 1);
             if (firsts is not null)
             {
                 CliResult ambiguous = await _w.RunAsync("restore", "--repo", _w.Repository, "--to", _w.PathOf("amb"), "--snapshot", firsts.Key);

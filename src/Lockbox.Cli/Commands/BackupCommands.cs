@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Lockbox.Cli.Output;
+using Lockbox.Cli.Output.Json;
 using Lockbox.Client;
 using Lockbox.Client.Vault;
 using Lockbox.Repository;
@@ -17,8 +18,7 @@ internal static class BackupCommands
         var media = new Option<string?>("--media") { Description = "The folder of photos, videos and voice notes to back up" };
         var device = new Option<string?>("--device") { Description = "Name recorded in the snapshot (default: this machine's name)" };
         var tag = new Option<string[]>("--tag") { Description = "A tag recorded in the snapshot, to select it later (repeatable; 'a,b' gives both)" };
-        Option<bool> json = CommonOptions.Json();
-        var backup = new Command("backup", "Back up a chat database and its media as a new snapshot") { repo, db, media, device, tag, json };
+        var backup = new Command("backup", "Back up a chat database and its media as a new snapshot") { repo, db, media, device, tag };
         var vault = new VaultOptions();
         vault.AddTo(backup);
         backup.SetAction(async (parse, ct) =>
@@ -36,18 +36,20 @@ internal static class BackupCommands
             BackupResult result = await BackUpAsync(context, "backup", repository, source, anchorVault, ct).ConfigureAwait(false);
             SnapshotSummary summary = result.Snapshot;
             if ((result.AnchorWarning ?? anchorWarning) is { } warning)
-                await context.Error.WriteLineAsync($"lockbox: warning: {warning}").ConfigureAwait(false);
+                context.Warn(warning);
+            if (context.Verbose)
+                await VerboseReport.BackupAsync(context, repository, summary, ct).ConfigureAwait(false);
 
-            if (parse.GetValue(json))
+            if (context.Json)
             {
-                JsonOutput.Write(context.Out, w => SnapshotJson.Write(w, summary));
+                context.WriteJson(BackupSummary.Of(summary, clock.Elapsed), JsonLines.Types.BackupSummary);
             }
             else
             {
                 await context.Out.WriteLineAsync(
                     $"Snapshot {Short(summary.Id)} (#{summary.Sequence}) saved in {Units.Duration(clock.Elapsed)}: " +
                     $"database {summary.DatabaseName} {Units.Bytes(summary.DatabaseBytes)}, {summary.MediaFiles} media files {Units.Bytes(summary.MediaBytes)}; " +
-                    $"{Units.Bytes(summary.BytesAdded)} new data, {Units.Bytes(summary.BytesStored)} written to the repository.").ConfigureAwait(false);
+                    $"{Units.Bytes(summary.BytesAdded)} written to the repository (repository size {Units.Bytes(summary.BytesStored)}).").ConfigureAwait(false);
             }
             return ExitCodes.Success;
         });
@@ -101,6 +103,10 @@ internal static class BackupCommands
     /// <summary>Backs <paramref name="source"/> up into the repository at <paramref name="repository"/>, showing progress as <paramref name="label"/>.</summary>
     internal static Task<BackupResult> BackUpAsync(CliContext context, string label, string repository, BackupSource source, VaultClientOptions? vault, CancellationToken ct) =>
         ProgressDisplay.RunAsync(context, label, sink =>
-            context.CreateClient(vault).BackupAsync(repository, source,
-                new ProgressAdapter<BackupProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct));
+        {
+            if (!context.NoProgress && !context.Json && SourceScan.Describe(source) is { } description)
+                sink = new PrefacedSink(sink, description);
+            return context.CreateClient(vault).BackupAsync(repository, source,
+                new ProgressAdapter<BackupProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct);
+        });
 }

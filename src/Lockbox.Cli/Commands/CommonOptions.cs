@@ -14,11 +14,6 @@ internal static class CommonOptions
         Required = true,
     };
 
-    public static Option<bool> Json() => new("--json")
-    {
-        Description = "Print the result as JSON on standard output",
-    };
-
     /// <summary>
     /// Makes <see cref="RepositoryVariable"/> the default of every command's <c>--repo</c> (the flag wins): a required
     /// <c>--repo</c> is then satisfied by the variable, an optional one (password commands) takes it as its value.

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lockbox.Cli.Output.Json;
 using Lockbox.Client;
 using Lockbox.Client.Vault;
 
@@ -29,12 +30,14 @@ internal static class DisableCommands
                 string? answer = context.ReadSecret($"Delete the escrowed key for '{options.AccountId}' at {options.VaultUrl}? A new device will then need the 64-digit key. Type yes: ", ct);
                 if (!string.Equals(answer?.Trim(), "yes", StringComparison.OrdinalIgnoreCase))
                 {
-                    await context.Error.WriteLineAsync("lockbox: nothing deleted.").ConfigureAwait(false);
-                    return ExitCodes.Usage;
+                    return context.Fail(ExitCodes.Usage, "nothing deleted.");
                 }
             }
             await client.DisableEscrowAsync(options, ct).ConfigureAwait(false);
-            await context.Out.WriteLineAsync($"Deleted the escrowed key for '{options.AccountId}' at {options.VaultUrl}. Keep the 64-digit key ('lockbox key show'): it is now the only way to restore on a new device.").ConfigureAwait(false);
+            if (context.Json)
+                context.WriteJson(new EscrowSummary("disable", options.AccountId, options.VaultUrl.AbsoluteUri, null, null, null, null), JsonLines.Types.EscrowSummary);
+            else
+                await context.Out.WriteLineAsync($"Deleted the escrowed key for '{options.AccountId}' at {options.VaultUrl}. Keep the 64-digit key ('lockbox key show'): it is now the only way to restore on a new device.").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         yield return disable;

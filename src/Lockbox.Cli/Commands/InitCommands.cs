@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lockbox.Cli.Output;
+using Lockbox.Cli.Output.Json;
 using Lockbox.Client;
 
 namespace Lockbox.Cli.Commands;
@@ -10,30 +10,22 @@ internal static class InitCommands
     public static IEnumerable<Command> Create(CliContext context)
     {
         Option<string> repo = CommonOptions.Repository();
-        Option<bool> json = CommonOptions.Json();
         var password = new Option<bool>("--password") { Description = "Password mode: escrow the key in a key vault behind a password (LOCKBOX_PASSWORD or a prompt) instead of printing it" };
         var vault = new VaultOptions();
-        var init = new Command("init", "Create a repository protected by this device's backup key, and print the 64-digit key") { repo, json, password };
+        var init = new Command("init", "Create a repository protected by this device's backup key, and print the 64-digit key") { repo, password };
         vault.AddTo(init);
         init.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(password))
-                return await PasswordMode.InitAsync(context, parse, vault, parse.GetRequiredValue(repo), parse.GetValue(json), ct).ConfigureAwait(false);
+                return await PasswordMode.InitAsync(context, parse, vault, parse.GetRequiredValue(repo), ct).ConfigureAwait(false);
             if (vault.Given(parse))
                 throw new CliException(ExitCodes.Usage, "--vault and --account enable password mode only together with --password.");
             LockboxClient client = context.CreateClient();
             InitResult result = await client.CreateAsync(parse.GetRequiredValue(repo), escrow: null, ct).ConfigureAwait(false);
-            if (parse.GetValue(json))
+            if (context.Json)
             {
-                JsonOutput.Write(context.Out, w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteString("key", result.KeyDigits.Replace(" ", "", StringComparison.Ordinal));
-                    w.WriteString("repository", result.Address);
-                    w.WriteString("keySource", Describe(result.KeyOrigin));
-                    w.WriteString("deviceState", client.State.Directory);
-                    w.WriteEndObject();
-                });
+                context.WriteJson(new InitSummary(result.KeyDigits.Replace(" ", "", StringComparison.Ordinal), result.Address, Describe(result.KeyOrigin),
+                    client.State.Directory), JsonLines.Types.InitSummary);
                 return ExitCodes.Success;
             }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Lockbox.Cli.Output;
+using Lockbox.Cli.Output.Json;
 using Lockbox.Repository;
 
 namespace Lockbox.Cli.Commands;
@@ -20,18 +20,18 @@ internal static class InspectCommands
     {
         Option<string> repo = CommonOptions.Repository();
         var snapshot = new Argument<string>("snapshot") { Description = "Snapshot id, id prefix, #number, or 'latest' (of the selection)", DefaultValueFactory = _ => "latest" };
-        Option<bool> json = CommonOptions.Json();
-        var ls = new Command("ls", "List a snapshot's files: the database and the media, with size and time") { repo, snapshot, json };
+        var ls = new Command("ls", "List a snapshot's files: the database and the media, with size and time") { repo, snapshot };
         var selection = new SnapshotSelection();
         selection.AddTo(ls);
         ls.SetAction(async (parse, ct) =>
         {
             var (summary, files) = await context.CreateClient().ListFilesAsync(parse.GetRequiredValue(repo), parse.GetRequiredValue(snapshot), selection.Filter(parse), ct).ConfigureAwait(false);
-            if (parse.GetValue(json))
+            if (context.Json)
             {
-                await WriteLineAsync(context, JsonSerializer.Serialize(SnapshotLineOf(summary), InspectJsonContext.Default.SnapshotLine)).ConfigureAwait(false);
+                context.WriteJson(SnapshotMessage.Of(summary), JsonLines.Types.SnapshotMessage);
                 foreach (SnapshotFile f in files)
-                    await WriteLineAsync(context, JsonSerializer.Serialize(new FileLine("file", f.Path, f.IsDatabase ? "database" : "media", f.Size, f.Modified), InspectJsonContext.Default.FileLine)).ConfigureAwait(false);
+                    context.WriteJson(new FileMessage(f.Path, f.IsDatabase ? "database" : "media", f.Size, f.Modified), JsonLines.Types.FileMessage);
+                context.WriteJson(new LsSummary(summary.Id, files.Count, files.Sum(f => f.Size)), JsonLines.Types.LsSummary);
                 return ExitCodes.Success;
             }
             await context.Out.WriteLineAsync($"snapshot {BackupCommands.Short(summary.Id)} #{summary.Sequence} of {summary.Device} {summary.SourcePath} at {Time(summary.Time)}:").ConfigureAwait(false);
@@ -47,19 +47,18 @@ internal static class InspectCommands
         Option<string> repo = CommonOptions.Repository();
         var from = new Argument<string>("from") { Description = "The older snapshot: id, id prefix, #number or 'latest'" };
         var to = new Argument<string>("to") { Description = "The newer snapshot" };
-        Option<bool> json = CommonOptions.Json();
-        var diff = new Command("diff", "Show what changed between two snapshots: media added, removed and changed, database pages changed, new data") { repo, from, to, json };
+        var diff = new Command("diff", "Show what changed between two snapshots: media added, removed and changed, database pages changed, new data") { repo, from, to };
         diff.SetAction(async (parse, ct) =>
         {
             SnapshotDiff d = await context.CreateClient().DiffAsync(parse.GetRequiredValue(repo), parse.GetRequiredValue(from), parse.GetRequiredValue(to), ct).ConfigureAwait(false);
             var changes = d.Added.Select(f => ("added", f)).Concat(d.Removed.Select(f => ("removed", f))).Concat(d.Changed.Select(f => ("changed", f)))
                 .OrderBy(c => c.f.Path, StringComparer.Ordinal).ToList();
-            if (parse.GetValue(json))
+            if (context.Json)
             {
                 foreach (var (kind, f) in changes)
-                    await WriteLineAsync(context, JsonSerializer.Serialize(new DiffChangeLine("change", kind, f.Path, f.Size), InspectJsonContext.Default.DiffChangeLine)).ConfigureAwait(false);
-                await WriteLineAsync(context, JsonSerializer.Serialize(new DiffSummaryLine("summary", d.From.Id, d.To.Id, d.Added.Count, d.Removed.Count, d.Changed.Count,
-                    d.DatabasePagesChanged, d.DatabasePagesRemoved, d.NewDataBytes), InspectJsonContext.Default.DiffSummaryLine)).ConfigureAwait(false);
+                    context.WriteJson(new ChangeMessage(kind, f.Path, f.Size), JsonLines.Types.ChangeMessage);
+                context.WriteJson(new DiffSummary(d.From.Id, d.To.Id, d.Added.Count, d.Removed.Count, d.Changed.Count,
+                    d.DatabasePagesChanged, d.DatabasePagesRemoved, d.NewDataBytes), JsonLines.Types.DiffSummary);
                 return ExitCodes.Success;
             }
             await context.Out.WriteLineAsync($"comparing snapshot {BackupCommands.Short(d.From.Id)} (#{d.From.Sequence}) with {BackupCommands.Short(d.To.Id)} (#{d.To.Sequence}):").ConfigureAwait(false);
@@ -76,16 +75,15 @@ internal static class InspectCommands
     private static Command Stats(CliContext context)
     {
         Option<string> repo = CommonOptions.Repository();
-        Option<bool> json = CommonOptions.Json();
-        var stats = new Command("stats", "Show the repository's size: snapshots, logical and stored bytes, deduplication ratio, what the newest day added") { repo, json };
+        var stats = new Command("stats", "Show the repository's size: snapshots, logical and stored bytes, deduplication ratio, what the newest day added") { repo };
         stats.SetAction(async (parse, ct) =>
         {
             RepositoryStats s = await context.CreateClient().StatsAsync(parse.GetRequiredValue(repo), ct).ConfigureAwait(false);
             string? day = s.LatestDay?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            if (parse.GetValue(json))
+            if (context.Json)
             {
-                await WriteLineAsync(context, JsonSerializer.Serialize(new StatsLine("stats", s.Snapshots, s.LogicalBytes, s.UniqueBytes, s.StoredBytes, Math.Round(s.DedupRatio, 3),
-                    day, s.LatestDaySnapshots, s.LatestDayBytesAdded), InspectJsonContext.Default.StatsLine)).ConfigureAwait(false);
+                context.WriteJson(new StatsSummary(s.Snapshots, s.LogicalBytes, s.UniqueBytes, s.StoredBytes, Math.Round(s.DedupRatio, 3),
+                    day, s.LatestDaySnapshots, s.LatestDayBytesAdded), JsonLines.Types.StatsSummary);
                 return ExitCodes.Success;
             }
             await context.Out.WriteLineAsync($"snapshots:          {s.Snapshots}").ConfigureAwait(false);
@@ -100,10 +98,5 @@ internal static class InspectCommands
         return stats;
     }
 
-    private static SnapshotLine SnapshotLineOf(SnapshotSummary s) =>
-        new("snapshot", s.Id, s.Sequence, s.Time, s.Device, s.SourcePath, s.Tags, s.DatabaseName, s.DatabaseBytes, s.MediaFiles, s.MediaBytes);
-
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    private static Task WriteLineAsync(CliContext context, string line) => context.Out.WriteLineAsync(line);
 }

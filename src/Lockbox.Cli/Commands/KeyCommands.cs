@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lockbox.Cli.Output;
+using Lockbox.Cli.Output.Json;
 
 namespace Lockbox.Cli.Commands;
 
@@ -8,24 +8,14 @@ internal static class KeyCommands
 {
     public static IEnumerable<Command> Create(CliContext context)
     {
-        Option<bool> json = CommonOptions.Json();
-        var show = new Command("show", "Print this device's 64-digit backup key") { json };
+        var show = new Command("show", "Print this device's 64-digit backup key");
         show.SetAction(parse =>
         {
             string digits = context.CreateClient().ShowKey();
-            if (parse.GetValue(json))
-            {
-                JsonOutput.Write(context.Out, w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteString("key", digits.Replace(" ", "", StringComparison.Ordinal));
-                    w.WriteEndObject();
-                });
-            }
+            if (context.Json)
+                context.WriteJson(new KeySummary(digits.Replace(" ", "", StringComparison.Ordinal)), JsonLines.Types.KeySummary);
             else
-            {
                 context.Out.WriteLine(digits);
-            }
             return ExitCodes.Success;
         });
 

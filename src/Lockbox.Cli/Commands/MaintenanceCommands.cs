@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lockbox.Cli.Output;
+using Lockbox.Cli.Output.Json;
 using Lockbox.Repository;
 
 namespace Lockbox.Cli.Commands;
@@ -17,28 +18,16 @@ internal static class MaintenanceCommands
     {
         Option<string> repo = CommonOptions.Repository();
         var readData = new Option<bool>("--read-data") { Description = "Also download and decrypt every blob, not just the structure and snapshot chain" };
-        Option<bool> json = CommonOptions.Json();
-        var verify = new Command("verify", "Check the repository's structure and snapshot chain (and with --read-data, every byte)") { repo, readData, json };
+        var verify = new Command("verify", "Check the repository's structure and snapshot chain (and with --read-data, every byte)") { repo, readData };
         verify.SetAction(async (parse, ct) =>
         {
             VerifyReport report = await ProgressDisplay.RunAsync(context, "verify", sink =>
                 context.CreateClient().VerifyAsync(parse.GetRequiredValue(repo), parse.GetValue(readData),
                     new ProgressAdapter<VerifyProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct)).ConfigureAwait(false);
-            if (parse.GetValue(json))
+            if (context.Json)
             {
-                JsonOutput.Write(context.Out, w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteBoolean("ok", report.IsHealthy);
-                    w.WriteNumber("snapshots", report.Snapshots);
-                    w.WriteNumber("packs", report.Packs);
-                    w.WriteNumber("blobsChecked", report.BlobsChecked);
-                    w.WriteNumber("bytesRead", report.BytesRead);
-                    w.WriteStartArray("problems");
-                    foreach (RepositoryProblem problem in report.Problems) w.WriteStringValue(problem.ToString());
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                });
+                context.WriteJson(new VerifySummary(report.IsHealthy, report.Snapshots, report.Packs, report.BlobsChecked, report.BytesRead,
+                    [.. report.Problems.Select(p => p.ToString())]), JsonLines.Types.VerifySummary);
             }
             else
             {
@@ -48,9 +37,9 @@ internal static class MaintenanceCommands
                     ? $"Repository OK: {report.Snapshots} snapshots, {report.Packs} packs{(parse.GetValue(readData) ? $", {report.BlobsChecked} blobs decrypted and checked" : "")}."
                     : $"Repository damaged: {report.Problems.Count} problems found.").ConfigureAwait(false);
             }
-            if (!report.IsHealthy)
-                await context.Error.WriteLineAsync($"lockbox: the repository is damaged or was tampered with ({report.Problems.Count} problems; first: {report.Problems[0]})").ConfigureAwait(false);
-            return report.IsHealthy ? ExitCodes.Success : ExitCodes.Damaged;
+            return report.IsHealthy
+                ? ExitCodes.Success
+                : context.Fail(ExitCodes.Damaged, $"the repository is damaged or was tampered with ({report.Problems.Count} problems; first: {report.Problems[0]})");
         });
         return verify;
     }
@@ -65,9 +54,8 @@ internal static class MaintenanceCommands
         Option<int> keepMonthly = Keep("--keep-monthly", "Keep the newest snapshot of each of the last N months that have one, per source");
         var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Only print what would be forgotten; change nothing" };
         var prune = new Option<bool>("--prune") { Description = "Also delete data no kept snapshot needs, freeing space" };
-        Option<bool> json = CommonOptions.Json();
         var forget = new Command("forget", "Forget snapshots by id, or all but those a keep policy keeps in each source; with --prune free their space")
-            { repo, ids, keepLast, keepDaily, keepWeekly, keepMonthly, dryRun, prune, json };
+            { repo, ids, keepLast, keepDaily, keepWeekly, keepMonthly, dryRun, prune };
         var selection = new SnapshotSelection();
         selection.AddTo(forget);
         forget.SetAction(async (parse, ct) =>
@@ -89,22 +77,12 @@ internal static class MaintenanceCommands
             if (request.Snapshots.Count == 0 && request.Policy.IsEmpty)
                 throw new CliException(ExitCodes.Usage, "Name the snapshots to forget, or give a keep policy (--keep-last, --keep-daily, --keep-weekly, --keep-monthly).");
             ForgetResult result = await context.CreateClient().ForgetAsync(parse.GetRequiredValue(repo), request, ct).ConfigureAwait(false);
-            if (parse.GetValue(json))
+            if (context.Json)
             {
-                JsonOutput.Write(context.Out, w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteBoolean("dryRun", result.DryRun);
-                    w.WriteNumber("snapshotsRemoved", result.SnapshotsRemoved);
-                    w.WriteNumber("snapshotsKept", result.SnapshotsKept);
-                    w.WriteNumber("packsDeleted", result.PacksDeleted);
-                    w.WriteNumber("packsRepacked", result.PacksRepacked);
-                    w.WriteNumber("bytesFreed", result.BytesFreed);
-                    w.WriteStartArray("removed");
-                    foreach (SnapshotSummary s in result.Removed) SnapshotJson.Write(w, s);
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                });
+                foreach (SnapshotSummary s in result.Removed)
+                    context.WriteJson(SnapshotMessage.Of(s), JsonLines.Types.SnapshotMessage);
+                context.WriteJson(new ForgetSummary(result.DryRun, result.SnapshotsRemoved, result.SnapshotsKept, result.PacksDeleted, result.PacksRepacked,
+                    result.BytesFreed), JsonLines.Types.ForgetSummary);
             }
             else
             {

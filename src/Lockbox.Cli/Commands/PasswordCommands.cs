@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Lockbox.Cli.Output.Json;
 using Lockbox.Client;
 using Lockbox.Client.Vault;
 using Lockbox.Repository;
@@ -65,7 +66,10 @@ internal static class PasswordCommands
                 : null;
             string fresh = Passwords.Read(context, Passwords.NewVariable, "New password", confirm: true, ct);
             VaultAccountStatus status = await client.ChangePasswordAsync(options, fresh, old, ct).ConfigureAwait(false);
-            await context.Out.WriteLineAsync($"Password changed for '{options.AccountId}' at {options.VaultUrl}; the old one no longer opens the escrow ({status.GuessesLeft} guesses allowed).").ConfigureAwait(false);
+            if (context.Json)
+                context.WriteJson(Summary("change", options, status), JsonLines.Types.EscrowSummary);
+            else
+                await context.Out.WriteLineAsync($"Password changed for '{options.AccountId}' at {options.VaultUrl}; the old one no longer opens the escrow ({status.GuessesLeft} guesses allowed).").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return change;
@@ -84,7 +88,10 @@ internal static class PasswordCommands
             client.EnsureKey("Resetting the password"); // before the prompt: only the original device (or LOCKBOX_KEY) can reset
             string fresh = Passwords.Read(context, Passwords.NewVariable, "New password", confirm: true, ct);
             VaultAccountStatus status = await client.ResetPasswordAsync(options, fresh, ct).ConfigureAwait(false);
-            await context.Out.WriteLineAsync($"Password reset for '{options.AccountId}' at {options.VaultUrl}: the backup key is escrowed under the new password ({status.GuessesLeft} guesses allowed).").ConfigureAwait(false);
+            if (context.Json)
+                context.WriteJson(Summary("reset", options, status), JsonLines.Types.EscrowSummary);
+            else
+                await context.Out.WriteLineAsync($"Password reset for '{options.AccountId}' at {options.VaultUrl}: the backup key is escrowed under the new password ({status.GuessesLeft} guesses allowed).").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return reset;
@@ -101,7 +108,10 @@ internal static class PasswordCommands
             VaultClientOptions options = await ResolveAsync(context, parse, vault, repo, ct).ConfigureAwait(false);
             string password = Passwords.Read(context, Passwords.Variable, "Password", confirm: false, ct);
             PasswordCheck check = await context.CreateClient().VerifyPasswordAsync(options, password, ct).ConfigureAwait(false);
-            await context.Out.WriteLineAsync($"Password verified for '{options.AccountId}': the vault released the backup key" +
+            if (context.Json)
+                context.WriteJson(new EscrowSummary("verify", options.AccountId, options.VaultUrl.AbsoluteUri, false, null, null, null), JsonLines.Types.EscrowSummary);
+            else
+                await context.Out.WriteLineAsync($"Password verified for '{options.AccountId}': the vault released the backup key" +
                 (check.ComparedWithDeviceKey ? ", and it is this device's key" : "") + $" (login and unwrap in {Output.Units.Duration(check.Elapsed)}, with the Argon2id parameters the vault keeps for the account).").ConfigureAwait(false);
             return ExitCodes.Success;
         });
@@ -112,24 +122,15 @@ internal static class PasswordCommands
     {
         var vault = new VaultOptions();
         Option<string?> repo = HintsRepository();
-        Option<bool> json = CommonOptions.Json();
-        var status = new Command("status", "Show whether the escrow is intact and how many wrong guesses are left") { repo, json };
+        var status = new Command("status", "Show whether the escrow is intact and how many wrong guesses are left") { repo };
         vault.AddTo(status);
         status.SetAction(async (parse, ct) =>
         {
             VaultClientOptions options = await ResolveAsync(context, parse, vault, repo, ct).ConfigureAwait(false);
             VaultAccountStatus s = await context.CreateClient().GetEscrowStatusAsync(options, ct).ConfigureAwait(false);
-            if (parse.GetValue(json))
+            if (context.Json)
             {
-                Output.JsonOutput.Write(context.Out, w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteBoolean("locked", s.Locked);
-                    w.WriteNumber("guessesLeft", s.GuessesLeft);
-                    w.WriteNumber("guessLimit", s.GuessLimit);
-                    w.WriteNumber("version", s.Version);
-                    w.WriteEndObject();
-                });
+                context.WriteJson(Summary("status", options, s), JsonLines.Types.EscrowSummary);
             }
             else
             {
@@ -141,4 +142,7 @@ internal static class PasswordCommands
         });
         return status;
     }
+
+    private static EscrowSummary Summary(string action, VaultClientOptions options, VaultAccountStatus s) =>
+        new(action, options.AccountId, options.VaultUrl.AbsoluteUri, s.Locked, s.GuessesLeft, s.GuessLimit, s.Version);
 }

@@ -14,7 +14,7 @@ internal static class PasswordMode
     private const int PromptAttempts = 3;
 
     /// <summary><c>lockbox init --password</c>: escrow K behind the password, then create the repository remembering the vault.</summary>
-    public static async Task<int> InitAsync(CliContext context, ParseResult parse, VaultOptions vault, string repository, bool json, CancellationToken ct)
+    public static async Task<int> InitAsync(CliContext context, ParseResult parse, VaultOptions vault, string repository, CancellationToken ct)
     {
         VaultClientOptions options = vault.Resolve(parse, context);
         string password = Passwords.Read(context, Passwords.Variable, "Choose a password for your backup", confirm: true, ct);
@@ -22,19 +22,10 @@ internal static class PasswordMode
         InitResult result = await client.CreateAsync(repository, new PasswordEscrow { Vault = options, Password = password }, ct).ConfigureAwait(false);
         VaultAccountStatus enrolled = result.Escrow!;
 
-        if (json)
+        if (context.Json)
         {
-            Output.JsonOutput.Write(context.Out, w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("repository", result.Address);
-                w.WriteString("vault", result.VaultUrl!.AbsoluteUri);
-                w.WriteString("account", result.AccountId);
-                w.WriteNumber("guessLimit", enrolled.GuessLimit);
-                w.WriteString("argon2", options.KeyStretching.ToString());
-                w.WriteString("deviceState", client.State.Directory);
-                w.WriteEndObject();
-            });
+            context.WriteJson(new Output.Json.PasswordInitSummary(result.Address, result.VaultUrl!.AbsoluteUri, result.AccountId!, enrolled.GuessLimit,
+                options.KeyStretching.ToString(), client.State.Directory), Output.Json.JsonLines.Types.PasswordInitSummary);
             return ExitCodes.Success;
         }
         TextWriter o = context.Out;

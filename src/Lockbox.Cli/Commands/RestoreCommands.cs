@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Lockbox.Cli.Output;
+using Lockbox.Cli.Output.Json;
 using Lockbox.Repository;
 
 namespace Lockbox.Cli.Commands;
@@ -17,9 +18,8 @@ internal static class RestoreCommands
         var mediaOnly = new Option<bool>("--media-only") { Description = "Restore media only (those --include selects), not the database" };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace files that already exist in the target folder" };
         var dbOnly = new Option<bool>("--db-only") { Description = "Restore the chat database only, no media" };
-        Option<bool> json = CommonOptions.Json();
         var vault = new VaultOptions();
-        var restore = new Command("restore", "Restore a snapshot into a folder; on a new device the key comes from LOCKBOX_KEY or a prompt, or from the key vault with the password") { repo, to, snapshot, overwrite, dbOnly, include, mediaOnly, json };
+        var restore = new Command("restore", "Restore a snapshot into a folder; on a new device the key comes from LOCKBOX_KEY or a prompt, or from the key vault with the password") { repo, to, snapshot, overwrite, dbOnly, include, mediaOnly };
         vault.AddTo(restore);
         var selection = new SnapshotSelection();
         selection.AddTo(restore);
@@ -45,37 +45,13 @@ internal static class RestoreCommands
                     },
                     new ProgressAdapter<RestoreProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct)).ConfigureAwait(false);
 
-            if (parse.GetValue(json))
+            if (context.Verbose)
+                await VerboseReport.RestoreAsync(context, parse.GetRequiredValue(repo), result, target, ct).ConfigureAwait(false);
+            if (context.Json)
             {
-                JsonOutput.Write(context.Out, w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteString("id", result.SnapshotId);
-                    w.WriteString("snapshot", result.SnapshotId);
-                    w.WriteString("device", result.Device);
-                    w.WriteString("source", result.Source);
-                    w.WriteString("target", target);
-                    w.WriteString("database", result.DatabasePath);
-                    w.WriteNumber("mediaFiles", result.MediaFiles);
-                    w.WriteNumber("bytesWritten", result.BytesWritten);
-                    w.WriteNumber("secondsToMessages", Math.Round(result.TimeToDatabase.TotalSeconds, 3));
-                    w.WriteNumber("seconds", Math.Round(result.Elapsed.TotalSeconds, 3));
-                    w.WriteStartArray("missing");
-                    foreach (MissingFile m in result.Missing)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("path", m.Path);
-                        w.WriteStartArray("pages");
-                        foreach (long page in m.Pages) w.WriteNumberValue(page);
-                        w.WriteEndArray();
-                        w.WriteStartArray("objects");
-                        foreach (string o in m.Objects) w.WriteStringValue(o);
-                        w.WriteEndArray();
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                });
+                context.WriteJson(new RestoreSummary(result.SnapshotId, result.Device, result.Source, target, result.DatabasePath, result.MediaFiles,
+                    result.BytesWritten, Math.Round(result.TimeToDatabase.TotalSeconds, 3), Math.Round(result.Elapsed.TotalSeconds, 3),
+                    [.. result.Missing.Select(m => new MissingFileJson(m.Path, m.Pages, m.Objects))]), JsonLines.Types.RestoreSummary);
             }
             else if (!result.IsComplete)
             {
@@ -92,11 +68,14 @@ internal static class RestoreCommands
                     $"{result.DatabasePath} and {result.MediaFiles} media files ({Units.Bytes(result.BytesWritten)}); " +
                     $"the messages were in place after {Units.Duration(result.TimeToDatabase)}.").ConfigureAwait(false);
             }
-            if (result.Note is { } note) await context.Error.WriteLineAsync($"lockbox: {note}").ConfigureAwait(false);
+            if (result.Note is { } note)
+            {
+                if (context.Json) JsonLines.Write(context.Error, new NoteMessage("info", note), JsonLines.Types.NoteMessage);
+                else await context.Error.WriteLineAsync($"lockbox: {note}").ConfigureAwait(false);
+            }
             if (!result.IsComplete)
             {
-                await context.Error.WriteLineAsync($"lockbox: restore incomplete: {result.Missing.Count} files could not be restored because the repository is damaged (first: {result.Missing[0].Path}); everything else was restored. Run 'lockbox verify --read-data'.").ConfigureAwait(false);
-                return ExitCodes.RestoreIncomplete;
+                return context.Fail(ExitCodes.RestoreIncomplete, $"restore incomplete: {result.Missing.Count} files could not be restored because the repository is damaged (first: {result.Missing[0].Path}); everything else was restored. Run 'lockbox verify --read-data'.");
             }
             return ExitCodes.Success;
         });

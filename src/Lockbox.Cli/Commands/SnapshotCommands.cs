@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Lockbox.Cli.Output;
+using Lockbox.Cli.Output.Json;
 using Lockbox.Repository;
 using Spectre.Console;
 
@@ -12,22 +13,18 @@ internal static class SnapshotCommands
     public static IEnumerable<Command> Create(CliContext context)
     {
         Option<string> repo = CommonOptions.Repository();
-        Option<bool> json = CommonOptions.Json();
-        var snapshots = new Command("snapshots", "List the repository's snapshots, oldest first") { repo, json };
+        var snapshots = new Command("snapshots", "List the repository's snapshots, oldest first") { repo };
         var selection = new SnapshotSelection();
         selection.AddTo(snapshots);
         snapshots.SetAction(async (parse, ct) =>
         {
             IReadOnlyList<SnapshotSummary> list = await context.CreateClient().ListSnapshotsAsync(parse.GetRequiredValue(repo), selection.Filter(parse), ct).ConfigureAwait(false);
             IEnumerable<SnapshotSummary> ordered = list.OrderBy(s => s.Sequence);
-            if (parse.GetValue(json))
+            if (context.Json)
             {
-                JsonOutput.Write(context.Out, w =>
-                {
-                    w.WriteStartArray();
-                    foreach (SnapshotSummary s in ordered) SnapshotJson.Write(w, s);
-                    w.WriteEndArray();
-                });
+                foreach (SnapshotSummary s in ordered)
+                    context.WriteJson(SnapshotMessage.Of(s), JsonLines.Types.SnapshotMessage);
+                context.WriteJson(new SnapshotsSummary(list.Count), JsonLines.Types.SnapshotsSummary);
                 return ExitCodes.Success;
             }
             if (list.Count == 0)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lockbox.Cli.Output.Json;
 using Lockbox.Repository;
 
 namespace Lockbox.Cli.Commands;
@@ -23,23 +24,16 @@ internal static class UnlockCommands
             UnlockResult result = await context.CreateClient().UnlockAsync(parse.GetRequiredValue(repo), parse.GetValue(removeAll), ct).ConfigureAwait(false);
             if (result.Kept is not null)
             {
-                await context.Error.WriteLineAsync(
-                    $"lockbox: the repository is locked by {result.Kept}, which may still be running; nothing removed. " +
-                    "If it has stopped (for example on another host), run again with --remove-all.").ConfigureAwait(false);
-                return ExitCodes.Locked;
-            }
-            if (result.Removed is null)
-            {
-                await context.Out.WriteLineAsync("The repository is not locked.").ConfigureAwait(false);
-                return ExitCodes.Success;
+                return context.Fail(ExitCodes.Locked,
+                    $"the repository is locked by {result.Kept}, which may still be running; nothing removed. " +
+                    "If it has stopped (for example on another host), run again with --remove-all.");
             }
             if (result.RemovedPossiblyRunning)
-            {
-                await context.Error.WriteLineAsync(
-                    $"lockbox: warning: removed the lock of {result.Removed} although it may still be running; " +
-                    "if it is, stop it and run 'lockbox verify'.").ConfigureAwait(false);
-            }
-            await context.Out.WriteLineAsync($"Removed the lock of {result.Removed}.").ConfigureAwait(false);
+                context.Warn($"removed the lock of {result.Removed} although it may still be running; if it is, stop it and run 'lockbox verify'.");
+            if (context.Json)
+                context.WriteJson(new UnlockSummary(result.Removed, result.RemovedPossiblyRunning), JsonLines.Types.UnlockSummary);
+            else
+                await context.Out.WriteLineAsync(result.Removed is null ? "The repository is not locked." : $"Removed the lock of {result.Removed}.").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         yield return unlock;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Lockbox.Cli.Output;
+using Lockbox.Cli.Output.Json;
 using Lockbox.Repository;
 using Lockbox.WhatsApp;
 
@@ -43,7 +44,12 @@ internal static class WhatsAppCommands
             Crypt15Result result = Crypt15File.Decrypt(input, whatsAppKey, target, overwrite);
             ThrowIfFailed(result, input);
             string kind = result.Payload == Crypt15Payload.Zip ? "a zip archive (multi-file backup)" : "the database";
-            context.Out.WriteLine(
+            string format = result.Header!.Format == WhatsAppFormat.Crypt14 ? "crypt14" : "crypt15";
+            if (context.Json)
+                context.WriteJson(new WhatsAppFileSummary("decrypt", input, target, format, result.Header.AppVersion, result.Payload == Crypt15Payload.Zip ? "zip" : "database",
+                    result.PayloadLength, Math.Round(clock.Elapsed.TotalSeconds, 3)), JsonLines.Types.WhatsAppFileSummary);
+            else
+                context.Out.WriteLine(
                 $"Decrypted {input} ({(result.Header!.Format == WhatsAppFormat.Crypt14 ? "crypt14" : "crypt15")}, WhatsApp {Version(result.Header)}) into {target}: {kind}, {Units.Bytes(result.PayloadLength)}, " +
                 $"authenticated{(result.HasChecksum ? " and checksum verified" : "")}, in {Units.Duration(clock.Elapsed)}.");
             WarnIfKeyOnCommandLine(context, parse.GetValue(key));
@@ -75,7 +81,11 @@ internal static class WhatsAppCommands
             // Rows still in msgstore.db-wal are part of the chat: read through SQLite's consistent copy (in LOCKBOX_HOME, 0700).
             using var readable = SqliteCopy.Open(input, Path.Combine(context.DeviceState().Directory, "scratch"));
             Crypt15Header header = Crypt15File.Encrypt(readable.Path, whatsAppKey, target, overwrite, template);
-            context.Out.WriteLine(
+            if (context.Json)
+                context.WriteJson(new WhatsAppFileSummary("encrypt", input, target, "crypt15", header.AppVersion, "database",
+                    new FileInfo(target).Length, Math.Round(clock.Elapsed.TotalSeconds, 3)), JsonLines.Types.WhatsAppFileSummary);
+            else
+                context.Out.WriteLine(
                 $"Encrypted {input} into {target} (crypt15, WhatsApp {Version(header)}, key type {(int)header.KeyType}): " +
                 $"{Units.Bytes(new FileInfo(target).Length)} in {Units.Duration(clock.Elapsed)}.");
             WarnIfKeyOnCommandLine(context, parse.GetValue(key));
@@ -90,10 +100,9 @@ internal static class WhatsAppCommands
         (Option<string?> key, Option<string?> keyFile) = KeyOptions();
         Option<string> repo = CommonOptions.Repository();
         var device = new Option<string?>("--device") { Description = "Name recorded in the snapshot (default: \"WhatsApp import\")" };
-        Option<bool> json = CommonOptions.Json();
         var command = new Command("import", "Decrypt a WhatsApp crypt15 backup and back its database up into a Lockbox repository (repository key as for 'lockbox backup')")
         {
-            file, key, keyFile, repo, device, json,
+            file, key, keyFile, repo, device,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -108,16 +117,16 @@ internal static class WhatsAppCommands
             }
             SnapshotSummary summary = backup.Snapshot;
 
-            if (parse.GetValue(json))
+            if (context.Json)
             {
-                JsonOutput.Write(context.Out, w => SnapshotJson.Write(w, summary));
+                context.WriteJson(BackupSummary.Of(summary, clock.Elapsed), JsonLines.Types.BackupSummary);
             }
             else
             {
                 await context.Out.WriteLineAsync(
                     $"Imported {input} as snapshot {BackupCommands.Short(summary.Id)} (#{summary.Sequence}) in {Units.Duration(clock.Elapsed)}: " +
-                    $"database {summary.DatabaseName} {Units.Bytes(summary.DatabaseBytes)}; {Units.Bytes(summary.BytesAdded)} new data, " +
-                    $"{Units.Bytes(summary.BytesStored)} written to the repository.").ConfigureAwait(false);
+                    $"database {summary.DatabaseName} {Units.Bytes(summary.DatabaseBytes)}; {Units.Bytes(summary.BytesAdded)} written to the repository " +
+                    $"(repository size {Units.Bytes(summary.BytesStored)}).").ConfigureAwait(false);
             }
             WarnIfKeyOnCommandLine(context, parse.GetValue(key));
             return ExitCodes.Success;
@@ -164,7 +173,7 @@ internal static class WhatsAppCommands
     private static void WarnIfKeyOnCommandLine(CliContext context, string? digits)
     {
         if (digits is not null)
-            context.Error.WriteLine("lockbox: warning: --key showed the key in the process list and shell history; use --key-file FILE (or type it at the prompt) instead.");
+            context.Warn("--key showed the key in the process list and shell history; use --key-file FILE (or type it at the prompt) instead.");
     }
 
     private static void ThrowIfFailed(Crypt15Result result, string input)

@@ -89,7 +89,7 @@ public sealed class KeyPromptTests : IDisposable
     {
         CliResult init = await _w.RunAsync("init", "--repo", _w.Repository, "--json");
         init.AssertSuccess();
-        return System.Text.Json.JsonDocument.Parse(init.Out).RootElement.GetProperty("key").GetString()!.Replace(" ", "", StringComparison.Ordinal);
+        return init.Summary().GetProperty("key").GetString()!.Replace(" ", "", StringComparison.Ordinal);
     }
 
     private static int Count(string text, string part)
