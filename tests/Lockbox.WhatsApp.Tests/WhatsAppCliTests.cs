@@ -123,8 +123,10 @@ public sealed class WhatsAppCliTests : IDisposable
 
         LockboxProcess.Result import = await Lockbox("whatsapp", "import", Crypt15, "--key-file", KeyFile, "--repo", PathOf("repo"), "--json");
         import.AssertSuccess();
-        using (JsonDocument json = JsonDocument.Parse(import.Out))
+        // JSON lines: progress lines, then the summary last.
+        using (JsonDocument json = JsonDocument.Parse(import.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]))
         {
+            Assert.Equal("summary", json.RootElement.GetProperty("messageType").GetString());
             Assert.Equal("msgstore.db", json.RootElement.GetProperty("database").GetString());
             Assert.Equal(Fixtures.DatabaseLength, json.RootElement.GetProperty("databaseBytes").GetInt64());
             Assert.Equal(1, json.RootElement.GetProperty("sequence").GetInt64());

@@ -74,7 +74,7 @@ internal sealed class DemoRunner(CliContext context, ChatSpec spec, DemoKeyMode 
         await StepAsync("Back up (first, full)", async () =>
         {
             SnapshotSummary s = (await phoneClient.BackupAsync(repository, source, null, ct).ConfigureAwait(false)).Snapshot;
-            return (s, $"snapshot #{s.Sequence}: {Units.Bytes(s.DatabaseBytes + s.MediaBytes)} of chat, {Units.Bytes(s.BytesStored)} written to the repository " +
+            return (s, $"snapshot #{s.Sequence}: {Units.Bytes(s.DatabaseBytes + s.MediaBytes)} of chat, {Units.Bytes(s.BytesAdded)} written to the repository " +
                 $"(forwarded media stored once)");
         }).ConfigureAwait(false);
 
@@ -88,7 +88,7 @@ internal sealed class DemoRunner(CliContext context, ChatSpec spec, DemoKeyMode 
         {
             SnapshotSummary s = (await phoneClient.BackupAsync(repository, source, null, ct).ConfigureAwait(false)).Snapshot;
             double share = s.DatabaseBytes == 0 ? 0 : 100.0 * s.BytesAdded / s.DatabaseBytes;
-            return (s, $"snapshot #{s.Sequence}: {Units.Bytes(s.BytesAdded)} new data ({share:0.0}% of the database; a whole-file upload would send 100%)");
+            return (s, $"snapshot #{s.Sequence}: {Units.Bytes(s.BytesAdded)} written to the repository ({share:0.0}% of the database; a whole-file upload would send 100%)");
         }).ConfigureAwait(false);
 
         await StepAsync("Verify the repository, decrypting every blob", async () =>

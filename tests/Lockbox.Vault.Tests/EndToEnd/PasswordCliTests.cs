@@ -29,7 +29,7 @@ public sealed class PasswordCliTests
         Assert.Equal(12, right.ExitCode);
         Assert.Equal("lockbox: Too many wrong passwords: the vault erased the escrowed backup key and it is gone for good. Only the 64-digit key (or the original device) can restore the backup now.", right.Error.Trim());
         CliResult status = await phone.RunAsync("password", "status", "--repo", world.Repository, "--json");
-        Assert.Contains("\"locked\": true", status.Out, StringComparison.Ordinal);
+        Assert.Contains("\"locked\":true", status.Out, StringComparison.Ordinal);
 
         // The original device still holds K: it resets the forgotten password, and the new phone restores with the new one.
         phone.Environment["LOCKBOX_NEW_PASSWORD"] = "remembered this time";
