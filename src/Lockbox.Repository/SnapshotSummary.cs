@@ -9,7 +9,11 @@ namespace Lockbox.Repository;
 /// <param name="DatabaseBytes">Size of the consistent database copy.</param>
 /// <param name="MediaFiles">Number of media files.</param>
 /// <param name="MediaBytes">Total size of the media files.</param>
-/// <param name="BytesAdded">Bytes this backup wrote to the store (packs, index and snapshot objects).</param>
+/// <param name="BytesAdded">
+/// Bytes of packs and index objects this backup wrote to the store, as recorded in the snapshot: the same number when
+/// the backup reports it and whenever the snapshot is listed (its own snapshot object, some hundred bytes, cannot
+/// count itself and is left out).
+/// </param>
 /// <param name="BytesStored">Bytes of packs and index in the repository after this backup.</param>
 /// <param name="DeltaBlocks">Database blocks stored as a delta against an earlier version (format 2; 0 in format 1).</param>
 public sealed record SnapshotSummary(

@@ -116,7 +116,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             BlobId id = BlobId.Read(SHA256.HashData(data));
             await state.Store.PutIfAbsentAsync(FormatConstants.SnapshotPrefix + id.ToHex(), data, ct).ConfigureAwait(false);
             await IndexConsolidation.RunIfNeededAsync(state, ct).ConfigureAwait(false);
-            return Summaries.From(id, manifest with { BytesAdded = manifest.BytesAdded + data.Length });
+            return Summaries.From(id, manifest);
         }
         catch (Exception e)
         {
