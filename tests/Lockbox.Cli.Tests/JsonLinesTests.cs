@@ -40,8 +40,14 @@ public sealed class JsonLinesTests : IDisposable
         // Progress is on (stderr is not a terminal, no --no-progress): status lines come first, on stdout, never bars.
         List<JsonElement> status = backup.JsonLines("status");
         Assert.NotEmpty(status);
-        Assert.All(status, s => Assert.Equal(["messageType", "action", "phase", "bytesDone", "bytesTotal", "percentDone", "secondsElapsed", "secondsRemaining"], Fields(s)));
+        Assert.All(status, s => Assert.Equal(["messageType", "action", "phase", "bytesDone", "bytesTotal", "percentDone", "secondsElapsed", "secondsRemaining", "filesDone", "filesTotal"], Fields(s)));
         Assert.All(status, s => Assert.Equal("backup", s.GetProperty("action").GetString()));
+        // Files counted: by the end every media file and the database has been read.
+        int files = Directory.GetFiles(chat.MediaDirectory, "*", SearchOption.AllDirectories).Length + 1;
+        JsonElement last = status[^1];
+        Assert.Equal("finish", last.GetProperty("phase").GetString());
+        Assert.Equal(files, last.GetProperty("filesTotal").GetInt32());
+        Assert.Equal(files, last.GetProperty("filesDone").GetInt32());
         Assert.Equal("", backup.Error);
 
         CliResult snapshots = await _w.RunAsync("snapshots", "--repo", _w.Repository, "--json");
@@ -53,6 +59,9 @@ public sealed class JsonLinesTests : IDisposable
         Assert.Equal(["messageType", "snapshotId", "device", "source", "target", "database", "mediaFiles", "bytesWritten", "secondsToMessages", "seconds", "missing"],
             Fields(restore.Summary()));
         Assert.Equal(backup.Summary().GetProperty("snapshotId").GetString(), restore.Summary().GetProperty("snapshotId").GetString());
+        JsonElement restored = restore.JsonLines("status").Last(l => l.GetProperty("phase").GetString() == "finish");
+        Assert.Equal(files, restored.GetProperty("filesTotal").GetInt32());
+        Assert.Equal(files, restored.GetProperty("filesDone").GetInt32());
 
         CliResult ls = await _w.RunAsync("ls", "--repo", _w.Repository, "--json");
         Assert.Equal(["messageType", "snapshotId", "files", "bytes"], Fields(ls.Summary()));

@@ -17,7 +17,7 @@ public sealed partial class ProgressLineTests : IDisposable
     [GeneratedRegex(@"^backup: msgstore\.db: [0-9,]+ pages of 4\.0 KiB \([0-9.]+ (KiB|MiB)\); [0-9,]+ media files \([0-9.]+ (B|KiB|MiB)\)$")]
     private static partial Regex SourceLine();
 
-    [GeneratedRegex(@"^(backup|restore): [a-z ;,()']+: [0-9.]+ (B|KiB|MiB) of [0-9.]+ (B|KiB|MiB) \([0-9]{1,3}%\)(, [0-9.]+ (B|KiB|MiB|GiB)/s(, [0-9.]+ s left| [0-9]+ min [0-9]+ s left)?)?$")]
+    [GeneratedRegex(@"^(backup|restore): [a-z ;,()']+: [0-9.]+ (B|KiB|MiB) of [0-9.]+ (B|KiB|MiB) \([0-9]{1,3}%\), [0-9,]+ of [0-9,]+ files(, [0-9.]+ (B|KiB|MiB|GiB)/s(, [0-9]+ s left|, [0-9]+ min [0-9]+ s left)?)?$")]
     private static partial Regex MeasuredLine();
 
     [Fact]

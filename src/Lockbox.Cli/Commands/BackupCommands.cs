@@ -107,6 +107,6 @@ internal static class BackupCommands
             if (!context.NoProgress && !context.Json && SourceScan.Describe(source) is { } description)
                 sink = new PrefacedSink(sink, description);
             return context.CreateClient(vault).BackupAsync(repository, source,
-                new ProgressAdapter<BackupProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct);
+                new ProgressAdapter<BackupProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal), p => (p.FilesDone, p.FilesTotal)), ct);
         });
 }

@@ -43,7 +43,7 @@ internal static class RestoreCommands
                         Overwrite = parse.GetValue(overwrite),
                         ContinuePastDamage = true,
                     },
-                    new ProgressAdapter<RestoreProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct)).ConfigureAwait(false);
+                    new ProgressAdapter<RestoreProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal), p => (p.FilesDone, p.FilesTotal)), ct)).ConfigureAwait(false);
 
             if (context.Verbose)
                 await VerboseReport.RestoreAsync(context, parse.GetRequiredValue(repo), result, target, ct).ConfigureAwait(false);

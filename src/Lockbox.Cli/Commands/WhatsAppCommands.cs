@@ -113,7 +113,7 @@ internal static class WhatsAppCommands
             {
                 backup = await ProgressDisplay.RunAsync(context, "import", sink =>
                     context.CreateClient().ImportWhatsAppAsync(parse.GetRequiredValue(repo), input, whatsAppKey, parse.GetValue(device) ?? "WhatsApp import",
-                        new ProgressAdapter<BackupProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal)), ct)).ConfigureAwait(false);
+                        new ProgressAdapter<BackupProgress>(sink, p => (p.Phase, p.BytesDone, p.BytesTotal), p => (p.FilesDone, p.FilesTotal)), ct)).ConfigureAwait(false);
             }
             SnapshotSummary summary = backup.Snapshot;
 

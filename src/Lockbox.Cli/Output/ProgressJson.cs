@@ -11,6 +11,12 @@ internal sealed class ProgressJson(TextWriter writer, string verb) : IProgressSi
     private readonly Lock _lock = new();
     private readonly PhaseClock _clock = new();
     private int _decile = -1;
+    private (int Done, int Total) _files;
+
+    public void Count(int filesDone, int filesTotal)
+    {
+        lock (_lock) _files = (filesDone, filesTotal);
+    }
 
     public void Report(string phase, long done, long total)
     {
@@ -23,7 +29,8 @@ internal sealed class ProgressJson(TextWriter writer, string verb) : IProgressSi
             _decile = decile;
             double? percent = step ? null : Math.Round(Math.Clamp(done * 100.0 / total, 0, 100), 1);
             double? left = step ? null : _clock.SecondsRemaining(done, total) is { } s ? Math.Round(s, 1) : null;
-            JsonLines.Write(writer, new StatusMessage(verb, phase, step ? 0 : done, step ? 0 : total, percent, Math.Round(_clock.SecondsElapsed, 3), left),
+            JsonLines.Write(writer, new StatusMessage(verb, phase, step ? 0 : done, step ? 0 : total, percent, Math.Round(_clock.SecondsElapsed, 3), left,
+                _files.Total > 0 ? _files.Done : null, _files.Total > 0 ? _files.Total : null),
                 JsonLines.Types.StatusMessage);
         }
     }

@@ -13,14 +13,24 @@ internal interface IProgressSink
     void Describe(string text)
     {
     }
+
+    /// <summary>Files done of the files the operation handles, given just before the <see cref="Report"/> they go with.</summary>
+    void Count(int filesDone, int filesTotal)
+    {
+    }
 }
 
-/// <summary>Adapts an engine progress type to an <see cref="IProgressSink"/>.</summary>
-internal sealed class ProgressAdapter<T>(IProgressSink sink, Func<T, (string Phase, long Done, long Total)> read) : IProgress<T>
+/// <summary>Adapts an engine progress type to an <see cref="IProgressSink"/>; <paramref name="files"/> reads its file counts, if it has them.</summary>
+internal sealed class ProgressAdapter<T>(IProgressSink sink, Func<T, (string Phase, long Done, long Total)> read, Func<T, (int Done, int Total)>? files = null) : IProgress<T>
 {
     public void Report(T value)
     {
         (string phase, long done, long total) = read(value);
+        if (files is not null)
+        {
+            (int filesDone, int filesTotal) = files(value);
+            sink.Count(filesDone, filesTotal);
+        }
         sink.Report(phase, done, total);
     }
 }
@@ -38,4 +48,6 @@ internal sealed class PrefacedSink(IProgressSink inner, string preface) : IProgr
         if (Interlocked.Exchange(ref _shown, 1) == 0) inner.Describe(preface);
         inner.Report(phase, done, total);
     }
+
+    public void Count(int filesDone, int filesTotal) => inner.Count(filesDone, filesTotal);
 }

@@ -14,6 +14,7 @@ namespace Lockbox.Repository.Engine;
 internal sealed class BackupRun(RepositoryState state, long knownSequence, IProgress<BackupProgress>? progress, TimeProvider time)
 {
     private long _done, _total, _lastReport;
+    private int _filesDone, _filesTotal;
 
     public async Task<SnapshotSummary> RunAsync(BackupSource source, CancellationToken ct)
     {
@@ -49,19 +50,24 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
         Task<SqliteSnapshot> copying = Task.Run(() => SqliteSnapshot.Create(source.DatabasePath, source.ScratchDirectory ?? Path.GetTempPath()), CancellationToken.None);
         SqliteSnapshot? db = null;
         _total = new FileInfo(source.DatabasePath).Length + media.Sum(m => m.Size);
+        _filesTotal = media.Count + 1;
 
         await using var pipeline = new BlobPipeline(state, adopted, ct);
         try
         {
             var entries = new List<MediaEntry>(media.Count);
             foreach (MediaFile file in media)
+            {
                 entries.Add(await ProduceMediaAsync(pipeline, file, previousMedia).ConfigureAwait(false));
+                _filesDone++;
+            }
             db = await copying.ConfigureAwait(false);
             int blockSize = Math.Max(db.PageSize, FormatConstants.MinimumBlockSize);
             _total = db.Length + media.Sum(m => m.Size);
             long blockCount = (db.Length + blockSize - 1) / blockSize;
             DeltaPlan? deltas = previousBase is not null && previousDb!.Value.Manifest.BlockSize == blockSize ? new DeltaPlan(previousBase, blockCount) : null;
             BlobId[] blocks = await ProduceDatabaseAsync(pipeline, db, blockSize, deltas).ConfigureAwait(false);
+            _filesDone++;
             await pipeline.DrainWorkersAsync().ConfigureAwait(false);
             if (deltas is not null)
             {
@@ -79,7 +85,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             BlobId[] deltaList = await StoreListAsync(pipeline, DeltaEntry.Encode(deltaEntries), FormatConstants.DeltaListEntries * FormatConstants.DeltaEntrySize).ConfigureAwait(false);
             byte[] mediaBytes = MediaList.Encode(entries);
             BlobId[] mediaList = await StoreListAsync(pipeline, mediaBytes, FormatConstants.MediaListPieceSize).ConfigureAwait(false);
-            progress?.Report(new BackupProgress("finish", _total, _total));
+            progress?.Report(new BackupProgress("finish", _total, _total) { FilesDone = _filesDone, FilesTotal = _filesTotal });
             await pipeline.CompleteAsync().ConfigureAwait(false);
 
             // Only the new index objects' names are recorded (index consolidation counts them): adding this run's blobs to the
@@ -267,7 +273,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
         if (progress is not null && _done - _lastReport >= 16 << 20)
         {
             _lastReport = _done;
-            progress.Report(new BackupProgress("backup", _done, _total));
+            progress.Report(new BackupProgress("backup", _done, _total) { FilesDone = _filesDone, FilesTotal = _filesTotal });
         }
     }
 }

@@ -19,6 +19,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
     private long _done, _total, _lastReport;
     private readonly PackMemory _memory = new();
     private long[] _remaining = [];
+    private int _filesDone, _filesTotal;
     private readonly HashSet<string> _flushed = new(StringComparer.Ordinal);
     private Task _flushing = Task.CompletedTask;
 
@@ -125,6 +126,8 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 Need(media[f].Pieces[i], f + 1, (long)i * pieceSize, Math.Min(pieceSize, media[f].Size - (long)i * pieceSize), snapName);
         _total = targets.Sum(t => t.Length);
         _remaining = [.. targets.Select(t => t.Length)];
+        _filesTotal = targets.Count - (withDatabase ? 0 : 1);
+        _filesDone = targets.Skip(withDatabase ? 0 : 1).Count(t => t.Length == 0); // nothing to write: done from the start
 
         var created = new List<string>();
         TimeSpan timeToDatabase = TimeSpan.Zero;
@@ -149,12 +152,12 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
             {
                 if (withDatabase && !IsLost(0)) await FinishAsync(targets.Take(1), created, overwrite).ConfigureAwait(false);
                 timeToDatabase = clock.Elapsed;
-                progress?.Report(new RestoreProgress("messages", Interlocked.Read(ref _done), _total));
+                progress?.Report(new RestoreProgress("messages", Interlocked.Read(ref _done), _total) { FilesDone = Volatile.Read(ref _filesDone), FilesTotal = _filesTotal });
             }, CancellationToken.None);
             await Parallel.ForEachAsync(mediaPlan.Values, options,
                 async (p, token) => await RestorePackAsync(p.Pack, p.Places, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
             await databaseInPlace.ConfigureAwait(false);
-            progress?.Report(new RestoreProgress("finish", _total, _total));
+            progress?.Report(new RestoreProgress("finish", _total, _total) { FilesDone = Volatile.Read(ref _filesDone), FilesTotal = _filesTotal });
             await FinishAsync(targets.Skip(1).Where((_, i) => !IsLost(i + 1)), created, overwrite).ConfigureAwait(false);
         }
         finally
@@ -434,7 +437,11 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
             handles[target] = h = File.OpenHandle(targets[target].TempPath, FileMode.Open, FileAccess.Write, FileShare.Write);
         await RandomAccess.WriteAsync(h, bytes, offset, ct).ConfigureAwait(false);
         Advance(bytes.Length);
-        if (Interlocked.Add(ref _remaining[target], -bytes.Length) == 0) StartFlush(targets[target].TempPath);
+        if (Interlocked.Add(ref _remaining[target], -bytes.Length) == 0)
+        {
+            Interlocked.Increment(ref _filesDone);
+            StartFlush(targets[target].TempPath);
+        }
     }
 
     /// <summary>
@@ -462,7 +469,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         if (progress is not null && done - Interlocked.Read(ref _lastReport) >= 16 << 20)
         {
             Interlocked.Exchange(ref _lastReport, done);
-            progress.Report(new RestoreProgress("restore", done, _total));
+            progress.Report(new RestoreProgress("restore", done, _total) { FilesDone = Volatile.Read(ref _filesDone), FilesTotal = _filesTotal });
         }
     }
 }

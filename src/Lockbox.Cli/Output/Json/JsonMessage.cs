@@ -16,8 +16,10 @@ internal abstract record JsonMessage([property: JsonPropertyOrder(-1)] string Me
 /// <param name="BytesDone">Bytes done in this phase; with <paramref name="BytesTotal"/> 0 the phase has no measure (a step).</param>
 /// <param name="PercentDone">0 to 100; null for a step without a measure.</param>
 /// <param name="SecondsRemaining">Estimated, once a rate is known; otherwise null.</param>
+/// <param name="FilesDone">Files read whole (backup) or written whole (restore) so far; null where not counted (verify).</param>
+/// <param name="FilesTotal">Files the operation handles (media and database); null where not counted.</param>
 internal sealed record StatusMessage(string Action, string Phase, long BytesDone, long BytesTotal, double? PercentDone,
-    double SecondsElapsed, double? SecondsRemaining) : JsonMessage("status");
+    double SecondsElapsed, double? SecondsRemaining, int? FilesDone, int? FilesTotal) : JsonMessage("status");
 
 /// <summary>A failure: <paramref name="Code"/> is the exit code, <paramref name="Message"/> the same line the text form prints.</summary>
 internal sealed record ErrorMessage(int Code, string Message) : JsonMessage("error");
