@@ -79,14 +79,15 @@ public sealed class CompletionTests : IDisposable
         return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    /// <summary>Whether <paramref name="shell"/> is installed (./test does not install zsh or fish; where they are, these tests run).</summary>
-    private static bool Installed(string shell) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, shell)));
+    /// <summary>Fails unless <paramref name="shell"/> is installed (./test installs zsh and fish), so no completion test passes untried.</summary>
+    private static void RequireShell(string shell) =>
+        Assert.True((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, shell))),
+            $"{shell} is not installed; ./test installs it (apt-get install {shell})");
 
     [Fact]
-    public async Task FishCompletesThroughItsOwnCompleteCommandWhereFishIsInstalled()
+    public async Task FishCompletesThroughItsOwnCompleteCommand()
     {
-        if (!Installed("fish")) return;
+        RequireShell("fish");
         await InstallAsync();
         CliResult script = await _w.RunAsync("completion", "fish");
         string path = _w.PathOf("lockbox.fish");
@@ -96,9 +97,9 @@ public sealed class CompletionTests : IDisposable
     }
 
     [Fact]
-    public async Task ZshOffersWhatLockboxSuggestsWhereZshIsInstalled()
+    public async Task ZshOffersWhatLockboxSuggests()
     {
-        if (!Installed("zsh")) return;
+        RequireShell("zsh");
         await InstallAsync();
         CliResult script = await _w.RunAsync("completion", "zsh");
         string path = _w.PathOf("lockbox.zsh");
