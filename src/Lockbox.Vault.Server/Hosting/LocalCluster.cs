@@ -173,10 +173,48 @@ public static class LocalCluster
         Directory.CreateDirectory(to.StatePath);
     }
 
+    /// <summary>
+    /// A loopback port that is free now, chosen below the system's ephemeral range where there is room: the ports are
+    /// written into the cluster's configuration and bound only when the nodes start, and a port from the ephemeral range
+    /// (what binding port 0 gives) can be taken in between by any outgoing connection on the machine.
+    /// </summary>
     private static int FreePort()
     {
+        const int lowest = 10_000;
+        int ephemeral = EphemeralRangeStart();
+        for (int attempt = 0; ephemeral - lowest > 1_000 && attempt < 100; attempt++)
+        {
+            int port = System.Security.Cryptography.RandomNumberGenerator.GetInt32(lowest, ephemeral);
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // in use: try another
+            }
+        }
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The first port of the ephemeral range (Linux says it in /proc; elsewhere the IANA range, 49152).</summary>
+    private static int EphemeralRangeStart()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        try
+        {
+            if (File.Exists(range) && int.TryParse(File.ReadAllText(range).Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[0],
+                    System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int start))
+                return start;
+        }
+        catch (IOException)
+        {
+            // unreadable: the IANA default below
+        }
+        return 49_152;
     }
 }
