@@ -143,6 +143,21 @@ public sealed class SealedScratchCopyTests
     }
 
     [Fact]
+    public void AnEmptyDatabaseFileCopiesAsThePlainBackupApiCopiesIt()
+    {
+        using var f = new Fixture();
+        string db = Path.Combine(f.Source, "msgstore.db");
+        File.WriteAllBytes(db, []); // SQLite reads an empty file as an empty database
+
+        using SqliteSnapshot copy = SqliteSnapshot.Create(db, f.NewFolder("state"));
+
+        byte[] expected = PlainBackupApiCopy(db, f.NewFolder("plain"));
+        Assert.Equal(expected.Length, copy.Length);
+        Assert.True(expected.AsSpan().SequenceEqual(ReadAll(copy)));
+        Assert.Equal(4096, copy.PageSize);
+    }
+
+    [Fact]
     public void AFlippedByteInTheSealedCopyIsReportedAsChangedOnDisk()
     {
         using var f = new Fixture();

@@ -3,12 +3,12 @@ using System.Security.Cryptography;
 namespace Lockbox.Repository.Sources;
 
 /// <summary>
-/// The plaintext of a <see cref="SqliteSnapshot"/>, front to back: whole sealed records are read and opened about 1 MiB
-/// at a time (<see cref="SqliteSnapshot.ReadAt"/>) into a buffer that is zeroed on dispose. Read-only, not seekable.
+/// The plaintext of a <see cref="SqliteSnapshot"/>, front to back: whole sealed records are read and opened about 512 KiB
+/// at a time (so the sealed read buffer stays within the shared array pool's sizes) (<see cref="SqliteSnapshot.ReadAt"/>) into a buffer that is zeroed on dispose. Read-only, not seekable.
 /// </summary>
 internal sealed class SealedCopyStream : Stream
 {
-    private const int ChunkTarget = 1 << 20;
+    private const int ChunkTarget = 1 << 19;
 
     private readonly SqliteSnapshot _copy;
     private readonly byte[] _buffer;

@@ -213,7 +213,7 @@ public sealed class SqliteSnapshot : IDisposable
         return size == 1 ? 1 << 16 : size;
     }
 
-    /// <summary>A read-only, forward-only stream of the copy's plaintext, read in sealed chunks of about 1 MiB.</summary>
+    /// <summary>A read-only, forward-only stream of the copy's plaintext, read in sealed chunks of about 512 KiB.</summary>
     public Stream OpenRead() => new SealedCopyStream(this);
 
     /// <summary>
