@@ -320,8 +320,8 @@ internal static unsafe partial class SealedVfs
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     private static partial int sqlite3_vfs_register(Sqlite3Vfs* vfs, int makeDefault);
 
-    /// <summary>Our <c>sqlite3_file</c> subclass; the inner VFS's file struct follows it (its size is 16 on 64-bit targets, 8 on 32-bit).</summary>
-    [StructLayout(LayoutKind.Sequential)]
+    /// <summary>Our <c>sqlite3_file</c> subclass; the inner VFS's file struct follows it, at 16 bytes on every target (8-byte aligned for its 64-bit fields).</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 16)]
     private struct FileBlock
     {
         public Sqlite3File Base;

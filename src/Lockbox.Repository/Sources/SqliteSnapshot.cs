@@ -197,6 +197,9 @@ public sealed class SqliteSnapshot : IDisposable
 
     private static SourceException Failed(string full, string what, sqlite3? db)
     {
+        // A sealed record that did not open while SQLite read the copy back (SealedFile answers SQLITE_IOERR_DATA).
+        if (db is not null && !db.IsInvalid && raw.sqlite3_extended_errcode(db) == SealedVfs.SQLITE_IOERR_DATA)
+            return Tampered(System.IO.Path.GetFileName(full), "a page SQLite read back does not authenticate");
         string detail = db is null || db.IsInvalid ? "" : ": " + raw.sqlite3_errmsg(db).utf8_to_string().Split('\n')[0];
         return new SourceException($"cannot read the database {full}: {what}{detail}");
     }
