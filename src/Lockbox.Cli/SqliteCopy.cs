@@ -1,59 +1,39 @@
-using Microsoft.Data.Sqlite;
+using Lockbox.Repository.Sources;
 
 namespace Lockbox.Cli;
 
 /// <summary>
 /// The database a command reads as a whole (<c>whatsapp encrypt</c>): refused unless it starts with SQLite's header;
-/// read through SQLite's online backup API into a 0600 scratch copy when a <c>-wal</c> or <c>-journal</c> lies beside
-/// it (rows still in the write-ahead log are part of the database, and the app may be writing), and used as it is
-/// otherwise, so an untouched file round-trips byte for byte. The copy is deleted on dispose.
+/// read through the SDK's sealed consistent copy (<see cref="SqliteSnapshot"/>: SQLite's online backup API into an
+/// encrypted scratch file in the device folder's <c>lockbox-scratch</c>, the same copy a backup makes) when a <c>-wal</c>
+/// or <c>-journal</c> lies beside it (rows still in the write-ahead log are part of the database, and the app may be
+/// writing), and read as it is otherwise, so an untouched file round-trips byte for byte. No plaintext copy is written:
+/// after a kill the scratch file is ciphertext whose key died with the process, and the next copy deletes it.
 /// </summary>
 internal sealed class SqliteCopy : IDisposable
 {
     private static ReadOnlySpan<byte> Header => "SQLite format 3\0"u8;
 
-    private readonly string? _scratch;
+    private readonly string _database;
+    private readonly SqliteSnapshot? _snapshot;
 
-    private SqliteCopy(string path, string? scratch)
+    private SqliteCopy(string database, SqliteSnapshot? snapshot)
     {
-        Path = path;
-        _scratch = scratch;
+        _database = database;
+        _snapshot = snapshot;
     }
 
-    /// <summary>The file to read: the database itself or its consistent copy.</summary>
-    public string Path { get; }
+    /// <summary>The database's bytes: its consistent copy, or the file itself when nothing else may be writing to it.</summary>
+    public Stream OpenRead() => _snapshot?.OpenRead() ?? File.OpenRead(_database);
 
-    /// <exception cref="CliException">The file is not an SQLite database, or SQLite cannot read it (exit 6).</exception>
-    public static SqliteCopy Open(string database, string scratchFolder)
+    /// <exception cref="CliException">The file is not an SQLite database (exit 6).</exception>
+    /// <exception cref="Repository.SourceException">SQLite cannot read or copy it (exit 6, one line).</exception>
+    public static SqliteCopy Open(string database, string stateFolder)
     {
         CheckHeader(database);
         if (!File.Exists(database + "-wal") && !File.Exists(database + "-journal"))
             return new SqliteCopy(database, null);
-
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(scratchFolder);
-        else Directory.CreateDirectory(scratchFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        string copy = System.IO.Path.Combine(scratchFolder, $"encrypt-{Environment.ProcessId}-{Guid.NewGuid():N}.sqlite");
-        try
-        {
-            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            new FileStream(copy, create).Dispose();
-            using (var source = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString()))
-            using (var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ToString()))
-            {
-                source.Open();
-                target.Open();
-                source.BackupDatabase(target);
-            }
-            // Closing the copy's last connection checkpointed any WAL of its own into it: one self-contained file.
-            foreach (string suffix in new[] { "-wal", "-shm", "-journal" }) File.Delete(copy + suffix);
-            return new SqliteCopy(copy, copy);
-        }
-        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
-        {
-            Delete(copy);
-            throw new CliException(ExitCodes.BadSource, $"Cannot read the database {database}: {e.Message.Split('\n')[0]}");
-        }
+        return new SqliteCopy(database, SqliteSnapshot.Create(database, stateFolder));
     }
 
     private static void CheckHeader(string database)
@@ -73,18 +53,5 @@ internal sealed class SqliteCopy : IDisposable
             throw new CliException(ExitCodes.BadSource, $"{database} is not an SQLite database (it does not start with \"SQLite format 3\"): nothing was encrypted.");
     }
 
-    private static void Delete(string path)
-    {
-        foreach (string suffix in new[] { "", "-wal", "-shm", "-journal" })
-        {
-            try { File.Delete(path + suffix); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-    }
-
-    public void Dispose()
-    {
-        if (_scratch is not null) Delete(_scratch);
-    }
+    public void Dispose() => _snapshot?.Dispose();
 }

@@ -31,12 +31,19 @@ public static class Crypt15File
     /// <summary>Encrypts the database at <paramref name="databasePath"/> into a crypt15 file at <paramref name="outputPath"/>.</summary>
     public static Crypt15Header Encrypt(string databasePath, WhatsAppKey key, string outputPath, bool overwrite, Crypt15Header? template = null)
     {
+        using FileStream input = File.OpenRead(databasePath);
+        return Encrypt(input, key, outputPath, overwrite, template);
+    }
+
+    /// <summary>Encrypts the database read from <paramref name="database"/> (to its end) into a crypt15 file at <paramref name="outputPath"/>.</summary>
+    public static Crypt15Header Encrypt(Stream database, WhatsAppKey key, string outputPath, bool overwrite, Crypt15Header? template = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(key);
         Crypt15Header? written = null;
-        using FileStream input = File.OpenRead(databasePath);
         WriteAtomically(outputPath, overwrite, stream =>
         {
-            written = Crypt15Writer.Encrypt(input, key, stream, template);
+            written = Crypt15Writer.Encrypt(database, key, stream, template);
             return true;
         });
         return written!;

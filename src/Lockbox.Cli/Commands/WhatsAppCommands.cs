@@ -78,9 +78,11 @@ internal static class WhatsAppCommands
                 throw new CliException(ExitCodes.Usage, "That is a crypt14 'key' file: Lockbox writes only crypt15 backups, which take a 64-digit key or encrypted_backup.key.");
 
             var clock = Stopwatch.StartNew();
-            // Rows still in msgstore.db-wal are part of the chat: read through SQLite's consistent copy (in LOCKBOX_HOME, 0700).
-            using var readable = SqliteCopy.Open(input, Path.Combine(context.DeviceState().Directory, "scratch"));
-            Crypt15Header header = Crypt15File.Encrypt(readable.Path, whatsAppKey, target, overwrite, template);
+            // Rows still in msgstore.db-wal are part of the chat: read through SQLite's consistent copy, sealed (in LOCKBOX_HOME's 0700 lockbox-scratch).
+            using var readable = SqliteCopy.Open(input, context.DeviceState().Directory);
+            Crypt15Header header;
+            using (Stream database = readable.OpenRead())
+                header = Crypt15File.Encrypt(database, whatsAppKey, target, overwrite, template);
             if (context.Json)
                 context.WriteJson(new WhatsAppFileSummary("encrypt", input, target, "crypt15", header.AppVersion, "database",
                     new FileInfo(target).Length, Math.Round(clock.Elapsed.TotalSeconds, 3)), JsonLines.Types.WhatsAppFileSummary);

@@ -6,7 +6,6 @@ using Lockbox.Repository.Format.Pack;
 using Lockbox.Repository.Format.Snapshot;
 using Lockbox.Repository.Sources;
 using Lockbox.Repository.Storage;
-using Microsoft.Win32.SafeHandles;
 
 namespace Lockbox.Repository.Engine;
 
@@ -44,8 +43,8 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
 
         progress?.Report(new BackupProgress("database", 0, 0));
         // A database that is missing or not SQLite is refused before anything is stored; the consistent copy
-        // itself (SQLite's online backup, a full read and write of the database) then runs on its own thread
-        // while the media files, which need no copy, go through the pipeline.
+        // itself (SQLite's online backup into a sealed scratch file, a full read and encrypted write of the database)
+        // then runs on its own thread while the media files, which need no copy, go through the pipeline.
         SqliteSnapshot.CheckIsSqlite(Path.GetFullPath(source.DatabasePath));
         Task<SqliteSnapshot> copying = Task.Run(() => SqliteSnapshot.Create(source.DatabasePath, source.ScratchDirectory ?? Path.GetTempPath()), CancellationToken.None);
         SqliteSnapshot? db = null;
@@ -70,10 +69,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             _filesDone++;
             await pipeline.DrainWorkersAsync().ConfigureAwait(false);
             if (deltas is not null)
-            {
-                using SafeFileHandle copy = File.OpenHandle(db.Path, FileMode.Open, FileAccess.Read, FileShare.Read);
-                await DeltaPhase.RunAsync(state, pipeline, deltas, blocks, copy, db.Length, blockSize).ConfigureAwait(false);
-            }
+                await DeltaPhase.RunAsync(state, pipeline, deltas, blocks, db, blockSize).ConfigureAwait(false);
 
             // The block list's pieces are deltas against the previous snapshot's pieces too: a day that changes a few
             // ids in every piece then costs those ids, not the whole list (32 bytes per block of the database).
@@ -180,7 +176,8 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
     {
         long count = (db.Length + blockSize - 1) / blockSize;
         var ids = new BlobId[count];
-        using var stream = new FileStream(db.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        // The sealed copy's plaintext, opened and checked record by record (a changed byte stops the backup).
+        using Stream stream = db.OpenRead();
         for (int i = 0; i < count; i++)
         {
             byte[] buffer = ArrayPool<byte>.Shared.Rent(blockSize);

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Lockbox.Repository.Format;
 using Lockbox.Repository.Format.Index;
 using Lockbox.Repository.Format.Pack;
-using Microsoft.Win32.SafeHandles;
+using Lockbox.Repository.Sources;
 
 namespace Lockbox.Repository.Engine;
 
@@ -13,12 +13,13 @@ namespace Lockbox.Repository.Engine;
 /// pack that holds their base, and each such pack is read once, front to back in ranged reads of at most
 /// <see cref="ReadSpan"/> that cover only the needed bases; the bases are opened (AEAD and keyed hash, FORMAT.md section 5)
 /// from those reads. The changed blocks
-/// themselves are read again from the consistent copy, which is still in the page cache. Packs are handled on every core.
+/// themselves are read again from the sealed consistent copy (still in the page cache; each record opened and checked again).
+/// Packs are handled on every core.
 /// </summary>
 internal static class DeltaPhase
 {
     public static async Task RunAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, BlobId[] ids,
-        SafeFileHandle database, long databaseLength, int blockSize)
+        SqliteSnapshot database, int blockSize)
     {
         var byPack = new Dictionary<BlobId, (PackRecord Pack, List<(int Slot, PackEntry Base)> Blocks)>();
         foreach (int slot in plan.TakeDeferred())
@@ -31,7 +32,7 @@ internal static class DeltaPhase
         var memory = new PackMemory(32L << 20);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = pipeline.Token };
         await Parallel.ForEachAsync(byPack.Values, options, async (group, ct) =>
-            await PackAsync(state, pipeline, plan, ids, database, databaseLength, blockSize, group.Pack, group.Blocks, memory, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            await PackAsync(state, pipeline, plan, ids, database, blockSize, group.Pack, group.Blocks, memory, ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -40,8 +41,8 @@ internal static class DeltaPhase
     /// </summary>
     public const int ReadSpan = 1 << 20;
 
-    private static async Task PackAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, BlobId[] ids, SafeFileHandle database,
-        long databaseLength, int blockSize, PackRecord pack, List<(int Slot, PackEntry Base)> blocks, PackMemory memory, CancellationToken ct)
+    private static async Task PackAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, BlobId[] ids, SqliteSnapshot database,
+        int blockSize, PackRecord pack, List<(int Slot, PackEntry Base)> blocks, PackMemory memory, CancellationToken ct)
     {
         blocks.Sort(static (a, b) => a.Base.Offset != b.Base.Offset ? a.Base.Offset.CompareTo(b.Base.Offset) : a.Slot.CompareTo(b.Slot));
         // The salt comes with the first span when the first base is near the start of the pack, else on its own.
@@ -87,7 +88,7 @@ internal static class DeltaPhase
                     byte[] block = ArrayPool<byte>.Shared.Rent(blockSize);
                     try
                     {
-                        ReadBlock(database, (long)slot * blockSize, block.AsSpan(0, length), databaseLength);
+                        ReadBlock(database, (long)slot * blockSize, block.AsSpan(0, length));
                     }
                     catch
                     {
@@ -115,15 +116,9 @@ internal static class DeltaPhase
         }
     }
 
-    private static void ReadBlock(SafeFileHandle database, long offset, Span<byte> into, long databaseLength)
+    private static void ReadBlock(SqliteSnapshot database, long offset, Span<byte> into)
     {
-        if (offset + into.Length > databaseLength) throw new InvalidOperationException("A deferred block lies beyond the database copy.");
-        int done = 0;
-        while (done < into.Length)
-        {
-            int n = RandomAccess.Read(database, into[done..], offset + done);
-            if (n == 0) throw new InvalidOperationException("The database copy shrank during the backup.");
-            done += n;
-        }
+        if (offset + into.Length > database.Length) throw new InvalidOperationException("A deferred block lies beyond the database copy.");
+        database.ReadAt(offset, into);
     }
 }

@@ -1,33 +1,51 @@
+using System.Buffers;
+using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
+using Microsoft.Win32.SafeHandles;
+using SQLitePCL;
 
 namespace Lockbox.Repository.Sources;
 
 /// <summary>
-/// A consistent copy of a live SQLite database, made with SQLite's online backup API into a scratch file (the app may
-/// keep writing meanwhile), one self-contained file (no -wal beside it) whose header keeps the source's journal mode
-/// (WAL or rollback), so the restored database opens in the mode the app used. Deleted on dispose.
+/// A consistent copy of a live SQLite database (the app may keep writing meanwhile), made with SQLite's online backup API
+/// and kept <b>sealed</b>: every byte SQLite writes into the copy goes through the <see cref="SealedVfs"/> and reaches
+/// the disk encrypted under a random key that exists only in this object (AES-256-GCM per record, SECURITY.md
+/// "Sealed scratch copy"). The copy reads back as exactly the bytes the backup API produced: one self-contained
+/// database whose header keeps the source's journal mode (bytes 18-19: 2 for WAL, 1 for rollback), so a restored WAL
+/// database opens in WAL mode. Deleted, and its key zeroed, on dispose.
 /// </summary>
 /// <remarks>
-/// The copy is plaintext, so it lives only where the user's own files do: mode 0600 in a folder of mode 0700
-/// (<see cref="ScratchFolder"/>), named after the process that made it, and a later backup deletes the copies of
-/// processes that no longer run (a crash or a kill between copy and dispose). Why a copy at all: the SQLite bundled
-/// with Microsoft.Data.Sqlite (e_sqlite3 3.53) is built without SQLITE_ENABLE_DBPAGE_VTAB, so page images cannot be
-/// read through <c>sqlite_dbpage</c> inside one read transaction, and the online backup API writes into a database
-/// connection (a file, or memory that would grow with the database), never into a stream.
+/// Why a copy at all: the SQLite bundled with Microsoft.Data.Sqlite (e_sqlite3 3.53) is built without
+/// SQLITE_ENABLE_DBPAGE_VTAB, so page images cannot be read through <c>sqlite_dbpage</c> inside one read transaction;
+/// the backup API writes only into another database; and a backup reads the changed blocks a second time after the
+/// hash pass (the delta phase). The sealed file still lives where the user's own files do (mode 0600 in a 0700
+/// folder, <see cref="ScratchFolder"/>), named after the process that made it, and a later backup deletes the copies
+/// of processes that no longer run: after a kill its key is gone with the process, so what is left is ciphertext.
 /// </remarks>
-internal sealed class SqliteSnapshot : IDisposable
+public sealed class SqliteSnapshot : IDisposable
 {
     private static ReadOnlySpan<byte> Header => "SQLite format 3\0"u8;
 
-    private SqliteSnapshot(string path, int pageSize, long length)
+    private readonly SealedFile _file;
+    private readonly SafeFileHandle _handle;
+    private readonly string _databaseName;
+
+    private SqliteSnapshot(SealedFile file, SafeFileHandle handle, string databaseName)
     {
-        Path = path;
-        PageSize = pageSize;
-        Length = length;
+        _file = file;
+        _handle = handle;
+        _databaseName = databaseName;
+        Length = file.Length;
+        PageSize = ReadPageSize();
     }
 
-    public string Path { get; }
+    /// <summary>The sealed file on disk (ciphertext).</summary>
+    internal string Path => _file.Path;
+
+    /// <summary>The copy's page size (from its header).</summary>
     public int PageSize { get; }
+
+    /// <summary>The copy's length in bytes (plaintext).</summary>
     public long Length { get; }
 
     private const string ScratchFolderName = "lockbox-scratch";
@@ -39,7 +57,7 @@ internal sealed class SqliteSnapshot : IDisposable
     /// The folder that holds scratch copies under <paramref name="parent"/>: created with mode 0700, or, when it exists,
     /// refused if it is a link and set back to 0700 (on Unix). Copies that crashed processes left in it are deleted.
     /// </summary>
-    public static string ScratchFolder(string parent)
+    internal static string ScratchFolder(string parent)
     {
         string folder = System.IO.Path.Combine(System.IO.Path.GetFullPath(parent), ScratchFolderName);
         try
@@ -79,73 +97,179 @@ internal sealed class SqliteSnapshot : IDisposable
         }
     }
 
-    public static SqliteSnapshot Create(string databasePath, string tempDirectory)
+    /// <summary>
+    /// Copies the database at <paramref name="databasePath"/> (consistently, while an app may write to it) into a sealed
+    /// file under <paramref name="tempDirectory"/> (in its 0700 <c>lockbox-scratch</c> folder).
+    /// </summary>
+    /// <exception cref="SourceException">The database is missing, not SQLite, or cannot be read or copied (one line).</exception>
+    public static SqliteSnapshot Create(string databasePath, string tempDirectory) => Create(databasePath, tempDirectory, null);
+
+    /// <param name="recordSize">For tests: the sealed record size (default: the source's page size, so page writes seal whole records).</param>
+    internal static SqliteSnapshot Create(string databasePath, string tempDirectory, int? recordSize)
     {
         string full = System.IO.Path.GetFullPath(databasePath);
         CheckIsSqlite(full);
         string folder = ScratchFolder(tempDirectory);
         string copy = System.IO.Path.Combine(folder,
             $"{CopyPrefix}{Environment.ProcessId}-{Locking.LocalProcess.CurrentStartUnixMs()}-{Guid.NewGuid():N}.sqlite");
-        int pageSize;
+        SealedFile? file = null;
         try
         {
-            // Created empty with mode 0600 before SQLite opens it (an empty file is an empty database), so the plaintext
-            // copy is never readable by others, whatever the umask; SQLite gives its journal the same mode.
+            // Created empty with mode 0600 before SQLite opens it, whatever the umask (the VFS opens only such fresh, empty files).
             var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows()) create.UnixCreateMode = CopyMode;
             new FileStream(copy, create).Dispose();
             using (var source = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString()))
-            using (var target = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ToString()))
             {
                 source.Open();
-                target.Open();
-                bool wal;
-                using (var mode = source.CreateCommand())
-                {
-                    mode.CommandText = "PRAGMA journal_mode;";
-                    wal = string.Equals(Convert.ToString(mode.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture), "wal", StringComparison.OrdinalIgnoreCase);
-                }
-                using (var fast = target.CreateCommand())
-                {
-                    // The copy is a scratch file read once and deleted: no journal, no fsync while it is written.
-                    fast.CommandText = "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;";
-                    fast.ExecuteNonQuery();
-                }
-                source.BackupDatabase(target);
-                using (var size = target.CreateCommand())
+                int sourcePageSize;
+                using (var size = source.CreateCommand())
                 {
                     size.CommandText = "PRAGMA page_size;";
-                    pageSize = Convert.ToInt32(size.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                    sourcePageSize = Convert.ToInt32(size.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
                 }
-                // The copy keeps the source's journal mode in its header (bytes 18-19), so a restore gives back a WAL
-                // database in WAL mode: closing the last connection checkpoints the copy's WAL into it and deletes it,
-                // leaving one self-contained file either way.
-                using var cmd = target.CreateCommand();
-                cmd.CommandText = wal ? "PRAGMA journal_mode=WAL;" : "PRAGMA journal_mode=DELETE;";
-                cmd.ExecuteNonQuery();
+                SealedVfs.EnsureRegistered();
+                file = new SealedFile(copy, new SealedRecords(recordSize ?? Math.Clamp(sourcePageSize, 512, 1 << 16)));
+                SealedVfs.Add(file);
+                BackUp(source.Handle!, copy, full);
             }
-            foreach (string suffix in new[] { "-wal", "-shm", "-journal" }) File.Delete(copy + suffix);
-            return new SqliteSnapshot(copy, pageSize, new FileInfo(copy).Length);
+            if (!file.Closed) throw new InvalidOperationException("SQLite did not close the sealed copy.");
+            SafeFileHandle handle = File.OpenHandle(copy, FileMode.Open, FileAccess.Read, FileShare.Read);
+            try
+            {
+                if (RandomAccess.GetLength(handle) != file.Records.SealedOffset(file.Records.RecordsFor(file.Length)))
+                    throw Tampered(System.IO.Path.GetFileName(full), "its length is not the one written");
+                return new SqliteSnapshot(file, handle, System.IO.Path.GetFileName(full));
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
         }
         catch (SqliteException e)
         {
-            Delete(copy);
+            Abandon(copy, file);
             throw new SourceException($"cannot read the database {full}: {e.Message.Split('\n')[0]}", e);
         }
         catch (IOException e)
         {
-            Delete(copy);
+            Abandon(copy, file);
             throw new SourceException($"cannot copy the database {full}: {e.Message}", e);
         }
         catch
         {
-            Delete(copy);
+            Abandon(copy, file);
             throw;
+        }
+        finally
+        {
+            if (file is not null) SealedVfs.Remove(file);
+        }
+    }
+
+    /// <summary>
+    /// SQLite's online backup of <paramref name="source"/> into the sealed file at <paramref name="copy"/>, in one step (one
+    /// read transaction on the source: a consistent copy while an app writes). The destination has no journal and no
+    /// fsync (a scratch file read once and deleted), and nothing else is ever run on it: it is never read through SQLite
+    /// again, so a WAL header (bytes 18-19 = 2, copied from a WAL source) never makes SQLite open a WAL beside it.
+    /// </summary>
+    private static void BackUp(sqlite3 source, string copy, string full)
+    {
+        int rc = raw.sqlite3_open_v2(copy, out sqlite3 target, raw.SQLITE_OPEN_READWRITE, SealedVfs.Name);
+        using (target)
+        {
+            if (rc != raw.SQLITE_OK) throw Failed(full, "cannot open the sealed copy", target);
+            if (raw.sqlite3_exec(target, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;") != raw.SQLITE_OK)
+                throw Failed(full, "cannot prepare the sealed copy", target);
+            // A rollback-mode writer holding its lock briefly is waited for, as an app's own reader would.
+            raw.sqlite3_busy_timeout(source, 10_000);
+            using (sqlite3_backup backup = raw.sqlite3_backup_init(target, "main", source, "main"))
+            {
+                if (backup is null || backup.IsInvalid) throw Failed(full, "cannot start the copy", target);
+                rc = raw.sqlite3_backup_step(backup, -1);
+                int finished = raw.sqlite3_backup_finish(backup);
+                if (rc != raw.SQLITE_DONE || finished != raw.SQLITE_OK) throw Failed(full, "the copy failed", target);
+            }
+            if (raw.sqlite3_close_v2(target) != raw.SQLITE_OK) throw Failed(full, "cannot close the sealed copy", target);
+        }
+    }
+
+    private static SourceException Failed(string full, string what, sqlite3? db)
+    {
+        // A sealed record that did not open while SQLite read the copy back (SealedFile answers SQLITE_IOERR_DATA).
+        if (db is not null && !db.IsInvalid && raw.sqlite3_extended_errcode(db) == SealedVfs.SQLITE_IOERR_DATA)
+            return Tampered(System.IO.Path.GetFileName(full), "a page SQLite read back does not authenticate");
+        string detail = db is null || db.IsInvalid ? "" : ": " + raw.sqlite3_errmsg(db).utf8_to_string().Split('\n')[0];
+        return new SourceException($"cannot read the database {full}: {what}{detail}");
+    }
+
+    private static SourceException Tampered(string databaseName, string what) =>
+        new($"the sealed scratch copy of the database {databaseName} was changed on disk while the backup ran ({what}): the backup stopped and wrote no snapshot");
+
+    private int ReadPageSize()
+    {
+        if (Length < 100) return 4096;
+        Span<byte> head = stackalloc byte[100];
+        ReadAt(0, head);
+        int size = (head[16] << 8) | head[17];
+        return size == 1 ? 1 << 16 : size;
+    }
+
+    /// <summary>A read-only, forward-only stream of the copy's plaintext, read in sealed chunks of about 512 KiB.</summary>
+    public Stream OpenRead() => new SealedCopyStream(this);
+
+    /// <summary>
+    /// Fills <paramref name="into"/> with the copy's bytes at <paramref name="offset"/> (within <see cref="Length"/>): one
+    /// read of the sealed records that cover them, each opened (whole records straight into <paramref name="into"/>).
+    /// Safe to call from several threads at once.
+    /// </summary>
+    /// <exception cref="SourceException">A record does not authenticate, or the file was cut short: it was changed on disk.</exception>
+    internal void ReadAt(long offset, Span<byte> into)
+    {
+        if (into.IsEmpty) return;
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (offset + into.Length > Length) throw new ArgumentOutOfRangeException(nameof(offset), "The read lies beyond the database copy.");
+        SealedRecords records = _file.Records;
+        int r = records.RecordSize;
+        int sr = records.SealedRecordSize;
+        long first = offset / r;
+        int count = (int)((offset + into.Length - 1) / r - first + 1);
+        byte[] sealedBytes = ArrayPool<byte>.Shared.Rent(count * sr);
+        byte[] plain = ArrayPool<byte>.Shared.Rent(r);
+        try
+        {
+            Span<byte> sealedSpan = sealedBytes.AsSpan(0, count * sr);
+            for (int done = 0; done < sealedSpan.Length;)
+            {
+                int n = RandomAccess.Read(_handle, sealedSpan[done..], records.SealedOffset(first) + done);
+                if (n == 0) throw Tampered(_databaseName, "it was cut short");
+                done += n;
+            }
+            for (int k = 0; k < count; k++)
+            {
+                long record = first + k;
+                long start = record * r;
+                long from = Math.Max(offset, start);
+                long to = Math.Min(offset + into.Length, start + r);
+                ReadOnlySpan<byte> sealedRecord = sealedSpan.Slice(k * sr, sr);
+                bool whole = from == start && to == start + r;
+                Span<byte> target = whole ? into.Slice((int)(from - offset), r) : plain.AsSpan(0, r);
+                if (!records.TryOpen(record, sealedRecord, target))
+                    throw Tampered(_databaseName, $"record {record} at byte {start} does not authenticate");
+                if (!whole) plain.AsSpan((int)(from - start), (int)(to - from)).CopyTo(into[(int)(from - offset)..]);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plain.AsSpan(0, r));
+            ArrayPool<byte>.Shared.Return(plain);
+            ArrayPool<byte>.Shared.Return(sealedBytes);
         }
     }
 
     /// <summary>Refuses a path that is missing, a folder or not an SQLite file (a cheap header check, no copy).</summary>
-    public static void CheckIsSqlite(string path)
+    internal static void CheckIsSqlite(string path)
     {
         if (Directory.Exists(path)) throw new SourceException($"{path} is a folder, not an SQLite database");
         if (!File.Exists(path)) throw new SourceException($"database file {path} does not exist");
@@ -167,6 +291,12 @@ internal sealed class SqliteSnapshot : IDisposable
         }
     }
 
+    private static void Abandon(string copy, SealedFile? file)
+    {
+        file?.Records.Dispose();
+        Delete(copy);
+    }
+
     private static void Delete(string copy)
     {
         foreach (string suffix in new[] { "", "-wal", "-shm", "-journal" })
@@ -177,5 +307,11 @@ internal sealed class SqliteSnapshot : IDisposable
         }
     }
 
-    public void Dispose() => Delete(Path);
+    /// <summary>Zeroes the key and deletes the sealed file.</summary>
+    public void Dispose()
+    {
+        _handle.Dispose();
+        _file.Records.Dispose();
+        Delete(_file.Path);
+    }
 }
