@@ -180,6 +180,28 @@ public sealed class SealedScratchCopyTests
     }
 
     [Fact]
+    public void AnOlderCiphertextOfARecordSealedAgainIsRefused()
+    {
+        using var records = new SealedRecords(512);
+        byte[] first = new byte[records.SealedRecordSize], second = new byte[records.SealedRecordSize], once = new byte[records.SealedRecordSize];
+        byte[] plain = new byte[512];
+        plain.AsSpan().Fill(1);
+        records.Seal(3, plain, first);
+        plain.AsSpan().Fill(2);
+        records.Seal(3, plain, second);   // a page written twice: a cache spill, then the commit
+        records.Seal(700, plain, once);   // a page written once (past the first 64 records: the history grows)
+
+        Span<byte> opened = new byte[512];
+        Assert.True(records.TryOpen(3, second, opened));
+        Assert.Equal(2, opened[0]);
+        // The first ciphertext is genuine (this key, this record) but stale: put back, it must not open.
+        Assert.False(records.TryOpen(3, first, opened));
+        Assert.True(opened.IndexOfAnyExcept((byte)0) < 0);
+        Assert.True(records.TryOpen(700, once, opened));
+        Assert.False(records.TryOpen(701, once, opened)); // moved to another record
+    }
+
+    [Fact]
     public void ASealedCopyCutShortIsReportedAsChangedOnDisk()
     {
         using var f = new Fixture();

@@ -10,6 +10,9 @@ namespace Lockbox.Repository.Sources;
 /// <c>nonce (12) || AES-256-GCM(key, nonce, record, ad = i as u64 LE) (RecordSize) || tag (16)</c>. The key is 32 random
 /// bytes made here, held in pinned memory, never written anywhere, zeroed on dispose. The nonce is 4 zero bytes and a
 /// 64-bit counter that every seal increments, so no nonce repeats under a key however often a record is rewritten.
+/// A record sealed more than once opens only under its newest nonce: an older ciphertext of it, saved and put back into
+/// the file, is refused like any other change (a record sealed once has no older ciphertext). That costs a bit per
+/// record plus an entry per rewritten record (a handful: page 1, cache spills), not a counter per page.
 /// No I/O: the VFS (<see cref="SealedVfs"/>) and the reader (<see cref="SqliteSnapshot"/>) move the bytes.
 /// </summary>
 internal sealed class SealedRecords : IDisposable
@@ -22,6 +25,9 @@ internal sealed class SealedRecords : IDisposable
     private readonly byte[] _key = GC.AllocateArray<byte>(KeySize, pinned: true);
     private readonly ConcurrentBag<AesGcm> _ciphers = [];
     private long _counter;
+    private readonly Lock _history = new();
+    private ulong[] _sealedOnce = [];                   // bit i: record i was sealed at least once
+    private readonly Dictionary<long, ulong> _newest = []; // counter of the newest seal of each record sealed again
     private volatile bool _disposed;
 
     /// <param name="recordSize">Plaintext bytes per record: the database's page size, so that SQLite's page writes seal whole records.</param>
@@ -47,8 +53,10 @@ internal sealed class SealedRecords : IDisposable
     {
         if (plaintext.Length != RecordSize || sealedRecord.Length != SealedRecordSize) throw new ArgumentException("A record is sealed whole.");
         Span<byte> nonce = sealedRecord[..NonceSize];
+        ulong counter = (ulong)Interlocked.Increment(ref _counter);
         BinaryPrimitives.WriteUInt32LittleEndian(nonce, 0);
-        BinaryPrimitives.WriteUInt64LittleEndian(nonce[4..], (ulong)Interlocked.Increment(ref _counter));
+        BinaryPrimitives.WriteUInt64LittleEndian(nonce[4..], counter);
+        Remember(record, counter);
         Span<byte> ad = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(ad, record);
         AesGcm cipher = Rent();
@@ -72,7 +80,9 @@ internal sealed class SealedRecords : IDisposable
         try
         {
             cipher.Decrypt(sealedRecord[..NonceSize], sealedRecord.Slice(NonceSize, RecordSize), sealedRecord.Slice(NonceSize + RecordSize, TagSize), plaintext, ad);
-            return true;
+            if (IsNewest(record, BinaryPrimitives.ReadUInt64LittleEndian(sealedRecord[4..NonceSize]))) return true;
+            plaintext.Clear();
+            return false;
         }
         catch (AuthenticationTagMismatchException)
         {
@@ -82,6 +92,24 @@ internal sealed class SealedRecords : IDisposable
         {
             _ciphers.Add(cipher);
         }
+    }
+
+    private void Remember(long record, ulong counter)
+    {
+        lock (_history)
+        {
+            long word = record >> 6;
+            if (word >= _sealedOnce.Length) Array.Resize(ref _sealedOnce, (int)Math.Max(word + 1, _sealedOnce.Length * 2L));
+            ulong bit = 1UL << (int)(record & 63);
+            if ((_sealedOnce[word] & bit) != 0) _newest[record] = counter;
+            else _sealedOnce[word] |= bit;
+        }
+    }
+
+    /// <summary>Whether <paramref name="counter"/> is the newest seal of <paramref name="record"/> (always, for a record sealed once).</summary>
+    private bool IsNewest(long record, ulong counter)
+    {
+        lock (_history) return !_newest.TryGetValue(record, out ulong newest) || newest == counter;
     }
 
     /// <summary>A cipher for one operation: AesGcm is not thread-safe, and the delta phase reads on every core.</summary>
