@@ -1,4 +1,5 @@
 using Lockbox.Repository;
+using Lockbox.Repository.Sources;
 using Lockbox.WhatsApp;
 
 namespace Lockbox.Client;
@@ -7,8 +8,10 @@ namespace Lockbox.Client;
 public sealed partial class LockboxClient
 {
     /// <summary>
-    /// Imports a WhatsApp crypt15/crypt14 message-database backup: decrypts it into a private scratch folder (mode 0700,
-    /// under <see cref="LockboxClientOptions.ScratchDirectory"/>, removed afterwards whatever happens), backs the database up as a new snapshot, and deletes the decrypted copy.
+    /// Imports a WhatsApp crypt15/crypt14 message-database backup: decrypts it into a sealed scratch copy (encrypted under
+    /// a key that lives only in this process, in a private folder of mode 0700 under
+    /// <see cref="LockboxClientOptions.ScratchDirectory"/>, removed afterwards whatever happens), backs the database up as
+    /// a new snapshot, and deletes the copy.
     /// </summary>
     /// <param name="address">The Lockbox repository to back up into.</param>
     /// <param name="backupFile">The WhatsApp backup, e.g. msgstore.db.crypt15.</param>
@@ -26,15 +29,21 @@ public sealed partial class LockboxClient
             if (!OperatingSystem.IsWindows())
                 File.SetUnixFileMode(scratch.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             string database = Path.Combine(scratch.FullName, DatabaseName(backupFile));
-            Crypt15Result result = Crypt15File.Decrypt(backupFile, key, database, overwrite: false);
-            if (result.Failure != Crypt15Failure.None)
+            byte[] file = await File.ReadAllBytesAsync(backupFile, cancellationToken).ConfigureAwait(false);
+            // Decrypted straight into a sealed copy (docs/SECURITY.md 5a): the chat history is never on disk in the clear.
+            Crypt15Result? result = null;
+            using SqliteSnapshot? copy = SqliteSnapshot.Seal(Path.GetFileName(database), scratch.FullName, output =>
+            {
+                result = Crypt15Reader.Decrypt(file, key, output);
+                return result.Succeeded && result.Payload == Crypt15Payload.Zlib;
+            });
+            if (result!.Failure != Crypt15Failure.None)
                 throw new WhatsAppImportException(result.Failure, $"{backupFile}: {result.Error}");
-            if (result.Payload != Crypt15Payload.Zlib)
+            if (copy is null)
                 throw new WhatsAppImportException(Crypt15Failure.None, $"{backupFile} is a multi-file WhatsApp backup (a zip archive), not a message database: extract it first.");
-            // The backup's consistent copy goes in the same private folder, so it goes with it.
             return await BackupAsync(address, new BackupSource(database, null, device)
             {
-                ScratchDirectory = scratch.FullName,
+                Copy = copy,
                 // The snapshot's source is the file imported, not the scratch copy (issue 13: imports form their own group).
                 SourcePath = "whatsapp:" + Path.GetFullPath(backupFile),
             }, progress, cancellationToken).ConfigureAwait(false);

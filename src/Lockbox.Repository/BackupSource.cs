@@ -20,6 +20,13 @@ public sealed record BackupSource(string DatabasePath, string? MediaDirectory, s
     /// </summary>
     public string? SourcePath { get; init; }
 
+    /// <summary>
+    /// A sealed copy of the database made beforehand (<see cref="Sources.SqliteSnapshot.Seal"/>: a decrypted import that
+    /// never touched the disk in the clear), backed up instead of a copy of <see cref="DatabasePath"/>, which then only
+    /// names the database. The caller keeps and disposes it.
+    /// </summary>
+    public Sources.SqliteSnapshot? Copy { get; init; }
+
     /// <summary>Tags recorded in the snapshot (each 1–255 bytes, no ',' or control characters), for selecting it later.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 }

@@ -32,6 +32,39 @@ public sealed class WhatsAppImportTests : IDisposable
     }
 
     [Fact]
+    public async Task TheImportNeverPutsTheDecryptedDatabaseOnDiskInTheClear()
+    {
+        (string database, _) = ChatApp.Create(_folder.Sub("whatsapp"), messages: 2_000);
+        using WhatsAppKey key = WhatsAppKey.Import(RandomNumberGenerator.GetBytes(32));
+        string backup = _folder.Sub("msgstore.db.crypt15");
+        Crypt15File.Encrypt(database, key, backup, overwrite: false);
+        string repository = _folder.Sub("cloud");
+        LockboxClient phone = Phone();
+        await phone.CreateAsync(repository);
+        byte[] header = "SQLite format 3\0"u8.ToArray();
+        int looked = 0;
+
+        // "finish" comes after the database is read and before the copy is deleted: whatever the import keeps is there.
+        await phone.ImportWhatsAppAsync(repository, backup, key, progress: new InlineProgress(p =>
+        {
+            if (p.Phase != "finish") return;
+            string[] files = Directory.GetFiles(_folder.Sub("scratch"), "*", SearchOption.AllDirectories);
+            Assert.NotEmpty(files);
+            foreach (string file in files)
+                Assert.False(File.ReadAllBytes(file).AsSpan().IndexOf(header) >= 0, $"{file} holds an SQLite database in the clear");
+            looked++;
+        }));
+
+        Assert.Equal(1, looked);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_folder.Sub("scratch")));
+    }
+
+    private sealed class InlineProgress(Action<BackupProgress> report) : IProgress<BackupProgress>
+    {
+        public void Report(BackupProgress value) => report(value);
+    }
+
+    [Fact]
     public async Task AWrongWhatsAppKeyIsReportedAsSuchAndNothingIsBackedUp()
     {
         (string database, _) = ChatApp.Create(_folder.Sub("whatsapp"), messages: 10);

@@ -157,6 +157,54 @@ public sealed class SealedScratchCopyTests
         Assert.Equal(4096, copy.PageSize);
     }
 
+    [Theory]
+    [InlineData(512, 1)]
+    [InlineData(4096, 7)]
+    [InlineData(65536, 100_000)]
+    public void ACopyWrittenByAProducerReadsBackAsWrittenAndHoldsNoPlaintext(int pageSize, int chunk)
+    {
+        using var f = new Fixture();
+        string db = MakeDatabase(f.Source, pageSize, wal: false, rows: 500);
+        byte[] expected = File.ReadAllBytes(db);
+        string state = f.NewFolder("state");
+
+        // A decryptor writes in chunks of any size (here 1 byte, 7 bytes or 100,000 at a time).
+        using SqliteSnapshot copy = SqliteSnapshot.Seal("msgstore.db", state, output =>
+        {
+            for (int at = 0; at < expected.Length; at += chunk) output.Write(expected, at, Math.Min(chunk, expected.Length - at));
+            AssertNoPlaintextIn(SqliteSnapshot.ScratchFolder(state));
+            return true;
+        })!;
+
+        Assert.Equal(expected.Length, copy.Length);
+        Assert.Equal(pageSize, copy.PageSize);
+        Assert.True(expected.AsSpan().SequenceEqual(ReadAll(copy)));
+        AssertNoPlaintextIn(SqliteSnapshot.ScratchFolder(state));
+        Assert.Equal(copy.Length / pageSize * (pageSize + SealedRecords.Overhead), new FileInfo(copy.Path).Length);
+    }
+
+    [Fact]
+    public void AProducerThatGivesUpOrWritesNoDatabaseLeavesNothing()
+    {
+        using var f = new Fixture();
+        string state = f.NewFolder("state");
+        string scratch = SqliteSnapshot.ScratchFolder(state);
+
+        Assert.Null(SqliteSnapshot.Seal("msgstore.db", state, output =>
+        {
+            output.Write(File.ReadAllBytes(MakeDatabase(f.Source, 4096, wal: false, rows: 50)));
+            return false; // say the decryption's last check failed
+        }));
+        var e = Assert.Throws<SourceException>(() => SqliteSnapshot.Seal("msgstore.db", state, output =>
+        {
+            output.Write("PK\u0003\u0004 a zip archive, not a database"u8);
+            return true;
+        }));
+
+        Assert.Equal("msgstore.db is not an SQLite database", e.Message);
+        Assert.Empty(Directory.GetFiles(scratch));
+    }
+
     [Fact]
     public void AFlippedByteInTheSealedCopyIsReportedAsChangedOnDisk()
     {

@@ -45,10 +45,11 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
         // A database that is missing or not SQLite is refused before anything is stored; the consistent copy
         // itself (SQLite's online backup into a sealed scratch file, a full read and encrypted write of the database)
         // then runs on its own thread while the media files, which need no copy, go through the pipeline.
-        SqliteSnapshot.CheckIsSqlite(Path.GetFullPath(source.DatabasePath));
-        Task<SqliteSnapshot> copying = Task.Run(() => SqliteSnapshot.Create(source.DatabasePath, source.ScratchDirectory ?? Path.GetTempPath()), CancellationToken.None);
+        if (source.Copy is null) SqliteSnapshot.CheckIsSqlite(Path.GetFullPath(source.DatabasePath));
+        Task<SqliteSnapshot> copying = source.Copy is { } made ? Task.FromResult(made)
+            : Task.Run(() => SqliteSnapshot.Create(source.DatabasePath, source.ScratchDirectory ?? Path.GetTempPath()), CancellationToken.None);
         SqliteSnapshot? db = null;
-        _total = new FileInfo(source.DatabasePath).Length + media.Sum(m => m.Size);
+        _total = (source.Copy?.Length ?? new FileInfo(source.DatabasePath).Length) + media.Sum(m => m.Size);
         _filesTotal = media.Count + 1;
 
         await using var pipeline = new BlobPipeline(state, adopted, ct);
@@ -135,7 +136,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
                 try { db = await copying.ConfigureAwait(false); }
                 catch (Exception) { }
             }
-            db?.Dispose();
+            if (source.Copy is null) db?.Dispose(); // a copy made beforehand is its maker's
         }
     }
 

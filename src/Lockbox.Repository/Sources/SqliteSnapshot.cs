@@ -26,21 +26,22 @@ public sealed class SqliteSnapshot : IDisposable
 {
     private static ReadOnlySpan<byte> Header => "SQLite format 3\0"u8;
 
-    private readonly SealedFile _file;
+    private readonly SealedRecords _records;
     private readonly SafeFileHandle _handle;
     private readonly string _databaseName;
 
-    private SqliteSnapshot(SealedFile file, SafeFileHandle handle, string databaseName)
+    internal SqliteSnapshot(string path, SealedRecords records, long length, SafeFileHandle handle, string databaseName)
     {
-        _file = file;
+        Path = path;
+        _records = records;
         _handle = handle;
         _databaseName = databaseName;
-        Length = file.Length;
+        Length = length;
         PageSize = ReadPageSize();
     }
 
     /// <summary>The sealed file on disk (ciphertext).</summary>
-    internal string Path => _file.Path;
+    internal string Path { get; }
 
     /// <summary>The copy's page size (from its header).</summary>
     public int PageSize { get; }
@@ -109,16 +110,12 @@ public sealed class SqliteSnapshot : IDisposable
     {
         string full = System.IO.Path.GetFullPath(databasePath);
         CheckIsSqlite(full);
-        string folder = ScratchFolder(tempDirectory);
-        string copy = System.IO.Path.Combine(folder,
-            $"{CopyPrefix}{Environment.ProcessId}-{Locking.LocalProcess.CurrentStartUnixMs()}-{Guid.NewGuid():N}.sqlite");
+        string copy = NewCopyPath(tempDirectory);
         SealedFile? file = null;
         try
         {
             // Created empty with mode 0600 before SQLite opens it, whatever the umask (the VFS opens only such fresh, empty files).
-            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) create.UnixCreateMode = CopyMode;
-            new FileStream(copy, create).Dispose();
+            CreateCopyFile(copy).Dispose();
             using (var source = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString()))
             {
                 source.Open();
@@ -139,7 +136,7 @@ public sealed class SqliteSnapshot : IDisposable
             {
                 if (RandomAccess.GetLength(handle) != file.Records.SealedOffset(file.Records.RecordsFor(file.Length)))
                     throw Tampered(System.IO.Path.GetFileName(full), "its length is not the one written");
-                return new SqliteSnapshot(file, handle, System.IO.Path.GetFileName(full));
+                return new SqliteSnapshot(copy, file.Records, file.Length, handle, System.IO.Path.GetFileName(full));
             }
             catch
             {
@@ -166,6 +163,33 @@ public sealed class SqliteSnapshot : IDisposable
         {
             if (file is not null) SealedVfs.Remove(file);
         }
+    }
+
+    /// <summary>
+    /// A sealed copy of a database that <paramref name="write"/> produces front to back (a decrypted WhatsApp import), so
+    /// its plaintext never reaches the disk; null, with nothing left behind, when <paramref name="write"/> returns false
+    /// (say the import did not decrypt). The copy lives under <paramref name="tempDirectory"/> as a backup's does.
+    /// </summary>
+    /// <param name="databaseName">The database's name, for messages.</param>
+    /// <exception cref="SourceException">What was written is not an SQLite database.</exception>
+    public static SqliteSnapshot? Seal(string databaseName, string tempDirectory, Func<Stream, bool> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        string copy = NewCopyPath(tempDirectory);
+        using var writer = new SealedCopyWriter(copy, CreateCopyFile(copy), databaseName);
+        return write(writer) ? writer.Finish() : null;
+    }
+
+    private static string NewCopyPath(string tempDirectory) => System.IO.Path.Combine(ScratchFolder(tempDirectory),
+        $"{CopyPrefix}{Environment.ProcessId}-{Locking.LocalProcess.CurrentStartUnixMs()}-{Guid.NewGuid():N}.sqlite");
+
+    /// <summary>A fresh, empty copy file of mode 0600 whatever the umask, open for writing.</summary>
+    private static SafeFileHandle CreateCopyFile(string copy)
+    {
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) create.UnixCreateMode = CopyMode;
+        new FileStream(copy, create).Dispose();
+        return File.OpenHandle(copy, FileMode.Open, FileAccess.Write);
     }
 
     /// <summary>
@@ -230,7 +254,7 @@ public sealed class SqliteSnapshot : IDisposable
         if (into.IsEmpty) return;
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         if (offset + into.Length > Length) throw new ArgumentOutOfRangeException(nameof(offset), "The read lies beyond the database copy.");
-        SealedRecords records = _file.Records;
+        SealedRecords records = _records;
         int r = records.RecordSize;
         int sr = records.SealedRecordSize;
         long first = offset / r;
@@ -311,7 +335,7 @@ public sealed class SqliteSnapshot : IDisposable
     public void Dispose()
     {
         _handle.Dispose();
-        _file.Records.Dispose();
-        Delete(_file.Path);
+        _records.Dispose();
+        Delete(Path);
     }
 }
