@@ -173,7 +173,7 @@ internal sealed class CliContext
             StoreLimits = Limits(),
             KeyDigits = key,
             Vault = vault,
-            // Plaintext scratch (a backup's database copy, a decrypted WhatsApp import) stays in LOCKBOX_HOME (0700).
+            // Scratch (a backup's sealed database copy, a WhatsApp import's) stays in LOCKBOX_HOME (0700).
             ScratchDirectory = state.Directory,
             PromptForKey = read is null ? null : ct => PromptForKey(read, ct),
             Notice = Info,

@@ -4,7 +4,7 @@ using Lockbox.Repository;
 namespace Lockbox.Client.Tests;
 
 /// <summary>
-/// The consistent copy of the chat database a backup reads is plaintext: the SDK makes it under the device's own state
+/// The consistent copy of the chat database a backup reads (sealed, SECURITY.md 5a): the SDK makes it under the device's own state
 /// folder (a 0700 <c>lockbox-scratch</c> folder there), not under the system's shared temporary folder.
 /// </summary>
 public sealed class ScratchCopyTests

@@ -4,7 +4,7 @@ using Lockbox.Repository.Tests.Support;
 namespace Lockbox.Repository.Tests;
 
 /// <summary>
-/// The plaintext consistent copy of the database (FORMAT.md section 8): private to the user (0600 in a 0700 folder),
+/// The (sealed) consistent copy of the database (FORMAT.md section 8): private to the user (0600 in a 0700 folder),
 /// deleted after the backup, and deleted by the next backup when a crash left it behind.
 /// </summary>
 public sealed class ScratchCopyTests
