@@ -17,7 +17,11 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
 {
     private const string TempSuffix = ".lockbox-partial";
     private long _done, _total, _lastReport;
-    private readonly PackMemory _memory = new();
+    /// <summary>Packs opened at once: one per core (at least two).</summary>
+    private static readonly int Decoders = Math.Max(2, Environment.ProcessorCount);
+    /// <summary>Packs downloaded ahead of the decoding slots, each one pooled pack buffer more in memory.</summary>
+    private const int ReadAhead = 1;
+    private readonly SemaphoreSlim _decoders = new(Decoders);
     private long[] _remaining = [];
     private int _filesDone, _filesTotal;
     private readonly HashSet<string> _flushed = new(StringComparer.Ordinal);
@@ -129,6 +133,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         _filesTotal = targets.Count - (withDatabase ? 0 : 1);
         _filesDone = targets.Skip(withDatabase ? 0 : 1).Count(t => t.Length == 0); // nothing to write: done from the start
 
+        PackMemory.CompactAfterPlanning();
         var created = new List<string>();
         TimeSpan timeToDatabase = TimeSpan.Zero;
         Task databaseInPlace = Task.CompletedTask;
@@ -143,7 +148,8 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 using var file = new FileStream(t.TempPath, create);
                 file.SetLength(t.Length);
             }
-            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = ct };
+            // Packs in memory at once: one per decoding slot plus ReadAhead downloading (docs/PERFORMANCE.md, "Memory and cloud restore").
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Decoders + ReadAhead, CancellationToken = ct };
             await Parallel.ForEachAsync(databasePlan.Values, options,
                 async (p, token) => await RestorePackAsync(p.Pack, p.Places, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
             // The database is flushed and renamed into place while the media packs are already being opened: its fsync
@@ -263,54 +269,85 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
             if (!byPack.TryGetValue(pack.Id, out var p)) byPack[pack.Id] = p = (pack, []);
             p.Wanted.Add((entry, k));
         }
-        foreach (var (pack, wanted) in byPack.Values)
+        byte[] buffer = [];
+        try
         {
-            _memory.Downloaded(pack.Length);
-            byte[] data;
-            try
+            foreach (var (pack, wanted) in byPack.Values)
             {
-                data = await state.GetAsync(pack.Name, ct).ConfigureAwait(false);
-                if (data.Length != pack.Length) throw new RepositoryDamagedException(pack.Name, "has the wrong length (truncated or replaced)");
-                RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);
-            }
-            catch (RepositoryDamagedException) when (_tolerant)
-            {
-                foreach (var (_, k) in wanted) _lostDeltas[k] = pack.Name;
-                continue;
-            }
-            using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
-            foreach (var (entry, k) in wanted)
-            {
+                if (buffer.Length < pack.Length)
+                {
+                    PackMemory.Return(buffer);
+                    buffer = PackMemory.Rent(pack.Length);
+                }
                 try
                 {
-                    byte[] payload = PackReader.OpenDeltaPayload(cipher, entry, data.AsSpan((int)entry.Offset, (int)entry.SealedLength));
-                    _deltas[k] = new LoadedDelta(payload, blocks[entries[k].Block], pack.Name);
+                    await state.ReadPackAsync(pack, buffer, ct).ConfigureAwait(false);
                 }
-                catch (CorruptDataException e)
+                catch (RepositoryDamagedException) when (_tolerant)
                 {
-                    if (!_tolerant) throw new RepositoryDamagedException(pack.Name, e.Message);
-                    _lostDeltas[k] = pack.Name;
+                    foreach (var (_, k) in wanted) _lostDeltas[k] = pack.Name;
+                    continue;
+                }
+                using var cipher = new PackCipher(state.Keys, buffer.AsSpan(0, FormatConstants.PackSaltSize));
+                foreach (var (entry, k) in wanted)
+                {
+                    try
+                    {
+                        byte[] payload = PackReader.OpenDeltaPayload(cipher, entry, buffer.AsSpan((int)entry.Offset, (int)entry.SealedLength));
+                        _deltas[k] = new LoadedDelta(payload, blocks[entries[k].Block], pack.Name);
+                    }
+                    catch (CorruptDataException e)
+                    {
+                        if (!_tolerant) throw new RepositoryDamagedException(pack.Name, e.Message);
+                        _lostDeltas[k] = pack.Name;
+                    }
                 }
             }
+        }
+        finally
+        {
+            PackMemory.Return(buffer);
         }
         return at;
     }
 
+    /// <summary>
+    /// Reads a pack into a pooled buffer (at most <see cref="_decoders"/> + read-ahead packs in memory at once), then
+    /// opens its blobs on one of <see cref="_decoders"/> slots: on a remote store the next packs download while the cores
+    /// decode, instead of each worker waiting for its own download.
+    /// </summary>
     private async Task RestorePackAsync(PackRecord pack, List<Place> places, List<Target> targets, CancellationToken ct)
     {
-        _memory.Downloaded(pack.Length);
-        byte[] data;
+        byte[] buffer = PackMemory.Rent(pack.Length);
         try
         {
-            data = await state.GetAsync(pack.Name, ct).ConfigureAwait(false);
-            if (data.Length != pack.Length) throw new RepositoryDamagedException(pack.Name, "has the wrong length (truncated or replaced)");
-            RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);
+            try
+            {
+                await state.ReadPackAsync(pack, buffer, ct).ConfigureAwait(false);
+            }
+            catch (RepositoryDamagedException e) when (_tolerant)
+            {
+                foreach (Place place in places) Lose(place.Target, place.Offset, pack.Entries[place.Entry].RawLength, pack.Name, e.Problem);
+                return;
+            }
+            await _decoders.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await OpenPackAsync(pack, buffer, places, targets, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _decoders.Release();
+            }
         }
-        catch (RepositoryDamagedException e) when (_tolerant)
+        finally
         {
-            foreach (Place place in places) Lose(place.Target, place.Offset, pack.Entries[place.Entry].RawLength, pack.Name, e.Problem);
-            return;
+            PackMemory.Return(buffer);
         }
+    }
+
+    private async Task OpenPackAsync(PackRecord pack, byte[] data, List<Place> places, List<Target> targets, CancellationToken ct)
+    {
         using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
 
         // Every place this pack's blobs go, in file order: consecutive database blocks are opened straight into
