@@ -87,6 +87,7 @@ internal sealed class RepositoryState : IDisposable
             foreach (PackRecord p in packs) index.Add(p, info.Name);
             bytes += data.Length;
         }
+        index.Compact();
         Index = index;
         IndexBytes = bytes;
     }
