@@ -360,7 +360,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         var handles = new Dictionary<int, SafeFileHandle>();
         Dictionary<int, byte[]>? opened = null;  // blobs needed at several places: opened once
         byte[]? scratch = null;                  // a base needed once, opened to rebuild its delta block
-        byte[] run = ArrayPool<byte>.Shared.Rent(RunSize);
+        byte[] run = RentRun();
         int runTarget = -1, runLength = 0;
         long runOffset = 0;
         try
@@ -381,7 +381,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                     runOffset = offset;
                     if (length > run.Length)
                     {
-                        ReturnCleared(run, run.Length);
+                        ReturnRun(run);
                         run = [];
                         run = ArrayPool<byte>.Shared.Rent(length);
                     }
@@ -451,7 +451,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         }
         finally
         {
-            ReturnCleared(run, run.Length);
+            ReturnRun(run);
             if (scratch is not null) ReturnCleared(scratch, scratch.Length);
             if (opened is not null)
                 foreach (byte[] b in opened.Values) ReturnCleared(b, b.Length);
@@ -460,6 +460,24 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
     }
 
     private const int RunSize = 2 << 20;
+
+    /// <summary>
+    /// Run buffers of this restore (at most one per decoding slot at a time). Kept here rather than in
+    /// <see cref="ArrayPool{T}.Shared"/>, which keeps a buffer per pool thread that touched one: the restore's
+    /// continuations hop across a dozen threads, and their cached 2 MiB runs stayed in RSS to the end.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<byte[]> _runs = [];
+
+    private byte[] RentRun() => _runs.TryTake(out byte[]? run) ? run : GC.AllocateUninitializedArray<byte>(RunSize);
+
+    /// <summary>Wipes a run buffer (it held plaintext) and keeps it for the next pack.</summary>
+    private void ReturnRun(byte[] run)
+    {
+        if (run.Length == 0) return;
+        CryptographicOperations.ZeroMemory(run);
+        if (run.Length == RunSize) _runs.Add(run);
+        else ArrayPool<byte>.Shared.Return(run);
+    }
 
     private static void ReturnCleared(byte[] buffer, int used)
     {
