@@ -106,7 +106,7 @@ public sealed class AzureBlobStore : IBlobStore, IDisposable
     public Task<byte[]> GetAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return ReadAsync(name, default, cancellationToken);
+        return DownloadAsync(name, default, cancellationToken);
     }
 
     public async Task<byte[]> GetRangeAsync(string name, long offset, int length, CancellationToken cancellationToken = default)
@@ -118,8 +118,28 @@ public sealed class AzureBlobStore : IBlobStore, IDisposable
         {
             return await ExistsAsync(name, cancellationToken).ConfigureAwait(false) ? [] : throw new BlobNotFoundException(name);
         }
-        var bytes = await ReadAsync(name, new HttpRange(offset, length), cancellationToken).ConfigureAwait(false);
+        var bytes = await DownloadAsync(name, new HttpRange(offset, length), cancellationToken).ConfigureAwait(false);
         return bytes.Length <= length ? bytes : throw new BlobStoreException($"{Description} sent {bytes.Length} bytes for a {length}-byte range of '{name}'.");
+    }
+
+    public async ValueTask<int> ReadAsync(string name, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        int length = await ReadIntoAsync(name, default, buffer, cancellationToken).ConfigureAwait(false);
+        return length >= 0 ? length : 0; // 416 cannot answer a request without a range
+    }
+
+    public async ValueTask ReadRangeAsync(string name, long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (buffer.Length == 0)
+        {
+            if (!await ExistsAsync(name, cancellationToken).ConfigureAwait(false)) throw new BlobNotFoundException(name);
+            return;
+        }
+        if (await ReadIntoAsync(name, new HttpRange(offset, buffer.Length), buffer, cancellationToken).ConfigureAwait(false) != buffer.Length)
+            throw BlobSizeException.EndsEarly(name, offset, buffer.Length);
     }
 
     public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -189,7 +209,7 @@ public sealed class AzureBlobStore : IBlobStore, IDisposable
             }
         }, cancellationToken);
 
-    private async Task<byte[]> ReadAsync(string name, HttpRange range, CancellationToken cancellationToken)
+    private async Task<byte[]> DownloadAsync(string name, HttpRange range, CancellationToken cancellationToken)
     {
         var received = await Resilience.ExecuteAsync($"download of {name}", async ct =>
         {
@@ -215,6 +235,44 @@ public sealed class AzureBlobStore : IBlobStore, IDisposable
         }, cancellationToken).ConfigureAwait(false);
         // Booked after the fact, outside the attempt's timeout: the size is known only now.
         await Resilience.ThrottleAsync(received.Length, cancellationToken).ConfigureAwait(false);
+        return received;
+    }
+
+    /// <summary>
+    /// Reads a response body straight into <paramref name="buffer"/> (no array of its own); returns its length, or -1
+    /// when the range starts at or past the end of the blob (416). A body longer than the buffer is refused before it
+    /// is read: a whole blob too large for it, or a range the server did not honour.
+    /// </summary>
+    private async Task<int> ReadIntoAsync(string name, HttpRange range, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        int received = await Resilience.ExecuteAsync($"download of {name}", async ct =>
+        {
+            try
+            {
+                var response = await _container.GetBlobClient(Key(name))
+                    .DownloadStreamingAsync(new BlobDownloadOptions { Range = range }, ct).ConfigureAwait(false);
+                using var result = response.Value;
+                long length = result.Details.ContentLength;
+                if (length > buffer.Length)
+                {
+                    throw range.Length is null
+                        ? BlobSizeException.TooLarge(name, buffer.Length)
+                        : new BlobStoreException($"{Description} sent {length} bytes for a {buffer.Length}-byte range of '{name}'.");
+                }
+                // A connection dropped mid-body ends the stream early: EndOfStreamException, retried.
+                await result.Content.ReadExactlyAsync(buffer[..(int)length], ct).ConfigureAwait(false);
+                return (int)length;
+            }
+            catch (RequestFailedException e) when (e.Status == 416)
+            {
+                return -1;
+            }
+            catch (Exception e) when (e is not BlobStoreException)
+            {
+                throw _errors.Map(e, name);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        await Resilience.ThrottleAsync(Math.Max(received, 0), cancellationToken).ConfigureAwait(false);
         return received;
     }
 

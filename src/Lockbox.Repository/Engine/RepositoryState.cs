@@ -87,6 +87,7 @@ internal sealed class RepositoryState : IDisposable
             foreach (PackRecord p in packs) index.Add(p, info.Name);
             bytes += data.Length;
         }
+        index.Compact();
         Index = index;
         IndexBytes = bytes;
     }
@@ -229,18 +230,53 @@ internal sealed class RepositoryState : IDisposable
     /// <summary>Reads exactly <paramref name="length"/> bytes of an object at <paramref name="offset"/> (missing or shorter: damage).</summary>
     public Task<byte[]> ReadRangeAsync(string name, long offset, int length, CancellationToken ct) => RangeAsync(name, offset, length, ct);
 
-    private async Task<byte[]> RangeAsync(string name, long offset, int length, CancellationToken ct)
+    /// <summary>Reads exactly <paramref name="into"/>'s length of bytes of an object at <paramref name="offset"/> (missing or shorter: damage).</summary>
+    public async Task ReadRangeAsync(string name, long offset, Memory<byte> into, CancellationToken ct)
     {
-        byte[] data;
         try
         {
-            data = await Store.GetRangeAsync(name, offset, length, ct).ConfigureAwait(false);
+            await Store.ReadRangeAsync(name, offset, into, ct).ConfigureAwait(false);
         }
         catch (BlobNotFoundException)
         {
             throw Damaged(name, "missing");
         }
-        if (data.Length != length) throw Damaged(name, "truncated");
+        catch (BlobSizeException)
+        {
+            throw Damaged(name, "truncated");
+        }
+    }
+
+    /// <summary>
+    /// Reads a whole pack into <paramref name="into"/> (a pooled buffer: packs hold ciphertext only) and checks that it has
+    /// the indexed length and hashes to its name; returns the pack's bytes. Missing, another length or another hash: damage.
+    /// </summary>
+    public async Task<Memory<byte>> ReadPackAsync(PackRecord pack, byte[] into, CancellationToken ct)
+    {
+        if (into.Length < pack.Length) throw new ArgumentException("The buffer is shorter than the pack.", nameof(into));
+        Memory<byte> data = into.AsMemory(0, (int)pack.Length);
+        int length;
+        try
+        {
+            length = await Store.ReadAsync(pack.Name, data, ct).ConfigureAwait(false);
+        }
+        catch (BlobNotFoundException)
+        {
+            throw Damaged(pack.Name, "missing");
+        }
+        catch (BlobSizeException)
+        {
+            length = -1;
+        }
+        if (length != pack.Length) throw Damaged(pack.Name, "has the wrong length (truncated or replaced)");
+        CheckName(pack.Name, FormatConstants.DataPrefix, data.Span);
+        return data;
+    }
+
+    private async Task<byte[]> RangeAsync(string name, long offset, int length, CancellationToken ct)
+    {
+        byte[] data = new byte[length];
+        await ReadRangeAsync(name, offset, data, ct).ConfigureAwait(false);
         return data;
     }
 

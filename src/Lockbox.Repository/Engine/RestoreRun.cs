@@ -17,7 +17,15 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
 {
     private const string TempSuffix = ".lockbox-partial";
     private long _done, _total, _lastReport;
-    private readonly PackMemory _memory = new();
+    /// <summary>Packs opened at once: one per core (at least two).</summary>
+    private static readonly int Decoders = Math.Max(2, Environment.ProcessorCount);
+    /// <summary>
+    /// Packs downloaded ahead of the decoding slots, each one pooled pack buffer more in memory: two from a remote store
+    /// (1 GiB from s3rver: 8.5-9.7 s instead of 11.2-11.4 s), one from a local folder, where a second buys no time and
+    /// costs 9 MiB (docs/PERFORMANCE.md, "Memory and cloud restore").
+    /// </summary>
+    private int ReadAhead => state.Store is Storage.FolderBlobStore ? 1 : 2;
+    private readonly SemaphoreSlim _decoders = new(Decoders);
     private long[] _remaining = [];
     private int _filesDone, _filesTotal;
     private readonly HashSet<string> _flushed = new(StringComparer.Ordinal);
@@ -129,6 +137,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         _filesTotal = targets.Count - (withDatabase ? 0 : 1);
         _filesDone = targets.Skip(withDatabase ? 0 : 1).Count(t => t.Length == 0); // nothing to write: done from the start
 
+        PackMemory.CompactAfterPlanning();
         var created = new List<string>();
         TimeSpan timeToDatabase = TimeSpan.Zero;
         Task databaseInPlace = Task.CompletedTask;
@@ -143,7 +152,8 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 using var file = new FileStream(t.TempPath, create);
                 file.SetLength(t.Length);
             }
-            var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = ct };
+            // Packs in memory at once: one per decoding slot plus ReadAhead downloading (docs/PERFORMANCE.md, "Memory and cloud restore").
+            var options = new ParallelOptions { MaxDegreeOfParallelism = Decoders + ReadAhead, CancellationToken = ct };
             await Parallel.ForEachAsync(databasePlan.Values, options,
                 async (p, token) => await RestorePackAsync(p.Pack, p.Places, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
             // The database is flushed and renamed into place while the media packs are already being opened: its fsync
@@ -263,54 +273,85 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
             if (!byPack.TryGetValue(pack.Id, out var p)) byPack[pack.Id] = p = (pack, []);
             p.Wanted.Add((entry, k));
         }
-        foreach (var (pack, wanted) in byPack.Values)
+        byte[] buffer = [];
+        try
         {
-            _memory.Downloaded(pack.Length);
-            byte[] data;
-            try
+            foreach (var (pack, wanted) in byPack.Values)
             {
-                data = await state.GetAsync(pack.Name, ct).ConfigureAwait(false);
-                if (data.Length != pack.Length) throw new RepositoryDamagedException(pack.Name, "has the wrong length (truncated or replaced)");
-                RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);
-            }
-            catch (RepositoryDamagedException) when (_tolerant)
-            {
-                foreach (var (_, k) in wanted) _lostDeltas[k] = pack.Name;
-                continue;
-            }
-            using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
-            foreach (var (entry, k) in wanted)
-            {
+                if (buffer.Length < pack.Length)
+                {
+                    PackMemory.Return(buffer);
+                    buffer = PackMemory.Rent(pack.Length);
+                }
                 try
                 {
-                    byte[] payload = PackReader.OpenDeltaPayload(cipher, entry, data.AsSpan((int)entry.Offset, (int)entry.SealedLength));
-                    _deltas[k] = new LoadedDelta(payload, blocks[entries[k].Block], pack.Name);
+                    await state.ReadPackAsync(pack, buffer, ct).ConfigureAwait(false);
                 }
-                catch (CorruptDataException e)
+                catch (RepositoryDamagedException) when (_tolerant)
                 {
-                    if (!_tolerant) throw new RepositoryDamagedException(pack.Name, e.Message);
-                    _lostDeltas[k] = pack.Name;
+                    foreach (var (_, k) in wanted) _lostDeltas[k] = pack.Name;
+                    continue;
+                }
+                using var cipher = new PackCipher(state.Keys, buffer.AsSpan(0, FormatConstants.PackSaltSize));
+                foreach (var (entry, k) in wanted)
+                {
+                    try
+                    {
+                        byte[] payload = PackReader.OpenDeltaPayload(cipher, entry, buffer.AsSpan((int)entry.Offset, (int)entry.SealedLength));
+                        _deltas[k] = new LoadedDelta(payload, blocks[entries[k].Block], pack.Name);
+                    }
+                    catch (CorruptDataException e)
+                    {
+                        if (!_tolerant) throw new RepositoryDamagedException(pack.Name, e.Message);
+                        _lostDeltas[k] = pack.Name;
+                    }
                 }
             }
+        }
+        finally
+        {
+            PackMemory.Return(buffer);
         }
         return at;
     }
 
+    /// <summary>
+    /// Reads a pack into a pooled buffer (at most <see cref="_decoders"/> + read-ahead packs in memory at once), then
+    /// opens its blobs on one of <see cref="_decoders"/> slots: on a remote store the next packs download while the cores
+    /// decode, instead of each worker waiting for its own download.
+    /// </summary>
     private async Task RestorePackAsync(PackRecord pack, List<Place> places, List<Target> targets, CancellationToken ct)
     {
-        _memory.Downloaded(pack.Length);
-        byte[] data;
+        byte[] buffer = PackMemory.Rent(pack.Length);
         try
         {
-            data = await state.GetAsync(pack.Name, ct).ConfigureAwait(false);
-            if (data.Length != pack.Length) throw new RepositoryDamagedException(pack.Name, "has the wrong length (truncated or replaced)");
-            RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);
+            try
+            {
+                await state.ReadPackAsync(pack, buffer, ct).ConfigureAwait(false);
+            }
+            catch (RepositoryDamagedException e) when (_tolerant)
+            {
+                foreach (Place place in places) Lose(place.Target, place.Offset, pack.Entries[place.Entry].RawLength, pack.Name, e.Problem);
+                return;
+            }
+            await _decoders.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await OpenPackAsync(pack, buffer, places, targets, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _decoders.Release();
+            }
         }
-        catch (RepositoryDamagedException e) when (_tolerant)
+        finally
         {
-            foreach (Place place in places) Lose(place.Target, place.Offset, pack.Entries[place.Entry].RawLength, pack.Name, e.Problem);
-            return;
+            PackMemory.Return(buffer);
         }
+    }
+
+    private async Task OpenPackAsync(PackRecord pack, byte[] data, List<Place> places, List<Target> targets, CancellationToken ct)
+    {
         using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
 
         // Every place this pack's blobs go, in file order: consecutive database blocks are opened straight into
@@ -323,7 +364,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         var handles = new Dictionary<int, SafeFileHandle>();
         Dictionary<int, byte[]>? opened = null;  // blobs needed at several places: opened once
         byte[]? scratch = null;                  // a base needed once, opened to rebuild its delta block
-        byte[] run = ArrayPool<byte>.Shared.Rent(RunSize);
+        byte[] run = RentRun();
         int runTarget = -1, runLength = 0;
         long runOffset = 0;
         try
@@ -344,7 +385,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                     runOffset = offset;
                     if (length > run.Length)
                     {
-                        ReturnCleared(run, run.Length);
+                        ReturnRun(run);
                         run = [];
                         run = ArrayPool<byte>.Shared.Rent(length);
                     }
@@ -414,7 +455,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         }
         finally
         {
-            ReturnCleared(run, run.Length);
+            ReturnRun(run);
             if (scratch is not null) ReturnCleared(scratch, scratch.Length);
             if (opened is not null)
                 foreach (byte[] b in opened.Values) ReturnCleared(b, b.Length);
@@ -423,6 +464,24 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
     }
 
     private const int RunSize = 2 << 20;
+
+    /// <summary>
+    /// Run buffers of this restore (at most one per decoding slot at a time). Kept here rather than in
+    /// <see cref="ArrayPool{T}.Shared"/>, which keeps a buffer per pool thread that touched one: the restore's
+    /// continuations hop across a dozen threads, and their cached 2 MiB runs stayed in RSS to the end.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<byte[]> _runs = [];
+
+    private byte[] RentRun() => _runs.TryTake(out byte[]? run) ? run : GC.AllocateUninitializedArray<byte>(RunSize);
+
+    /// <summary>Wipes a run buffer (it held plaintext) and keeps it for the next pack.</summary>
+    private void ReturnRun(byte[] run)
+    {
+        if (run.Length == 0) return;
+        CryptographicOperations.ZeroMemory(run);
+        if (run.Length == RunSize) _runs.Add(run);
+        else ArrayPool<byte>.Shared.Return(run);
+    }
 
     private static void ReturnCleared(byte[] buffer, int used)
     {

@@ -91,44 +91,51 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
         {
             long total = state.Index.TotalPackBytes;
             int dataProblems = 0;
-            var memory = new PackMemory();
+            PackMemory.CompactAfterPlanning();
             byte[] scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(FormatConstants.MinimumBlockSize);
-            foreach (PackRecord pack in state.Index.Packs)
+            // Two pooled pack buffers: the next pack downloads while this one is checked.
+            var packs = state.Index.Packs.Where(p => !badPacks.Contains(p.Id)).ToList();
+            byte[] current = [], next = [];
+            Task<RepositoryProblem?>? reading = packs.Count > 0 ? ReadAsync(packs[0], next = PackMemory.Rent(packs[0].Length), ct) : null;
+            try
             {
-                if (badPacks.Contains(pack.Id)) continue;
-                RepositoryProblem? problem = null;
-                try
+                for (int i = 0; i < packs.Count; i++)
                 {
-                    memory.Downloaded(pack.Length);
-                    byte[] data = await state.GetAsync(pack.Name, ct).ConfigureAwait(false);
-                    bytesRead += data.Length;
-                    RepositoryState.CheckName(pack.Name, FormatConstants.DataPrefix, data);
-                    PackEntry[] header = PackReader.ReadHeader(state.Keys, data);
-                    if (!header.AsSpan().SequenceEqual(pack.Entries)) throw new CorruptDataException("header differs from the index");
-                    using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
-                    foreach (PackEntry e in header)
+                    PackRecord pack = packs[i];
+                    RepositoryProblem? problem = await reading!.ConfigureAwait(false);
+                    (current, next) = (next, current);
+                    reading = null;
+                    if (i + 1 < packs.Count)
                     {
-                        if (e.Compression == FormatConstants.CompressionDelta)
+                        if (next.Length < packs[i + 1].Length)
                         {
-                            // Authenticated here; rebuilt against its base and checked against its block's id below.
-                            PackReader.OpenDeltaPayload(cipher, e, data.AsSpan((int)e.Offset, (int)e.SealedLength));
-                            blobs++;
-                            continue;
+                            PackMemory.Return(next);
+                            next = PackMemory.Rent(packs[i + 1].Length);
                         }
-                        // One scratch buffer for every blob (a fresh 1 MiB array per media piece would pile up on the large-object heap).
-                        if (scratch.Length < e.RawLength)
-                        {
-                            System.Buffers.ArrayPool<byte>.Shared.Return(scratch, clearArray: true);
-                            scratch = System.Buffers.ArrayPool<byte>.Shared.Rent((int)e.RawLength);
-                        }
-                        PackReader.OpenBlob(state.Keys, cipher, e, data.AsSpan((int)e.Offset, (int)e.SealedLength), scratch.AsSpan(0, (int)e.RawLength));
-                        blobs++;
+                        reading = ReadAsync(packs[i + 1], next, ct);
                     }
+                    if (problem is null)
+                    {
+                        bytesRead += pack.Length;
+                        try
+                        {
+                            blobs += CheckPack(pack, current.AsSpan(0, (int)pack.Length), ref scratch);
+                        }
+                        catch (CorruptDataException e) { problem = new(pack.Name, e.Message); }
+                    }
+                    if (problem is not null && dataProblems++ < MaxProblemsPerKind) problems.Add(problem);
+                    progress?.Report(new VerifyProgress("data", bytesRead, total));
                 }
-                catch (CorruptDataException e) { problem = new(pack.Name, e.Message); }
-                catch (RepositoryDamagedException e) { problem = e.ToProblem(); }
-                if (problem is not null && dataProblems++ < MaxProblemsPerKind) problems.Add(problem);
-                progress?.Report(new VerifyProgress("data", bytesRead, total));
+            }
+            finally
+            {
+                if (reading is not null)
+                {
+                    try { await reading.ConfigureAwait(false); }
+                    catch (Exception) { /* the failure that ended the loop is what the caller sees */ }
+                }
+                PackMemory.Return(current);
+                PackMemory.Return(next);
             }
             System.Buffers.ArrayPool<byte>.Shared.Return(scratch, clearArray: true);
             // Every delta block a snapshot names, rebuilt from its base and checked against the block's id.
@@ -147,5 +154,47 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
             }
         }
         return new VerifyReport(problems, chain.Count, state.Index.PackCount, blobs, bytesRead);
+    }
+
+    /// <summary>Reads a pack into <paramref name="buffer"/> and checks its length and name; damage is returned as a problem.</summary>
+    private async Task<RepositoryProblem?> ReadAsync(PackRecord pack, byte[] buffer, CancellationToken ct)
+    {
+        try
+        {
+            await state.ReadPackAsync(pack, buffer, ct).ConfigureAwait(false);
+            return null;
+        }
+        catch (RepositoryDamagedException e)
+        {
+            return e.ToProblem();
+        }
+    }
+
+    /// <summary>Checks a pack's header against the index and opens every blob in it; returns the number of blobs.</summary>
+    private int CheckPack(PackRecord pack, ReadOnlySpan<byte> data, ref byte[] scratch)
+    {
+        PackEntry[] header = PackReader.ReadHeader(state.Keys, data);
+        if (!header.AsSpan().SequenceEqual(pack.Entries)) throw new CorruptDataException("header differs from the index");
+        using var cipher = new PackCipher(state.Keys, data[..FormatConstants.PackSaltSize]);
+        int blobs = 0;
+        foreach (PackEntry e in header)
+        {
+            if (e.Compression == FormatConstants.CompressionDelta)
+            {
+                // Authenticated here; rebuilt against its base and checked against its block's id in RunAsync.
+                PackReader.OpenDeltaPayload(cipher, e, data.Slice((int)e.Offset, (int)e.SealedLength));
+                blobs++;
+                continue;
+            }
+            // One scratch buffer for every blob (a fresh 1 MiB array per media piece would pile up on the large-object heap).
+            if (scratch.Length < e.RawLength)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(scratch, clearArray: true);
+                scratch = System.Buffers.ArrayPool<byte>.Shared.Rent((int)e.RawLength);
+            }
+            PackReader.OpenBlob(state.Keys, cipher, e, data.Slice((int)e.Offset, (int)e.SealedLength), scratch.AsSpan(0, (int)e.RawLength));
+            blobs++;
+        }
+        return blobs;
     }
 }

@@ -101,6 +101,60 @@ public sealed class FolderBlobStore : IBlobStore
         }
     }
 
+    public async ValueTask<int> ReadAsync(string name, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        string path = PathOf(name);
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+            long size = RandomAccess.GetLength(handle);
+            if (size > buffer.Length) throw BlobSizeException.TooLarge(name, buffer.Length);
+            return await FillAsync(handle, buffer[..(int)size], 0, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BlobNotFoundException(name);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BlobStoreException($"Cannot read '{name}' from {Description}: {e.Message}", e);
+        }
+    }
+
+    public async ValueTask ReadRangeAsync(string name, long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        string path = PathOf(name);
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+            if (RandomAccess.GetLength(handle) - offset < buffer.Length
+                || await FillAsync(handle, buffer, offset, cancellationToken).ConfigureAwait(false) != buffer.Length)
+                throw BlobSizeException.EndsEarly(name, offset, buffer.Length);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BlobNotFoundException(name);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BlobStoreException($"Cannot read '{name}' from {Description}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads into <paramref name="buffer"/> from <paramref name="offset"/> until it is full or the file ends; returns the bytes read.</summary>
+    private static async ValueTask<int> FillAsync(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Memory<byte> buffer, long offset, CancellationToken cancellationToken)
+    {
+        int done = 0;
+        while (done < buffer.Length)
+        {
+            int n = await RandomAccess.ReadAsync(handle, buffer[done..], offset + done, cancellationToken).ConfigureAwait(false);
+            if (n == 0) break;
+            done += n;
+        }
+        return done;
+    }
+
     public async IAsyncEnumerable<BlobInfo> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.Yield();

@@ -12,6 +12,8 @@ namespace Lockbox.Repository.Storage;
 /// <item>A put is atomic: readers see the whole object under its name or nothing, never a part.</item>
 /// <item><see cref="PutIfAbsentAsync"/> returns false, and leaves the object as it was, when the name exists.</item>
 /// <item>Reading a missing object throws <see cref="BlobNotFoundException"/>.</item>
+/// <item>Reading into a caller's buffer (<see cref="ReadAsync"/>, <see cref="ReadRangeAsync"/>) throws
+/// <see cref="BlobSizeException"/> when the object does not fit the buffer or ends before the range does.</item>
 /// <item><see cref="ListAsync"/> returns every object under the prefix, however many (implementations page).</item>
 /// <item>Deleting a missing object is not an error.</item>
 /// <item>Other failures surface as <see cref="BlobStoreException"/> with a message fit for the user.</item>
@@ -32,6 +34,33 @@ public interface IBlobStore
     /// <summary>Reads <paramref name="length"/> bytes at <paramref name="offset"/>; fewer only if the object ends first.</summary>
     Task<byte[]> GetRangeAsync(string name, long offset, int length, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads a whole object into the start of <paramref name="buffer"/> (a pooled one, so a large object is not a fresh
+    /// array on the large-object heap for each read) and returns its length.
+    /// </summary>
+    /// <exception cref="BlobNotFoundException">The object does not exist.</exception>
+    /// <exception cref="BlobSizeException">The object is longer than <paramref name="buffer"/>.</exception>
+    /// <remarks>The default reads through <see cref="GetAsync"/> and copies; stores override it to read in place.</remarks>
+    async ValueTask<int> ReadAsync(string name, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        byte[] data = await GetAsync(name, cancellationToken).ConfigureAwait(false);
+        if (data.Length > buffer.Length) throw BlobSizeException.TooLarge(name, buffer.Length);
+        data.CopyTo(buffer);
+        return data.Length;
+    }
+
+    /// <summary>Reads exactly <paramref name="buffer"/>'s length of bytes at <paramref name="offset"/> into it.</summary>
+    /// <exception cref="BlobNotFoundException">The object does not exist.</exception>
+    /// <exception cref="BlobSizeException">The object ends before the range does.</exception>
+    /// <remarks>The default reads through <see cref="GetRangeAsync"/> and copies; stores override it to read in place.</remarks>
+    async ValueTask ReadRangeAsync(string name, long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        byte[] data = await GetRangeAsync(name, offset, buffer.Length, cancellationToken).ConfigureAwait(false);
+        if (data.Length != buffer.Length) throw BlobSizeException.EndsEarly(name, offset, buffer.Length);
+        data.CopyTo(buffer);
+    }
+
     /// <summary>Lists the objects whose names start with <paramref name="prefix"/> ("" for all), in no particular order.</summary>
     IAsyncEnumerable<BlobInfo> ListAsync(string prefix, CancellationToken cancellationToken = default);
 
@@ -47,6 +76,26 @@ public class BlobStoreException : Exception
 {
     public BlobStoreException(string message) : base(message) { }
     public BlobStoreException(string message, Exception innerException) : base(message, innerException) { }
+}
+
+/// <summary>
+/// An object does not have the size a read into a caller's buffer needs: longer than the buffer, or ending before the
+/// requested range does. The engine treats it like any other damage to that object (truncated or replaced).
+/// </summary>
+public sealed class BlobSizeException : BlobStoreException
+{
+    private BlobSizeException(string name, string message) : base(message) => Name = name;
+
+    /// <summary>The object's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The object is longer than the buffer of <paramref name="bufferLength"/> bytes it was to be read into.</summary>
+    public static BlobSizeException TooLarge(string name, long bufferLength) =>
+        new(name, $"Object '{name}' is larger than the {bufferLength} bytes expected of it.");
+
+    /// <summary>The object ends before byte <paramref name="offset"/> + <paramref name="length"/>.</summary>
+    public static BlobSizeException EndsEarly(string name, long offset, int length) =>
+        new(name, $"Object '{name}' ends before the {length} bytes at offset {offset} that were expected of it.");
 }
 
 /// <summary>The named object does not exist in the store.</summary>

@@ -6,7 +6,7 @@ namespace Lockbox.Storage.Tests.Contract;
 /// The <see cref="IBlobStore"/> contract, run against every store: each subclass supplies fresh,
 /// empty stores. Every test works under its own prefix, so tests of one class share a bucket.
 /// </summary>
-public abstract class BlobStoreContract
+public abstract partial class BlobStoreContract
 {
     private readonly string testPrefix = "t" + Guid.NewGuid().ToString("N")[..12];
     private IBlobStore? store;
