@@ -29,10 +29,9 @@ internal static class DeltaPhase
             if (!byPack.TryGetValue(pack.Id, out var group)) byPack[pack.Id] = group = (pack, []);
             group.Blocks.Add((slot, baseEntry));
         }
-        var memory = new PackMemory(32L << 20);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = pipeline.Token };
         await Parallel.ForEachAsync(byPack.Values, options, async (group, ct) =>
-            await PackAsync(state, pipeline, plan, ids, database, blockSize, group.Pack, group.Blocks, memory, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            await PackAsync(state, pipeline, plan, ids, database, blockSize, group.Pack, group.Blocks, ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -42,7 +41,7 @@ internal static class DeltaPhase
     public const int ReadSpan = 1 << 20;
 
     private static async Task PackAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, BlobId[] ids, SqliteSnapshot database,
-        int blockSize, PackRecord pack, List<(int Slot, PackEntry Base)> blocks, PackMemory memory, CancellationToken ct)
+        int blockSize, PackRecord pack, List<(int Slot, PackEntry Base)> blocks, CancellationToken ct)
     {
         blocks.Sort(static (a, b) => a.Base.Offset != b.Base.Offset ? a.Base.Offset.CompareTo(b.Base.Offset) : a.Slot.CompareTo(b.Slot));
         // The salt comes with the first span when the first base is near the start of the pack, else on its own.
@@ -50,6 +49,7 @@ internal static class DeltaPhase
             ? null
             : await state.ReadRangeAsync(pack.Name, 0, FormatConstants.PackSaltSize, ct).ConfigureAwait(false);
         byte[] baseRaw = ArrayPool<byte>.Shared.Rent(blockSize);
+        byte[] span = PackMemory.Rent(ReadSpan); // ciphertext only; grown (whole MiB) for a single base longer than a span
         BlobId opened = default;
         PackCipher? cipher = null;
         try
@@ -65,8 +65,13 @@ internal static class DeltaPhase
                     last++;
                     end = Math.Max(end, (long)blocks[last].Base.Offset + blocks[last].Base.SealedLength);
                 }
-                memory.Downloaded(end - start); // the store hands back a fresh array per read: keep those from piling up
-                byte[] data = await state.ReadRangeAsync(pack.Name, start, (int)(end - start), ct).ConfigureAwait(false);
+                if (span.Length < end - start)
+                {
+                    PackMemory.Return(span);
+                    span = PackMemory.Rent(end - start);
+                }
+                byte[] data = span;
+                await state.ReadRangeAsync(pack.Name, start, data.AsMemory(0, (int)(end - start)), ct).ConfigureAwait(false);
                 cipher ??= new PackCipher(state.Keys, salt ?? data.AsSpan(0, FormatConstants.PackSaltSize));
                 for (int k = first; k <= last; k++)
                 {
@@ -113,6 +118,7 @@ internal static class DeltaPhase
             cipher?.Dispose();
             CryptographicOperations.ZeroMemory(baseRaw);
             ArrayPool<byte>.Shared.Return(baseRaw);
+            PackMemory.Return(span);
         }
     }
 
