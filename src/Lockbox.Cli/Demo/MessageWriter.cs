@@ -19,7 +19,7 @@ internal sealed class MessageWriter(ChatDatabase db, FastRandom random, int chat
         return id;
     }
 
-    public long WriteMedia(MediaItem item, string hash)
+    public long WriteMedia(MediaItem item)
     {
         (long chat, bool fromMe, long? sender) = Pick();
         int type = item.MimeType switch
@@ -31,7 +31,7 @@ internal sealed class MessageWriter(ChatDatabase db, FastRandom random, int chat
         };
         string? caption = type == 1 && random.Next(3) == 0 ? ChatText.Message(random) : null;
         long id = db.InsertMessage(chat, fromMe, KeyId(), sender, fromMe ? 13 : 0, Tick(), type, caption);
-        db.InsertMedia(id, chat, item, hash);
+        db.InsertMedia(id, chat, item);
         return id;
     }
 
