@@ -27,10 +27,11 @@ internal sealed class ChatDatabase : IDisposable
         """;
 
     /// <summary>
-    /// Page cache while generating: the random message keys scatter inserts over the whole key index, which is about
-    /// a sixth of the database; 512 MiB holds it for a 3 GiB database (memory is used only as the database grows).
+    /// Page cache while generating: the random message keys scatter inserts over the whole key index, about a fifth
+    /// of the database, so the cache is a third of the database it will become, between 64 MiB and 1 GiB (memory is
+    /// taken only as the database grows).
     /// </summary>
-    private const int BulkCacheKiB = 512 * 1024;
+    private const long MinBulkCache = 64L << 20, MaxBulkCache = 1L << 30;
 
     private readonly SqliteConnection _connection;
     private readonly RawInsert _insertMessage;
@@ -39,14 +40,16 @@ internal sealed class ChatDatabase : IDisposable
     private SqliteTransaction? _transaction;
 
     /// <param name="path">The database file.</param>
-    /// <param name="bulk">Writing a new dataset that nothing else reads yet: no fsync (a crash loses a half-generated
-    /// chat, which is regenerated anyway) and a large page cache. Neither changes a byte of the database.</param>
-    public ChatDatabase(string path, bool bulk = false)
+    /// <param name="bulkBytes">When writing a new dataset that nothing else reads yet, the size it will reach: no fsync
+    /// (a crash loses a half-generated chat, which is regenerated anyway) and a page cache to match. Neither changes a
+    /// byte of the database. Zero for an ordinary connection.</param>
+    public ChatDatabase(string path, long bulkBytes = 0)
     {
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
         Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
-        if (bulk) Execute($"PRAGMA synchronous = OFF; PRAGMA cache_size = -{BulkCacheKiB};");
+        if (bulkBytes > 0)
+            Execute($"PRAGMA synchronous = OFF; PRAGMA cache_size = -{Math.Clamp(bulkBytes / 3, MinBulkCache, MaxBulkCache) >> 10};");
         Execute(Schema);
         _insertMessage = new RawInsert(_connection.Handle!, """
             INSERT INTO message (chat_row_id, from_me, key_id, sender_jid_row_id, status, timestamp, received_timestamp, message_type, text_data)

@@ -13,7 +13,8 @@ internal static class ChatGenerator
     public const string MediaFolderName = "Media";
     private const int Contacts = 400;
     private const int Batch = 5_000;
-    private const int BatchesPerCommit = 20;
+    /// <summary>Messages per transaction: at least this many, and at least a quarter of those already written.</summary>
+    private const int MinCommit = 100_000;
     internal static readonly long FirstTimestamp = new DateTimeOffset(2024, 1, 1, 8, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     public static GeneratedChat Generate(string directory, ChatSpec spec, CancellationToken cancellationToken)
@@ -27,7 +28,8 @@ internal static class ChatGenerator
         IReadOnlyList<MediaItem> media = MediaGenerator.Write(mediaDirectory, spec.MediaBytes, spec.Seed, cancellationToken);
 
         var random = new FastRandom(spec.Seed);
-        using var db = new ChatDatabase(databasePath, bulk: true);
+        using var db = new ChatDatabase(databasePath,
+            bulkBytes: spec.Messages > long.MaxValue / 340 ? spec.DatabaseBytes : Math.Min(spec.DatabaseBytes, spec.Messages * 340));
         db.Begin();
         for (int j = 1; j <= Contacts; j++)
         {
@@ -50,7 +52,7 @@ internal static class ChatGenerator
         var writer = new MessageWriter(db, random, spec.Chats, FirstTimestamp);
         int nextMedia = 0;
         long messages = 0;
-        int batches = 0;
+        long committed = 0;
         db.Begin();
         while (messages < spec.Messages)
         {
@@ -62,13 +64,15 @@ internal static class ChatGenerator
                 else
                     writer.WriteText();
             }
-            // The size is checked after every batch, as it always was (the dataset stops at the same message); the
-            // transaction spans several batches, so the hot index pages are written to the WAL once, not per batch.
+            // The size is checked after every batch, as it always was (the dataset stops at the same message). A commit
+            // writes every index page the transaction touched to the WAL and then into the database, and random keys touch
+            // nearly all of them: transactions that grow with the database keep that from growing with its square.
             if (db.SizeBytes >= spec.DatabaseBytes) break;
-            if (++batches % BatchesPerCommit == 0)
+            if (messages - committed >= Math.Max(MinCommit, committed / 4))
             {
                 db.Commit();
                 db.Begin();
+                committed = messages;
             }
         }
         for (; nextMedia < media.Count; nextMedia++, messages++)
