@@ -101,10 +101,12 @@ trap 'exit 143' TERM
 # run COMMAND...: under the timeout, in the background so that Ctrl-C reaches the trap at once.
 run() { timeout "$limit" "$@" & child=$!; local rc=0; wait "$child" || rc=$?; child=''; return $rc; }
 
-# A private Release build, so edits to the source tree during the run change nothing; no build server stays behind.
-echo "compare: building lockbox (Release)" >&2
-run dotnet build "$root/src/Lockbox.Cli/Lockbox.Cli.csproj" -c Release -o "$work/cli" -nologo -v q -nodeReuse:false \
-  -p:UseSharedCompilation=false >"$work/build.log" 2>&1 \
+# A private build made as ./lockbox makes the shipped one (Release, published ReadyToRun for this machine's runtime,
+# framework-dependent), so the Lockbox column measures what users run and edits to the source tree during the run
+# change nothing; no build server stays behind.
+echo "compare: building lockbox (Release, ReadyToRun, as ./lockbox does)" >&2
+run dotnet publish "$root/src/Lockbox.Cli/Lockbox.Cli.csproj" -c Release --use-current-runtime --self-contained false \
+  -p:PublishReadyToRun=true -o "$work/cli" -nologo -v q -nodeReuse:false -p:UseSharedCompilation=false >"$work/build.log" 2>&1 \
   || { grep -E 'error' "$work/build.log" | sort -u >&2; echo "compare: build failed" >&2; exit 1; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # With s3, the lockbox command trusts the loopback certificate through OpenSSL's SSL_CERT_FILE (its own, no other's).
@@ -170,7 +172,7 @@ local pw="$work/$profile"
 mkdir -p "$pw"
 local data="$pw/data"
 echo "compare: generating the $profile dataset ($size)" >&2
-local gen_start=$SECONDS
+local gen_start=$SECONDS load_start; load_start=$(cut -d' ' -f1 /proc/loadavg)
 if [ "$profile" = db-heavy ]; then
   # 90% database: generate a chat whose database is 90% of SIZE, then keep media up to 10% of SIZE.
   run dotnet "$work/cli/lockbox.dll" demo generate --no-progress --to "$data" --size "$((bytes * 18 / 10))" >&2
@@ -304,7 +306,7 @@ stop_servers
 # --- the table ----------------------------------------------------------------------------------
 db_bytes=$(stat -c %s "$db")
 echo
-echo "Profile $profile. Dataset: $(numfmt --to=iec-i --suffix=B "$dataset_bytes") (database $(numfmt --to=iec-i --suffix=B "$db_bytes"), the rest media; generated in $gen_seconds s), $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)."
+echo "Profile $profile. Dataset: $(numfmt --to=iec-i --suffix=B "$dataset_bytes") (database $(numfmt --to=iec-i --suffix=B "$db_bytes"), the rest media; generated in $gen_seconds s), $(nproc) cores, load average $load_start at the start, $(cut -d' ' -f1 /proc/loadavg) at the end."
 echo "Ratios are tool / restic on the same store (lower is better); 'vs folder' is Lockbox on this store / Lockbox on the folder. s3 = s3rver over TLS, azure = Azurite (http), both on loopback and on this machine's disk; RSS is the client's."
 awk -F'\t' -v dbb="$db_bytes" -v total="$dataset_bytes" '
   { n++; tool[n]=$1; store[n]=$2; step[n]=$3; sec[n]=$4; add[n]=$5; rss[n]=$6; tomsg[n]=$7; k=$2 SUBSEP $3

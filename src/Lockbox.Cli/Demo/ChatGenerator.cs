@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 
 namespace Lockbox.Cli.Demo;
 
@@ -14,6 +13,8 @@ internal static class ChatGenerator
     public const string MediaFolderName = "Media";
     private const int Contacts = 400;
     private const int Batch = 5_000;
+    /// <summary>Messages per transaction: at least this many, and at least a quarter of those already written.</summary>
+    private const int MinCommit = 100_000;
     internal static readonly long FirstTimestamp = new DateTimeOffset(2024, 1, 1, 8, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     public static GeneratedChat Generate(string directory, ChatSpec spec, CancellationToken cancellationToken)
@@ -25,18 +26,10 @@ internal static class ChatGenerator
             throw new CliException(ExitCodes.Usage, $"{directory} already holds a chat; choose an empty folder.");
 
         IReadOnlyList<MediaItem> media = MediaGenerator.Write(mediaDirectory, spec.MediaBytes, spec.Seed, cancellationToken);
-        var hashes = new Dictionary<int, string>();
-        foreach (MediaItem item in media)
-        {
-            if (!hashes.ContainsKey(item.ContentId))
-            {
-                using FileStream file = File.OpenRead(Path.Combine(mediaDirectory, item.RelativePath));
-                hashes[item.ContentId] = Convert.ToBase64String(SHA256.HashData(file));
-            }
-        }
 
         var random = new FastRandom(spec.Seed);
-        using var db = new ChatDatabase(databasePath);
+        using var db = new ChatDatabase(databasePath,
+            bulkBytes: spec.Messages > long.MaxValue / 340 ? spec.DatabaseBytes : Math.Min(spec.DatabaseBytes, spec.Messages * 340));
         db.Begin();
         for (int j = 1; j <= Contacts; j++)
         {
@@ -59,33 +52,39 @@ internal static class ChatGenerator
         var writer = new MessageWriter(db, random, spec.Chats, FirstTimestamp);
         int nextMedia = 0;
         long messages = 0;
+        long committed = 0;
+        db.Begin();
         while (messages < spec.Messages)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            db.Begin();
             for (int i = 0; i < Batch && messages < spec.Messages; i++, messages++)
             {
                 if (nextMedia < media.Count && random.NextDouble() < mediaChance)
-                {
-                    MediaItem item = media[nextMedia++];
-                    writer.WriteMedia(item, hashes[item.ContentId]);
-                }
+                    writer.WriteMedia(media[nextMedia++]);
                 else
-                {
                     writer.WriteText();
-                }
             }
-            db.Commit();
+            // The size is checked after every batch, as it always was (the dataset stops at the same message). A commit
+            // writes every index page the transaction touched to the WAL and then into the database, and random keys touch
+            // nearly all of them: transactions that grow with the database keep that from growing with its square.
             if (db.SizeBytes >= spec.DatabaseBytes) break;
+            if (messages - committed >= Math.Max(MinCommit, committed / 4))
+            {
+                db.Commit();
+                db.Begin();
+                committed = messages;
+            }
         }
-        db.Begin();
         for (; nextMedia < media.Count; nextMedia++, messages++)
-            writer.WriteMedia(media[nextMedia], hashes[media[nextMedia].ContentId]);
-        db.Execute("UPDATE chat SET last_message_row_id = (SELECT max(_id) FROM message WHERE chat_row_id = chat._id)");
+            writer.WriteMedia(media[nextMedia]);
+        // Each chat's newest message, known from the writes: the same updates in the same (rowid) order as
+        // "UPDATE chat SET last_message_row_id = (SELECT max(_id) ...)", without scanning the whole message index for it.
+        for (int c = 1; c <= spec.Chats; c++)
+            db.Execute($"UPDATE chat SET last_message_row_id = {(writer.LastMessage(c) is { } last ? last.ToString(CultureInfo.InvariantCulture) : "NULL")} WHERE _id = {c}");
         db.Commit();
         long databaseBytes = db.SizeBytes;
 
         return new GeneratedChat(databasePath, mediaDirectory, messages, spec.Chats, databaseBytes, media.Count,
-            hashes.Count, media.Sum(m => m.Size));
+            media.Select(m => m.ContentId).Distinct().Count(), media.Sum(m => m.Size));
     }
 }

@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Security.Cryptography;
 
 namespace Lockbox.Cli.Demo;
 
-/// <summary>One media file the generator wrote, as a message in the database refers to it.</summary>
-internal sealed record MediaItem(string RelativePath, long Size, string MimeType, int DurationSeconds, int ContentId);
+/// <summary>One media file the generator wrote, as a message in the database refers to it (with its SHA-256, base64).</summary>
+internal sealed record MediaItem(string RelativePath, long Size, string MimeType, int DurationSeconds, int ContentId, string Hash);
 
 /// <summary>
 /// Writes a chat's media folder laid out like WhatsApp's: photos (~100 KB–3 MB), voice notes, a few
@@ -91,7 +92,8 @@ internal static class MediaGenerator
     {
         string path = Path.Combine(directory, relativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long left = size;
         bool first = true;
         while (left > 0)
@@ -104,8 +106,10 @@ internal static class MediaGenerator
                 first = false;
             }
             file.Write(buffer, 0, n);
+            hash.AppendData(buffer, 0, n);
             left -= n;
         }
-        return new MediaItem(relativePath.Replace('\\', '/'), size, mime, duration, contentId);
+        // Hashed as written: reading every file back for its digest cost a second pass over the media.
+        return new MediaItem(relativePath.Replace('\\', '/'), size, mime, duration, contentId, Convert.ToBase64String(hash.GetHashAndReset()));
     }
 }

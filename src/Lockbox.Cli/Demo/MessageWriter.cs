@@ -5,11 +5,16 @@ internal sealed class MessageWriter(ChatDatabase db, FastRandom random, int chat
 {
     private const int Contacts = 400;
     private long _timestamp = startTimestamp;
+    private readonly Dictionary<long, long> _last = [];
+
+    /// <summary>The newest message this writer wrote to <paramref name="chat"/>, if any.</summary>
+    public long? LastMessage(long chat) => _last.TryGetValue(chat, out long id) ? id : null;
 
     public long WriteText()
     {
         (long chat, bool fromMe, long? sender) = Pick();
         long id = db.InsertMessage(chat, fromMe, KeyId(), sender, fromMe ? 13 : 0, Tick(), 0, ChatText.Message(random));
+        _last[chat] = id;
         if (fromMe && chat % 4 == 0)
         {
             // Delivery/read receipts from a few group members.
@@ -19,7 +24,7 @@ internal sealed class MessageWriter(ChatDatabase db, FastRandom random, int chat
         return id;
     }
 
-    public long WriteMedia(MediaItem item, string hash)
+    public long WriteMedia(MediaItem item)
     {
         (long chat, bool fromMe, long? sender) = Pick();
         int type = item.MimeType switch
@@ -31,7 +36,8 @@ internal sealed class MessageWriter(ChatDatabase db, FastRandom random, int chat
         };
         string? caption = type == 1 && random.Next(3) == 0 ? ChatText.Message(random) : null;
         long id = db.InsertMessage(chat, fromMe, KeyId(), sender, fromMe ? 13 : 0, Tick(), type, caption);
-        db.InsertMedia(id, chat, item, hash);
+        _last[chat] = id;
+        db.InsertMedia(id, chat, item);
         return id;
     }
 
