@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Lockbox.Repository.Format;
 using Lockbox.Repository.Format.Index;
@@ -21,7 +20,7 @@ internal sealed class BlobPipeline : IAsyncDisposable
     private readonly Channel<WorkItem> _work;
     private readonly Channel<SealItem> _seal;
     private readonly Channel<FinishedPack> _upload;
-    private readonly ConcurrentDictionary<BlobId, byte> _claimed = new();
+    private readonly ClaimSet _claimed = new();
     private readonly CancellationTokenSource _cts;
     private readonly Task[] _workers;
     private readonly Task _packer, _uploader;
@@ -95,9 +94,9 @@ internal sealed class BlobPipeline : IAsyncDisposable
     public async ValueTask<(BlobId Id, BlobId Base)> StoreDirectAsync(ReadOnlyMemory<byte> raw, bool compress, BlobId previousBase)
     {
         BlobId id = _state.Keys.ComputeId(raw.Span);
-        if (_state.Index.ContainsBlob(id) || _claimed.ContainsKey(id)) return (id, default);
+        if (_state.Index.ContainsBlob(id) || _claimed.Contains(id)) return (id, default);
         if (!previousBase.IsZero && await TryStoreDeltaAsync(raw, id, previousBase, _cts.Token).ConfigureAwait(false)) return (id, previousBase);
-        if (!_claimed.TryAdd(id, 0)) return (id, default);
+        if (!_claimed.TryAdd(id)) return (id, default);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(raw.Length);
         raw.Span.CopyTo(buffer);
         SealItem sealItem = Prepare(id, buffer, raw.Length, compress);
@@ -183,7 +182,7 @@ internal sealed class BlobPipeline : IAsyncDisposable
         {
             BlobId id = _state.Keys.ComputeId(item.Buffer.AsSpan(0, item.Length));
             item.Ids[item.Slot] = id;
-            if (_state.Index.ContainsBlob(id) || _claimed.ContainsKey(id))
+            if (_state.Index.ContainsBlob(id) || _claimed.Contains(id))
             {
                 ArrayPool<byte>.Shared.Return(item.Buffer);
                 continue;
@@ -196,7 +195,7 @@ internal sealed class BlobPipeline : IAsyncDisposable
                 ArrayPool<byte>.Shared.Return(item.Buffer);
                 continue;
             }
-            if (!_claimed.TryAdd(id, 0))
+            if (!_claimed.TryAdd(id))
             {
                 ArrayPool<byte>.Shared.Return(item.Buffer);
                 continue;
@@ -241,17 +240,17 @@ internal sealed class BlobPipeline : IAsyncDisposable
     internal async ValueTask<bool> TryStoreDeltaAsync(ReadOnlyMemory<byte> block, BlobId id, BlobId baseId, ReadOnlyMemory<byte> baseRaw, uint basePayloadLength)
     {
         BlobId deltaId = _state.Keys.DeltaId(baseId, id);
-        if (_state.Index.ContainsBlob(deltaId) || !_claimed.TryAdd(deltaId, 0)) return true;
+        if (_state.Index.ContainsBlob(deltaId) || !_claimed.TryAdd(deltaId)) return true;
         if (!DeltaCodec.CanBeBase(baseRaw.Span))
         {
-            _claimed.TryRemove(deltaId, out _);
+            _claimed.Remove(deltaId);
             return false;
         }
         byte[] packed = ArrayPool<byte>.Shared.Rent(Compression.Bound(block.Length));
         int n = DeltaCodec.Encode(block.Span, baseRaw.Span, packed);
         if (n > basePayloadLength * FormatConstants.RebaseAbove)
         {
-            _claimed.TryRemove(deltaId, out _);
+            _claimed.Remove(deltaId);
             ArrayPool<byte>.Shared.Return(packed);
             return false;
         }
@@ -262,7 +261,7 @@ internal sealed class BlobPipeline : IAsyncDisposable
     /// <summary>Stores a block whole (compressed when that helps) unless its id is already stored or queued; takes ownership of the rented buffer.</summary>
     internal async ValueTask StoreWholeAsync(BlobId id, byte[] rented, int length, bool compress)
     {
-        if (_state.Index.ContainsBlob(id) || !_claimed.TryAdd(id, 0))
+        if (_state.Index.ContainsBlob(id) || !_claimed.TryAdd(id))
         {
             ArrayPool<byte>.Shared.Return(rented);
             return;
