@@ -102,7 +102,7 @@ internal static class DeltaPhase
                     }
                     if (await pipeline.TryStoreDeltaAsync(block.AsMemory(0, length), ids[slot], baseEntry.Id, baseRaw.AsMemory(0, length), baseEntry.PayloadLength).ConfigureAwait(false))
                     {
-                        plan.Bases[slot] = baseEntry.Id;
+                        plan.SetBase(slot, baseEntry.Id);
                         ArrayPool<byte>.Shared.Return(block);
                     }
                     else
