@@ -15,13 +15,8 @@ public sealed class WhatsAppImportTests : IDisposable
     [Fact]
     public async Task ACrypt15BackupIsImportedAsASnapshotAndNoPlaintextIsLeftBehind()
     {
-        (string database, _) = ChatApp.Create(_folder.Sub("whatsapp"), messages: 300);
         using WhatsAppKey key = WhatsAppKey.Import(RandomNumberGenerator.GetBytes(32));
-        string backup = _folder.Sub("msgstore.db.crypt15");
-        Crypt15File.Encrypt(database, key, backup, overwrite: false);
-        string repository = _folder.Sub("cloud");
-        LockboxClient phone = Phone();
-        await phone.CreateAsync(repository);
+        var (database, backup, repository, phone) = await WhatsAppBackupAndRepositoryAsync(key, messages: 300);
 
         SnapshotSummary imported = (await phone.ImportWhatsAppAsync(repository, backup, key)).Snapshot;
 
@@ -34,13 +29,8 @@ public sealed class WhatsAppImportTests : IDisposable
     [Fact]
     public async Task TheImportNeverPutsTheDecryptedDatabaseOnDiskInTheClear()
     {
-        (string database, _) = ChatApp.Create(_folder.Sub("whatsapp"), messages: 2_000);
         using WhatsAppKey key = WhatsAppKey.Import(RandomNumberGenerator.GetBytes(32));
-        string backup = _folder.Sub("msgstore.db.crypt15");
-        Crypt15File.Encrypt(database, key, backup, overwrite: false);
-        string repository = _folder.Sub("cloud");
-        LockboxClient phone = Phone();
-        await phone.CreateAsync(repository);
+        var (_, backup, repository, phone) = await WhatsAppBackupAndRepositoryAsync(key, messages: 2_000);
         byte[] header = "SQLite format 3\0"u8.ToArray();
         int looked = 0;
 
@@ -67,20 +57,27 @@ public sealed class WhatsAppImportTests : IDisposable
     [Fact]
     public async Task AWrongWhatsAppKeyIsReportedAsSuchAndNothingIsBackedUp()
     {
-        (string database, _) = ChatApp.Create(_folder.Sub("whatsapp"), messages: 10);
         using WhatsAppKey key = WhatsAppKey.Import(RandomNumberGenerator.GetBytes(32));
         using WhatsAppKey wrong = WhatsAppKey.Import(RandomNumberGenerator.GetBytes(32));
-        string backup = _folder.Sub("msgstore.db.crypt15");
-        Crypt15File.Encrypt(database, key, backup, overwrite: false);
-        string repository = _folder.Sub("cloud");
-        LockboxClient phone = Phone();
-        await phone.CreateAsync(repository);
+        var (_, backup, repository, phone) = await WhatsAppBackupAndRepositoryAsync(key, messages: 10);
 
         WhatsAppImportException error = await Assert.ThrowsAsync<WhatsAppImportException>(() => phone.ImportWhatsAppAsync(repository, backup, wrong));
 
         Assert.Equal(Crypt15Failure.WrongKey, error.Failure);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder.Sub("scratch")));
         Assert.Empty(await phone.ListSnapshotsAsync(repository));
+    }
+
+    /// <summary>A chat encrypted as WhatsApp's msgstore.db.crypt15 under <paramref name="key"/>, and a phone with a fresh repository.</summary>
+    private async Task<(string Database, string Backup, string Repository, LockboxClient Phone)> WhatsAppBackupAndRepositoryAsync(WhatsAppKey key, int messages)
+    {
+        (string database, _) = ChatApp.Create(_folder.Sub("whatsapp"), messages);
+        string backup = _folder.Sub("msgstore.db.crypt15");
+        Crypt15File.Encrypt(database, key, backup, overwrite: false);
+        string repository = _folder.Sub("cloud");
+        LockboxClient phone = Phone();
+        await phone.CreateAsync(repository);
+        return (database, backup, repository, phone);
     }
 
     /// <summary>A phone whose scratch folder is the test's own, so the test sees what the import leaves there.</summary>
