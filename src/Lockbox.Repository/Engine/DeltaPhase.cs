@@ -65,11 +65,7 @@ internal static class DeltaPhase
                     last++;
                     end = Math.Max(end, (long)blocks[last].Base.Offset + blocks[last].Base.SealedLength);
                 }
-                if (span.Length < end - start)
-                {
-                    PackMemory.Return(span);
-                    span = PackMemory.Rent(end - start);
-                }
+                PackMemory.Grow(ref span, end - start);
                 byte[] data = span;
                 await state.ReadRangeAsync(pack.Name, start, data.AsMemory(0, (int)(end - start)), ct).ConfigureAwait(false);
                 cipher ??= new PackCipher(state.Keys, salt ?? data.AsSpan(0, FormatConstants.PackSaltSize));
@@ -93,7 +89,7 @@ internal static class DeltaPhase
                     byte[] block = ArrayPool<byte>.Shared.Rent(blockSize);
                     try
                     {
-                        ReadBlock(database, (long)slot * blockSize, block.AsSpan(0, length));
+                        database.ReadAt((long)slot * blockSize, block.AsSpan(0, length));
                     }
                     catch
                     {
@@ -120,11 +116,5 @@ internal static class DeltaPhase
             ArrayPool<byte>.Shared.Return(baseRaw);
             PackMemory.Return(span);
         }
-    }
-
-    private static void ReadBlock(SqliteSnapshot database, long offset, Span<byte> into)
-    {
-        if (offset + into.Length > database.Length) throw new InvalidOperationException("A deferred block lies beyond the database copy.");
-        database.ReadAt(offset, into);
     }
 }

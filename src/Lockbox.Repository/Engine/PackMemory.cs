@@ -23,6 +23,14 @@ internal sealed class PackMemory(long collectEvery = 16L << 20)
     /// <summary>Gives a pack buffer back (it held ciphertext only, so it is not wiped).</summary>
     public static void Return(byte[] buffer) => PackBufferPool.Return(buffer);
 
+    /// <summary>Swaps <paramref name="buffer"/> for a pooled one of at least <paramref name="length"/> bytes when it is shorter.</summary>
+    public static void Grow(ref byte[] buffer, long length)
+    {
+        if (buffer.Length >= length) return;
+        Return(buffer);
+        buffer = Rent(length);
+    }
+
     /// <summary>
     /// One compacting full collection, once the index, the snapshot's lists and a restore's plan are built and before
     /// packs are read: what building them left behind (list buffers, grown-out arrays, a dictionary's old buckets) is

@@ -278,11 +278,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         {
             foreach (var (pack, wanted) in byPack.Values)
             {
-                if (buffer.Length < pack.Length)
-                {
-                    PackMemory.Return(buffer);
-                    buffer = PackMemory.Rent(pack.Length);
-                }
+                PackMemory.Grow(ref buffer, pack.Length);
                 try
                 {
                     await state.ReadPackAsync(pack, buffer, ct).ConfigureAwait(false);

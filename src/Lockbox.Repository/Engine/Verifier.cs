@@ -107,11 +107,7 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
                     reading = null;
                     if (i + 1 < packs.Count)
                     {
-                        if (next.Length < packs[i + 1].Length)
-                        {
-                            PackMemory.Return(next);
-                            next = PackMemory.Rent(packs[i + 1].Length);
-                        }
+                        PackMemory.Grow(ref next, packs[i + 1].Length);
                         reading = ReadAsync(packs[i + 1], next, ct);
                     }
                     if (problem is null)

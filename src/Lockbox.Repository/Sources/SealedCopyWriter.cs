@@ -81,9 +81,8 @@ internal sealed class SealedCopyWriter : Stream
     private int? PageSize()
     {
         ReadOnlySpan<byte> head = _pending.AsSpan(0, HeaderBytes);
-        int size = (head[16] << 8) | head[17];
-        if (size == 1) size = 1 << 16;
-        return head[..16].SequenceEqual("SQLite format 3\0"u8) && size >= 512 && (size & (size - 1)) == 0 ? size : null;
+        int size = SqliteSnapshot.PageSizeIn(head);
+        return head[..16].SequenceEqual(SqliteSnapshot.Header) && size >= 512 && (size & (size - 1)) == 0 ? size : null;
     }
 
     private void SealPending()

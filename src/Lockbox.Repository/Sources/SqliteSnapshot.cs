@@ -24,7 +24,14 @@ namespace Lockbox.Repository.Sources;
 /// </remarks>
 public sealed class SqliteSnapshot : IDisposable
 {
-    private static ReadOnlySpan<byte> Header => "SQLite format 3\0"u8;
+    internal static ReadOnlySpan<byte> Header => "SQLite format 3\0"u8;
+
+    /// <summary>The page size in an SQLite header (bytes 16-17, big-endian; 1 means 65536), not checked.</summary>
+    internal static int PageSizeIn(ReadOnlySpan<byte> header)
+    {
+        int size = (header[16] << 8) | header[17];
+        return size == 1 ? 1 << 16 : size;
+    }
 
     private readonly SealedRecords _records;
     private readonly SafeFileHandle _handle;
@@ -236,8 +243,7 @@ public sealed class SqliteSnapshot : IDisposable
         if (Length < 100) return 4096;
         Span<byte> head = stackalloc byte[100];
         ReadAt(0, head);
-        int size = (head[16] << 8) | head[17];
-        return size == 1 ? 1 << 16 : size;
+        return PageSizeIn(head);
     }
 
     /// <summary>A read-only, forward-only stream of the copy's plaintext, read in sealed chunks of about 512 KiB.</summary>

@@ -75,62 +75,39 @@ public sealed class FolderBlobStore : IBlobStore
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        string path = PathOf(name);
-        try
+        return await ReadFileAsync(name, async handle =>
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
-            long size = RandomAccess.GetLength(handle);
-            int count = (int)Math.Clamp(size - offset, 0, length);
-            byte[] buffer = new byte[count];
-            int done = 0;
-            while (done < count)
-            {
-                int n = await RandomAccess.ReadAsync(handle, buffer.AsMemory(done), offset + done, cancellationToken).ConfigureAwait(false);
-                if (n == 0) break;
-                done += n;
-            }
-            return done == count ? buffer : buffer[..done];
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new BlobNotFoundException(name);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BlobStoreException($"Cannot read '{name}' from {Description}: {e.Message}", e);
-        }
+            byte[] buffer = new byte[(int)Math.Clamp(RandomAccess.GetLength(handle) - offset, 0, length)];
+            int done = await FillAsync(handle, buffer, offset, cancellationToken).ConfigureAwait(false);
+            return done == buffer.Length ? buffer : buffer[..done];
+        }).ConfigureAwait(false);
     }
 
-    public async ValueTask<int> ReadAsync(string name, Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        string path = PathOf(name);
-        try
+    public ValueTask<int> ReadAsync(string name, Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ReadFileAsync(name, async handle =>
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
             long size = RandomAccess.GetLength(handle);
             if (size > buffer.Length) throw BlobSizeException.TooLarge(name, buffer.Length);
             return await FillAsync(handle, buffer[..(int)size], 0, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new BlobNotFoundException(name);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BlobStoreException($"Cannot read '{name}' from {Description}: {e.Message}", e);
-        }
-    }
+        });
 
     public async ValueTask ReadRangeAsync(string name, long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        int read = await ReadFileAsync(name, async handle => RandomAccess.GetLength(handle) - offset < buffer.Length
+            ? -1
+            : await FillAsync(handle, buffer, offset, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        if (read != buffer.Length) throw BlobSizeException.EndsEarly(name, offset, buffer.Length);
+    }
+
+    /// <summary>Opens the object's file for reading and runs <paramref name="read"/> on it, with the store's errors for a missing or unreadable file.</summary>
+    private async ValueTask<T> ReadFileAsync<T>(string name, Func<Microsoft.Win32.SafeHandles.SafeFileHandle, ValueTask<T>> read)
+    {
         string path = PathOf(name);
         try
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
-            if (RandomAccess.GetLength(handle) - offset < buffer.Length
-                || await FillAsync(handle, buffer, offset, cancellationToken).ConfigureAwait(false) != buffer.Length)
-                throw BlobSizeException.EndsEarly(name, offset, buffer.Length);
+            return await read(handle).ConfigureAwait(false);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
