@@ -12,7 +12,7 @@ namespace Lockbox.Repository.Engine;
 /// An open repository: its store, keys and config, the loaded index, and the loaded snapshots.
 /// Every object read is authenticated before use; damage surfaces as <see cref="RepositoryDamagedException"/>.
 /// </summary>
-internal sealed class RepositoryState : IDisposable
+internal sealed partial class RepositoryState : IDisposable
 {
     private readonly Dictionary<BlobId, byte[]> _salts = [];
 
