@@ -78,6 +78,12 @@ public sealed record S3StoreOptions
     /// <summary>Allows parts under S3's 5 MiB minimum, for tests against servers that do not enforce it.</summary>
     internal bool AllowSmallParts { get; init; }
 
+    /// <summary>
+    /// Whether uploads go as <c>UNSIGNED-PAYLOAD</c>: over https (AWS itself, or an https endpoint), where TLS already
+    /// protects the body; over plain http the SDK signs the body's SHA-256, the only integrity check it has in transit.
+    /// </summary>
+    internal bool SendsUnsignedPayload => Endpoint is null || Endpoint.Scheme == Uri.UriSchemeHttps;
+
     /// <summary>Replaces the HTTP handler, so tests can drop or fail chosen requests.</summary>
     internal Func<HttpMessageHandler>? HttpHandlerFactory { get; init; }
 

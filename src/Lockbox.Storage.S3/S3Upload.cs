@@ -11,7 +11,9 @@ namespace Lockbox.Storage.S3;
 /// One create-only upload of one object: a single PUT, or a multipart upload whose parts are sent
 /// (and retried) one by one with bounded parallelism, then completed. Every request carries
 /// <c>If-None-Match: *</c> where S3 accepts it and <c>UseChunkEncoding = false</c> (s3rver stores
-/// aws-chunked framing as content otherwise).
+/// aws-chunked framing as content otherwise). Over https the body is sent as <c>UNSIGNED-PAYLOAD</c>: TLS protects it
+/// in transit, and the SDK's SHA-256 of every byte (a second full hash of each pack, beside the engine's own) is
+/// skipped (docs/STORAGE.md, "What an upload is checked by").
 /// </summary>
 internal sealed class S3Upload
 {
@@ -21,6 +23,7 @@ internal sealed class S3Upload
     private readonly StoreResilience _resilience;
     private readonly string _key;
     private readonly string _name;
+    private readonly bool _unsignedPayload;
     private int _failedAttempts;
 
     public S3Upload(AmazonS3Client client, S3StoreOptions options, S3Errors errors, StoreResilience resilience, string key, string name)
@@ -31,6 +34,7 @@ internal sealed class S3Upload
         _resilience = resilience;
         _key = key;
         _name = name;
+        _unsignedPayload = options.SendsUnsignedPayload;
     }
 
     /// <summary>Whether a request that may have changed the object failed along the way.</summary>
@@ -46,6 +50,7 @@ internal sealed class S3Upload
                 Key = _key,
                 InputStream = S3BlobStore.AsStream(data),
                 UseChunkEncoding = false,
+                DisablePayloadSigning = _unsignedPayload,
                 IfNoneMatch = "*",
             };
             return CreateOnlyAsync(() => _client.PutObjectAsync(request, ct));
@@ -116,6 +121,7 @@ internal sealed class S3Upload
                         PartSize = slice.Length,
                         InputStream = S3BlobStore.AsStream(slice),
                         UseChunkEncoding = false,
+                        DisablePayloadSigning = _unsignedPayload,
                     }, attempt).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not BlobStoreException)
