@@ -86,6 +86,7 @@ internal sealed partial class RepositoryState : IDisposable
             index.AddIndexObject(info.Name);
             foreach (PackRecord p in packs) index.Add(p, info.Name);
             bytes += data.Length;
+            PackMemory.Bound(GC.MaxGeneration, 16L << 20);   // the object, its decrypted copy and its payload are garbage now
         }
         index.Compact();
         Index = index;
@@ -332,6 +333,7 @@ internal sealed partial class RepositoryState : IDisposable
             for (; i + BlobId.Size <= part.Length; i += BlobId.Size) visit(block++, BlobId.Read(part.AsSpan(i)));
             part.AsSpan(i).CopyTo(carry);
             carried = part.Length - i;
+            PackMemory.Bound(1, 8L << 20);
         }
         if (position != expected) throw Damaged("snapshot list", "shorter than recorded");
     }
