@@ -91,6 +91,9 @@ internal sealed partial class RepositoryState : IDisposable
         index.Compact();
         Index = index;
         IndexBytes = bytes;
+        // What loading left behind (index objects and their copies, the location array's earlier merges) is garbage
+        // now: give it back before the caller builds on the index (docs/PERFORMANCE.md, "Restore and verify memory at 4 GiB").
+        PackMemory.CompactAfterPlanning();
     }
 
     /// <summary>Loads every snapshot manifest, keyed by id.</summary>

@@ -131,23 +131,25 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         for (int f = 0; f < media.Count; f++)
             for (int i = 0; i < media[f].Pieces.Length; i++)
                 Need(true, plan.FirstPiece(f) + i, media[f].Pieces[i]);
-        // Every pack buffer as long as the longest pack read, so none is ever dropped for a longer one.
-        _packs = new BufferBag((int)plan.LongestPack, wipe: false);
         // Delta payloads are small and loaded before any pack: each base then rebuilds its block when its pack is read.
-        await LoadDeltasAsync(deltaBlocks, deltaEntries, snapName, ct).ConfigureAwait(false);
+        // Their packs are looked up now; the index is then let go, before any pack is read.
+        var deltaPacks = LocateDeltas(deltaBlocks, deltaEntries, snapName);
+        state.ReleaseIndex();
+        PackMemory.CompactAfterPlanning();
+        // Every pack buffer as long as the longest pack read, so none is ever dropped for a longer one.
+        _packs = new BufferBag((int)Math.Max(plan.LongestPack, deltaPacks.Keys.Select(p => p.Length).DefaultIfEmpty(0).Max()), wipe: false);
+        await LoadDeltasAsync(deltaPacks, deltaBlocks, ct).ConfigureAwait(false);
         for (int k = 0; k < deltaEntries.Length; k++)
         {
             if (_deltas[k] is not null) continue;
             var (_, offset, length) = plan.Locate(false, (int)deltaEntries[k].Block);
             Lose(0, offset, length, _lostDeltas.GetValueOrDefault(k, snapName), "delta blob unreadable");
         }
-        state.ReleaseIndex();
         _total = targets.Sum(t => t.Length);
         _remaining = [.. targets.Select(t => t.Length)];
         _filesTotal = targets.Count - (withDatabase ? 0 : 1);
         _filesDone = targets.Skip(withDatabase ? 0 : 1).Count(t => t.Length == 0); // nothing to write: done from the start
 
-        PackMemory.CompactAfterPlanning();
         var created = new List<string>();
         TimeSpan timeToDatabase = TimeSpan.Zero;
         Task databaseInPlace = Task.CompletedTask;
@@ -272,10 +274,10 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
     /// <summary>AEAD frames of media pieces (plaintext: <see cref="PackReader.OpenBlob(RepositoryKeys, PackCipher, in PackEntry, ReadOnlySpan{byte}, Span{byte}, byte[])"/> wipes them).</summary>
     private readonly BufferBag _frames = new(0, wipe: false);
 
-    /// <summary>Reads every delta blob the snapshot needs (each pack once), authenticated, into <see cref="_deltas"/> (null: lost).</summary>
-    private async Task LoadDeltasAsync(BlobId[] blocks, DeltaEntry[] entries, string snapName, CancellationToken ct)
+    /// <summary>Finds the delta blob of every delta entry in the index, by pack (a missing one is lost, or damage); fills <see cref="_deltas"/> with nulls.</summary>
+    private Dictionary<PackRecord, List<(PackEntry Entry, int Slot)>> LocateDeltas(BlobId[] blocks, DeltaEntry[] entries, string snapName)
     {
-        var byPack = new Dictionary<BlobId, (PackRecord Pack, List<(PackEntry Entry, int Slot)> Wanted)>();
+        var byPack = new Dictionary<PackRecord, List<(PackEntry Entry, int Slot)>>(ReferenceEqualityComparer.Instance);
         for (int k = 0; k < entries.Length; k++)
         {
             BlobId deltaId = state.Keys.DeltaId(entries[k].Base, blocks[k]);
@@ -286,13 +288,19 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 _lostDeltas[k] = snapName;
                 continue;
             }
-            if (!byPack.TryGetValue(pack.Id, out var p)) byPack[pack.Id] = p = (pack, []);
-            p.Wanted.Add((entry, k));
+            if (!byPack.TryGetValue(pack, out var wanted)) byPack[pack] = wanted = [];
+            wanted.Add((entry, k));
         }
+        return byPack;
+    }
+
+    /// <summary>Reads every pack holding delta blobs once and opens them, authenticated, into <see cref="_deltas"/> (null: lost).</summary>
+    private async Task LoadDeltasAsync(Dictionary<PackRecord, List<(PackEntry Entry, int Slot)>> byPack, BlobId[] blocks, CancellationToken ct)
+    {
         byte[] buffer = [];
         try
         {
-            foreach (var (pack, wanted) in byPack.Values)
+            foreach (var (pack, wanted) in byPack)
             {
                 if (buffer.Length < pack.Length)
                 {
