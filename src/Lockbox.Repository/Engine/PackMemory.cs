@@ -3,10 +3,10 @@ using Lockbox.Repository.Format.Pack;
 namespace Lockbox.Repository.Engine;
 
 /// <summary>
-/// Keeps memory flat while whole packs pass through the process. Restore and verify read each pack into a pooled
-/// buffer (<see cref="Rent"/>, <see cref="Return"/>; packs hold ciphertext only), so reading a repository no longer
-/// leaves an 8 MiB array on the large-object heap per pack; so does a backup's delta phase for its ranged reads of
-/// bases. Where a fresh array per pack remains (a backup's finished packs and index objects), <see cref="Downloaded"/> asks for a full compacting
+/// Keeps memory flat while whole packs pass through the process. A backup's delta phase reads its ranged reads of bases
+/// into a pooled buffer (<see cref="Rent"/>, <see cref="Return"/>; packs hold ciphertext only), so reading a repository
+/// no longer leaves an 8 MiB array on the large-object heap per pack; restore and verify keep buffers of their own
+/// (<see cref="BufferBag"/>). Where a fresh array per pack remains (a backup's finished packs and index objects), <see cref="Downloaded"/> asks for a full compacting
 /// collection after every <c>collectEvery</c> bytes: the GC collects the large-object heap only at full collections and
 /// otherwise lets it grow with the amount of data read (measured: 378 MiB peak restoring 800 MB before pooling).
 /// </summary>

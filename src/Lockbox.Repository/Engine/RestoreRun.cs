@@ -20,9 +20,9 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
     /// <summary>Packs opened at once: one per core (at least two).</summary>
     private static readonly int Decoders = Math.Max(2, Environment.ProcessorCount);
     /// <summary>
-    /// Packs downloaded ahead of the decoding slots, each one pooled pack buffer more in memory: two from a remote store
-    /// (1 GiB from s3rver: 8.5-9.7 s instead of 11.2-11.4 s), one from a local folder, where a second buys no time and
-    /// costs 9 MiB (docs/PERFORMANCE.md, "Memory and cloud restore").
+    /// Packs downloaded ahead of the decoding slots, each one pack buffer more in memory: two from a remote store
+    /// (1 GiB from s3rver: 8.5-9.7 s instead of 11.2-11.4 s), none from a local folder, where reading a pack is a copy
+    /// from the page cache that the decoding slot does itself (docs/PERFORMANCE.md, "Restore and verify memory at 4 GiB").
     /// </summary>
     private int ReadAhead => state.Store is Storage.FolderBlobStore ? 0 : 2;
     private readonly SemaphoreSlim _decoders = new(Decoders);
