@@ -13,7 +13,7 @@ namespace Lockbox.Repository.Engine;
 /// hash), decrypts and checks every blob, writes into temporary files, and renames them into place only
 /// after every byte was authenticated. On any failure the temporary files are deleted: no wrong file is left.
 /// </summary>
-internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgress>? progress)
+internal sealed partial class RestoreRun(RepositoryState state, IProgress<RestoreProgress>? progress)
 {
     private const string TempSuffix = ".lockbox-partial";
     private long _done, _total, _lastReport;
@@ -37,9 +37,6 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
     /// <summary>Restored files are the user's chats: readable by the user only, and so is every folder the restore creates.</summary>
     private const UnixFileMode FileMode0600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode FolderMode0700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    /// <summary>A delta blob's authenticated payload, the block it rebuilds, and the pack it came from (for messages).</summary>
-    private sealed record LoadedDelta(byte[] Payload, BlobId Block, string Pack);
-    private readonly List<LoadedDelta?> _deltas = [];
 
     /// <summary>With <see cref="RestoreRequest.ContinuePastDamage"/>: per target, the byte ranges that could not be read, and the objects to blame.</summary>
     private readonly Dictionary<int, (List<(long Offset, long Length)> Ranges, SortedSet<string> Objects)> _lost = [];
@@ -264,94 +261,11 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         while (missing.TryPop(out string? f)) Directory.CreateDirectory(f, FolderMode0700);
     }
 
-    /// <summary>Per delta entry, what could not be loaded is blamed on (continue mode).</summary>
-    private readonly Dictionary<int, string> _lostDeltas = [];
-    private DeltaEntry[] _deltaEntries = [];
-
     /// <summary>The restore's pack buffers, each as long as the longest pack of the plan (made once the plan is known).</summary>
     private BufferBag _packs = new(0, wipe: false);
     private readonly BufferBag _headers = new(0, wipe: false);
     /// <summary>AEAD frames of media pieces (plaintext: <see cref="PackReader.OpenBlob(RepositoryKeys, PackCipher, in PackEntry, ReadOnlySpan{byte}, Span{byte}, byte[])"/> wipes them).</summary>
     private readonly BufferBag _frames = new(0, wipe: false);
-
-    /// <summary>Finds the delta blob of every delta entry in the index, by pack (a missing one is lost, or damage); fills <see cref="_deltas"/> with nulls.</summary>
-    private Dictionary<PackRecord, List<(PackEntry Entry, int Slot)>> LocateDeltas(BlobId[] blocks, DeltaEntry[] entries, string snapName)
-    {
-        var byPack = new Dictionary<PackRecord, List<(PackEntry Entry, int Slot)>>(ReferenceEqualityComparer.Instance);
-        for (int k = 0; k < entries.Length; k++)
-        {
-            BlobId deltaId = state.Keys.DeltaId(entries[k].Base, blocks[k]);
-            _deltas.Add(null);
-            if (!state.Index.TryGet(deltaId, out PackRecord pack, out PackEntry entry) || entry.Compression != FormatConstants.CompressionDelta)
-            {
-                if (!_tolerant) throw new RepositoryDamagedException(snapName, $"delta blob {deltaId.ToHex()[..16]} is missing from the repository");
-                _lostDeltas[k] = snapName;
-                continue;
-            }
-            if (!byPack.TryGetValue(pack, out var wanted)) byPack[pack] = wanted = [];
-            wanted.Add((entry, k));
-        }
-        return byPack;
-    }
-
-    /// <summary>Reads every pack holding delta blobs once and opens them, authenticated, into <see cref="_deltas"/> (null: lost).</summary>
-    private async Task LoadDeltasAsync(Dictionary<PackRecord, List<(PackEntry Entry, int Slot)>> byPack, BlobId[] blocks, CancellationToken ct)
-    {
-        byte[] buffer = [];
-        try
-        {
-            foreach (var (pack, wanted) in byPack)
-            {
-                if (buffer.Length < pack.Length)
-                {
-                    _packs.Return(buffer);
-                    buffer = _packs.Rent((int)pack.Length);
-                }
-                try
-                {
-                    await state.ReadPackAsync(pack, buffer, ct).ConfigureAwait(false);
-                }
-                catch (RepositoryDamagedException) when (_tolerant)
-                {
-                    foreach (var (_, k) in wanted) _lostDeltas[k] = pack.Name;
-                    continue;
-                }
-                using var cipher = new PackCipher(state.Keys, buffer.AsSpan(0, FormatConstants.PackSaltSize));
-                foreach (var (entry, k) in wanted)
-                {
-                    try
-                    {
-                        byte[] payload = PackReader.OpenDeltaPayload(cipher, entry, buffer.AsSpan((int)entry.Offset, (int)entry.SealedLength));
-                        _deltas[k] = new LoadedDelta(payload, blocks[k], pack.Name);
-                    }
-                    catch (CorruptDataException e)
-                    {
-                        if (!_tolerant) throw new RepositoryDamagedException(pack.Name, e.Message);
-                        _lostDeltas[k] = pack.Name;
-                    }
-                }
-            }
-        }
-        finally
-        {
-            _packs.Return(buffer);
-        }
-    }
-
-    /// <summary>The delta entry that rebuilds database block <paramref name="block"/> (the delta list ascends by block).</summary>
-    private int DeltaSlot(int block)
-    {
-        int lo = 0, hi = _deltaEntries.Length - 1;
-        while (lo <= hi)
-        {
-            int mid = lo + ((hi - lo) >> 1);
-            long b = _deltaEntries[mid].Block;
-            if (b == block) return mid;
-            if (b < block) lo = mid + 1;
-            else hi = mid - 1;
-        }
-        throw new InvalidOperationException("A base was planned for a block without a delta entry.");
-    }
 
     /// <summary>
     /// Reads a pack into a buffer of the restore's (at most <see cref="_decoders"/> + read-ahead packs in memory at once), then
