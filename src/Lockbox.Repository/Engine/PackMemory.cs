@@ -3,10 +3,10 @@ using Lockbox.Repository.Format.Pack;
 namespace Lockbox.Repository.Engine;
 
 /// <summary>
-/// Keeps memory flat while whole packs pass through the process. Restore and verify read each pack into a pooled
-/// buffer (<see cref="Rent"/>, <see cref="Return"/>; packs hold ciphertext only), so reading a repository no longer
-/// leaves an 8 MiB array on the large-object heap per pack; so does a backup's delta phase for its ranged reads of
-/// bases. Where a fresh array per pack remains (a backup's finished packs and index objects), <see cref="Downloaded"/> asks for a full compacting
+/// Keeps memory flat while whole packs pass through the process. A backup's delta phase reads its ranged reads of bases
+/// into a pooled buffer (<see cref="Rent"/>, <see cref="Return"/>; packs hold ciphertext only), so reading a repository
+/// no longer leaves an 8 MiB array on the large-object heap per pack; restore and verify keep buffers of their own
+/// (<see cref="BufferBag"/>). Where a fresh array per pack remains (a backup's finished packs and index objects), <see cref="Downloaded"/> asks for a full compacting
 /// collection after every <c>collectEvery</c> bytes: the GC collects the large-object heap only at full collections and
 /// otherwise lets it grow with the amount of data read (measured: 378 MiB peak restoring 800 MB before pooling).
 /// </summary>
@@ -32,14 +32,35 @@ internal sealed class PackMemory(long collectEvery = 16L << 20)
     }
 
     /// <summary>
-    /// One compacting full collection, once the index, the snapshot's lists and a restore's plan are built and before
-    /// packs are read: what building them left behind (list buffers, grown-out arrays, a dictionary's old buckets) is
-    /// mostly on the large-object heap, which nothing else would collect during a restore that allocates little.
+    /// One compacting full collection that also gives the freed memory back to the system, once the index, the
+    /// snapshot's lists and a restore's plan are built (and the restore has let the index go) and before packs are read:
+    /// what building them left behind (index objects, grown-out arrays, a dictionary's old buckets) is mostly on the
+    /// large-object heap, which nothing else would collect during a restore that allocates little. A forced collection
+    /// alone compacted it but kept the memory committed (4 GiB chat: 162 MiB committed for 34 MiB live); the aggressive
+    /// mode decommits it (docs/PERFORMANCE.md, "Restore and verify memory at 4 GiB").
     /// </summary>
     public static void CompactAfterPlanning()
     {
         System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
+
+    private static long s_allocatedAtCollect;
+
+    /// <summary>
+    /// Collects <paramref name="generation"/> once more than <paramref name="every"/> bytes were allocated since the last
+    /// such collection. Loading the index and reading a snapshot's lists make short-lived garbage (index objects with their
+    /// decrypted and decompressed copies, list pieces) and little else; left to itself the collector let that garbage
+    /// fill its whole young-generation budget first (sized from the cache here: a 4 GiB chat's restore peaked at 230 MiB,
+    /// 162 MiB with a 16 MiB budget) and collected the large-object heap only at full collections. The live heap then
+    /// is mostly arrays of structs without references, so these collections are cheap.
+    /// </summary>
+    public static void Bound(int generation, long every)
+    {
+        long now = GC.GetTotalAllocatedBytes(precise: false);
+        if (now - Volatile.Read(ref s_allocatedAtCollect) < every) return;
+        Volatile.Write(ref s_allocatedAtCollect, now);
+        GC.Collect(generation, GCCollectionMode.Forced, blocking: true, compacting: false);
     }
 
     public void Downloaded(long bytes)

@@ -86,10 +86,14 @@ internal sealed partial class RepositoryState : IDisposable
             index.AddIndexObject(info.Name);
             foreach (PackRecord p in packs) index.Add(p, info.Name);
             bytes += data.Length;
+            PackMemory.Bound(GC.MaxGeneration, 16L << 20);   // the object, its decrypted copy and its payload are garbage now
         }
         index.Compact();
         Index = index;
         IndexBytes = bytes;
+        // What loading left behind (index objects and their copies, the location array's earlier merges) is garbage
+        // now: give it back before the caller builds on the index (docs/PERFORMANCE.md, "Restore and verify memory at 4 GiB").
+        PackMemory.CompactAfterPlanning();
     }
 
     /// <summary>Loads every snapshot manifest, keyed by id.</summary>
@@ -251,25 +255,28 @@ internal sealed partial class RepositoryState : IDisposable
     /// Reads a whole pack into <paramref name="into"/> (a pooled buffer: packs hold ciphertext only) and checks that it has
     /// the indexed length and hashes to its name; returns the pack's bytes. Missing, another length or another hash: damage.
     /// </summary>
-    public async Task<Memory<byte>> ReadPackAsync(PackRecord pack, byte[] into, CancellationToken ct)
+    public Task<Memory<byte>> ReadPackAsync(PackRecord pack, byte[] into, CancellationToken ct) => ReadPackAsync(pack.Name, pack.Length, into, ct);
+
+    /// <summary>As <see cref="ReadPackAsync(PackRecord, byte[], CancellationToken)"/>, for the pack <paramref name="name"/> of the indexed <paramref name="packLength"/>.</summary>
+    public async Task<Memory<byte>> ReadPackAsync(string name, long packLength, byte[] into, CancellationToken ct)
     {
-        if (into.Length < pack.Length) throw new ArgumentException("The buffer is shorter than the pack.", nameof(into));
-        Memory<byte> data = into.AsMemory(0, (int)pack.Length);
+        if (into.Length < packLength) throw new ArgumentException("The buffer is shorter than the pack.", nameof(into));
+        Memory<byte> data = into.AsMemory(0, (int)packLength);
         int length;
         try
         {
-            length = await Store.ReadAsync(pack.Name, data, ct).ConfigureAwait(false);
+            length = await Store.ReadAsync(name, data, ct).ConfigureAwait(false);
         }
         catch (BlobNotFoundException)
         {
-            throw Damaged(pack.Name, "missing");
+            throw Damaged(name, "missing");
         }
         catch (BlobSizeException)
         {
             length = -1;
         }
-        if (length != pack.Length) throw Damaged(pack.Name, "has the wrong length (truncated or replaced)");
-        CheckName(pack.Name, FormatConstants.DataPrefix, data.Span);
+        if (length != packLength) throw Damaged(name, "has the wrong length (truncated or replaced)");
+        CheckName(name, FormatConstants.DataPrefix, data.Span);
         return data;
     }
 
@@ -296,6 +303,49 @@ internal sealed partial class RepositoryState : IDisposable
         if (position != expectedLength) throw Damaged("snapshot list", "shorter than recorded");
         return output;
     }
+
+    /// <summary>
+    /// Reads the snapshot's database block list piece by piece (FORMAT.md section 8) and calls <paramref name="visit"/>
+    /// with each block's index and id in file order, holding one piece (32 KiB) at a time instead of the whole list. Each
+    /// piece is authenticated before its ids are visited; a damaged, missing, longer or shorter list throws
+    /// <see cref="RepositoryDamagedException"/>, possibly after some blocks were visited, so a caller must act on what it
+    /// visited only once this returns.
+    /// </summary>
+    public async Task ForEachBlockAsync(SnapshotManifest s, Action<long, BlobId> visit, CancellationToken ct)
+    {
+        long expected = s.BlockCount * BlobId.Size, position = 0, block = 0;
+        BlobId[] bases = s.DatabaseListBases;
+        byte[] carry = new byte[BlobId.Size];   // an id cut across two pieces
+        int carried = 0;
+        for (int k = 0; k < s.DatabaseList.Length; k++)
+        {
+            BlobId id = s.DatabaseList[k];
+            byte[] part = await ReadBlockAsync(id, bases[k], ct).ConfigureAwait(false);
+            if (position + part.Length > expected) throw Damaged($"list blob {id.ToHex()[..16]}", "longer than recorded");
+            position += part.Length;
+            int i = 0;
+            if (carried > 0)
+            {
+                i = Math.Min(BlobId.Size - carried, part.Length);
+                part.AsSpan(0, i).CopyTo(carry.AsSpan(carried));
+                carried += i;
+                if (carried < BlobId.Size) continue;
+                visit(block++, BlobId.Read(carry));
+                carried = 0;
+            }
+            for (; i + BlobId.Size <= part.Length; i += BlobId.Size) visit(block++, BlobId.Read(part.AsSpan(i)));
+            part.AsSpan(i).CopyTo(carry);
+            carried = part.Length - i;
+            PackMemory.Bound(1, 8L << 20);
+        }
+        if (position != expected) throw Damaged("snapshot list", "shorter than recorded");
+    }
+
+    /// <summary>
+    /// Lets the loaded index go (a restore that has planned needs it no more): the next operation loads it again, as every
+    /// operation does when it starts.
+    /// </summary>
+    public void ReleaseIndex() => Index = new MasterIndex();
 
     public async Task<BlobId[]> ReadBlockListAsync(SnapshotManifest s, CancellationToken ct)
     {

@@ -13,18 +13,18 @@ namespace Lockbox.Repository.Engine;
 /// hash), decrypts and checks every blob, writes into temporary files, and renames them into place only
 /// after every byte was authenticated. On any failure the temporary files are deleted: no wrong file is left.
 /// </summary>
-internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgress>? progress)
+internal sealed partial class RestoreRun(RepositoryState state, IProgress<RestoreProgress>? progress)
 {
     private const string TempSuffix = ".lockbox-partial";
     private long _done, _total, _lastReport;
     /// <summary>Packs opened at once: one per core (at least two).</summary>
     private static readonly int Decoders = Math.Max(2, Environment.ProcessorCount);
     /// <summary>
-    /// Packs downloaded ahead of the decoding slots, each one pooled pack buffer more in memory: two from a remote store
-    /// (1 GiB from s3rver: 8.5-9.7 s instead of 11.2-11.4 s), one from a local folder, where a second buys no time and
-    /// costs 9 MiB (docs/PERFORMANCE.md, "Memory and cloud restore").
+    /// Packs downloaded ahead of the decoding slots, each one pack buffer more in memory: two from a remote store
+    /// (1 GiB from s3rver: 8.5-9.7 s instead of 11.2-11.4 s), none from a local folder, where reading a pack is a copy
+    /// from the page cache that the decoding slot does itself (docs/PERFORMANCE.md, "Restore and verify memory at 4 GiB").
     /// </summary>
-    private int ReadAhead => state.Store is Storage.FolderBlobStore ? 1 : 2;
+    private int ReadAhead => state.Store is Storage.FolderBlobStore ? 0 : 2;
     private readonly SemaphoreSlim _decoders = new(Decoders);
     private long[] _remaining = [];
     private int _filesDone, _filesTotal;
@@ -37,13 +37,6 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
     /// <summary>Restored files are the user's chats: readable by the user only, and so is every folder the restore creates.</summary>
     private const UnixFileMode FileMode0600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode FolderMode0700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    /// <summary>Where one blob goes; <see cref="Delta"/> ≥ 0 means the blob is a base and <see cref="_deltas"/>[Delta] applied to it goes there.</summary>
-    /// <summary>24 bytes per database block: the entry is named by its position in the pack's record, not copied.</summary>
-    private readonly record struct Place(int Entry, int Target, long Offset, int Delta = -1);
-
-    /// <summary>A delta blob's authenticated payload, the block it rebuilds, and the pack it came from (for messages).</summary>
-    private sealed record LoadedDelta(byte[] Payload, BlobId Block, string Pack);
-    private readonly List<LoadedDelta?> _deltas = [];
 
     /// <summary>With <see cref="RestoreRequest.ContinuePastDamage"/>: per target, the byte ranges that could not be read, and the objects to blame.</summary>
     private readonly Dictionary<int, (List<(long Offset, long Length)> Ranges, SortedSet<string> Objects)> _lost = [];
@@ -76,7 +69,6 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         _tolerant = request.ContinuePastDamage;
         bool overwrite = request.Overwrite;
         bool withDatabase = !request.MediaOnly;
-        BlobId[] blocks = withDatabase ? await state.ReadBlockListAsync(snapshot, ct).ConfigureAwait(false) : [];
         DeltaEntry[] deltaEntries = withDatabase ? await state.ReadDeltaListAsync(snapshot, snapshotId, ct).ConfigureAwait(false) : [];
         var include = new MediaGlob(request.Include);
         List<MediaEntry> media = request.DatabaseOnly ? [] : (await state.ReadMediaListAsync(snapshot, snapshotId, ct).ConfigureAwait(false)).Where(m => include.Matches(m.Path)).ToList();
@@ -95,49 +87,66 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 if (File.Exists(t.FinalPath) || Directory.Exists(t.FinalPath)) throw new RestoreTargetExistsException(t.FinalPath);
         }
 
-        // Plan: pack → every place one of its blobs goes. One flat list of structs per pack (no object per blob),
-        // so the plan stays small and cheap for the collector as the database grows.
-        var databasePlan = new Dictionary<BlobId, (PackRecord Pack, List<Place> Places)>();
-        var mediaPlan = new Dictionary<BlobId, (PackRecord Pack, List<Place> Places)>();
-        void Need(BlobId id, int target, long offset, long expectedLength, string owner, int delta = -1)
+        // Plan: pack → every place one of its blobs goes, 8 bytes per place (RestorePlan). The block list is read piece
+        // by piece into it, never held whole; the index is needed only here and is let go before the first pack is read.
+        string snapName = FormatConstants.SnapshotPrefix + snapshotId.ToHex();
+        var plan = new RestorePlan(snapshot, media, state.Config.MediaPieceSize, state.Index.PackCount);
+        void Need(bool isMedia, int number, BlobId id, bool isBase = false)
         {
-            if (!state.Index.TryGet(id, out PackRecord pack, out PackEntry entry, out int entryIndex))
+            var (target, offset, length) = plan.Locate(isMedia, number);
+            if (!state.Index.TryLocate(id, out int position, out int entryIndex))
             {
-                Lose(target, offset, expectedLength, owner, $"blob {id.ToHex()[..16]} is missing from the repository");
+                Lose(target, offset, length, snapName, $"blob {id.ToHex()[..16]} is missing from the repository");
                 return;
             }
-            if (entry.RawLength != expectedLength || entry.Compression == FormatConstants.CompressionDelta)
-                throw new RepositoryDamagedException(owner, $"blob {id.ToHex()[..16]} has the wrong length or kind");
-            var plan = target == 0 ? databasePlan : mediaPlan;
-            if (!plan.TryGetValue(pack.Id, out var p)) plan[pack.Id] = p = (pack, []);
-            p.Places.Add(new Place(entryIndex, target, offset, delta));
+            PackRecord pack = state.Index.PackAt(position);
+            PackEntry entry = pack.Entries[entryIndex];
+            if (entry.RawLength != length || entry.Compression == FormatConstants.CompressionDelta)
+                throw new RepositoryDamagedException(snapName, $"blob {id.ToHex()[..16]} has the wrong length or kind");
+            plan.Add(isMedia, position, pack, new RestorePlace(number, isBase ? entryIndex | RestorePlace.BaseFlag : entryIndex));
         }
-        string snapName = FormatConstants.SnapshotPrefix + snapshotId.ToHex();
-        // Delta blocks (format 2): their payloads are small and loaded first; each base then rebuilds its block when its pack is read.
-        int[] deltaAt = await LoadDeltasAsync(blocks, deltaEntries, snapName, ct).ConfigureAwait(false);
-        int nextDelta = 0;
-        for (int i = 0; i < blocks.Length; i++)
+        _deltaEntries = deltaEntries;
+        var deltaBlocks = new BlobId[deltaEntries.Length];   // the id of each block stored as a delta, to check it once rebuilt
+        if (withDatabase)
         {
-            long length = Math.Min(snapshot.BlockSize, snapshot.DatabaseBytes - (long)i * snapshot.BlockSize);
-            if (nextDelta < deltaEntries.Length && deltaEntries[nextDelta].Block == i)
+            if (snapshot.BlockCount > int.MaxValue) throw new RepositoryDamagedException(snapName, "the database has more blocks than a restore supports");
+            int nextDelta = 0;
+            await state.ForEachBlockAsync(snapshot, (i, id) =>
             {
-                int d = deltaAt[nextDelta++];
-                if (_deltas[d] is null) Lose(0, (long)i * snapshot.BlockSize, length, _lostDeltas.GetValueOrDefault(d, snapName), "delta blob unreadable");
-                else Need(deltaEntries[nextDelta - 1].Base, 0, (long)i * snapshot.BlockSize, length, snapName, d);
-            }
-            else
-                Need(blocks[i], 0, (long)i * snapshot.BlockSize, length, snapName);
+                if (nextDelta < deltaEntries.Length && deltaEntries[nextDelta].Block == i)
+                {
+                    // A delta block (format 2): its base's pack rebuilds it, from the payload loaded below.
+                    deltaBlocks[nextDelta] = id;
+                    Need(false, (int)i, deltaEntries[nextDelta++].Base, isBase: true);
+                }
+                else
+                {
+                    Need(false, (int)i, id);
+                }
+            }, ct).ConfigureAwait(false);
         }
-        int pieceSize = state.Config.MediaPieceSize;
         for (int f = 0; f < media.Count; f++)
             for (int i = 0; i < media[f].Pieces.Length; i++)
-                Need(media[f].Pieces[i], f + 1, (long)i * pieceSize, Math.Min(pieceSize, media[f].Size - (long)i * pieceSize), snapName);
+                Need(true, plan.FirstPiece(f) + i, media[f].Pieces[i]);
+        // Delta payloads are small and loaded before any pack: each base then rebuilds its block when its pack is read.
+        // Their packs are looked up now; the index is then let go, before any pack is read.
+        var deltaPacks = LocateDeltas(deltaBlocks, deltaEntries, snapName);
+        state.ReleaseIndex();
+        PackMemory.CompactAfterPlanning();
+        // Every pack buffer as long as the longest pack read, so none is ever dropped for a longer one.
+        _packs = new BufferBag((int)Math.Max(plan.LongestPack, deltaPacks.Keys.Select(p => p.Length).DefaultIfEmpty(0).Max()), wipe: false);
+        await LoadDeltasAsync(deltaPacks, deltaBlocks, ct).ConfigureAwait(false);
+        for (int k = 0; k < deltaEntries.Length; k++)
+        {
+            if (_deltas[k] is not null) continue;
+            var (_, offset, length) = plan.Locate(false, (int)deltaEntries[k].Block);
+            Lose(0, offset, length, _lostDeltas.GetValueOrDefault(k, snapName), "delta blob unreadable");
+        }
         _total = targets.Sum(t => t.Length);
         _remaining = [.. targets.Select(t => t.Length)];
         _filesTotal = targets.Count - (withDatabase ? 0 : 1);
         _filesDone = targets.Skip(withDatabase ? 0 : 1).Count(t => t.Length == 0); // nothing to write: done from the start
 
-        PackMemory.CompactAfterPlanning();
         var created = new List<string>();
         TimeSpan timeToDatabase = TimeSpan.Zero;
         Task databaseInPlace = Task.CompletedTask;
@@ -154,8 +163,8 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
             }
             // Packs in memory at once: one per decoding slot plus ReadAhead downloading (docs/PERFORMANCE.md, "Memory and cloud restore").
             var options = new ParallelOptions { MaxDegreeOfParallelism = Decoders + ReadAhead, CancellationToken = ct };
-            await Parallel.ForEachAsync(databasePlan.Values, options,
-                async (p, token) => await RestorePackAsync(p.Pack, p.Places, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
+            await Parallel.ForEachAsync(plan.DatabasePacks, options,
+                async (p, token) => await RestorePackAsync(plan, false, p, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
             // The database is flushed and renamed into place while the media packs are already being opened: its fsync
             // (hundreds of MiB) no longer leaves both cores idle between the two phases (docs/PERFORMANCE.md).
             databaseInPlace = Task.Run(async () =>
@@ -164,8 +173,8 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 timeToDatabase = clock.Elapsed;
                 progress?.Report(new RestoreProgress("messages", Interlocked.Read(ref _done), _total) { FilesDone = Volatile.Read(ref _filesDone), FilesTotal = _filesTotal });
             }, CancellationToken.None);
-            await Parallel.ForEachAsync(mediaPlan.Values, options,
-                async (p, token) => await RestorePackAsync(p.Pack, p.Places, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
+            await Parallel.ForEachAsync(plan.MediaPacks, options,
+                async (p, token) => await RestorePackAsync(plan, true, p, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
             await databaseInPlace.ConfigureAwait(false);
             progress?.Report(new RestoreProgress("finish", _total, _total) { FilesDone = Volatile.Read(ref _filesDone), FilesTotal = _filesTotal });
             await FinishAsync(targets.Skip(1).Where((_, i) => !IsLost(i + 1)), created, overwrite).ConfigureAwait(false);
@@ -252,88 +261,35 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         while (missing.TryPop(out string? f)) Directory.CreateDirectory(f, FolderMode0700);
     }
 
-    /// <summary>Reads every delta blob the snapshot needs (each pack once), authenticated; returns each delta entry's index in <see cref="_deltas"/>.</summary>
-    private readonly Dictionary<int, string> _lostDeltas = [];
-
-    private async Task<int[]> LoadDeltasAsync(BlobId[] blocks, DeltaEntry[] entries, string snapName, CancellationToken ct)
-    {
-        var at = new int[entries.Length];
-        var byPack = new Dictionary<BlobId, (PackRecord Pack, List<(PackEntry Entry, int Slot)> Wanted)>();
-        for (int k = 0; k < entries.Length; k++)
-        {
-            BlobId deltaId = state.Keys.DeltaId(entries[k].Base, blocks[entries[k].Block]);
-            _deltas.Add(null);
-            at[k] = k;
-            if (!state.Index.TryGet(deltaId, out PackRecord pack, out PackEntry entry) || entry.Compression != FormatConstants.CompressionDelta)
-            {
-                if (!_tolerant) throw new RepositoryDamagedException(snapName, $"delta blob {deltaId.ToHex()[..16]} is missing from the repository");
-                _lostDeltas[k] = snapName;
-                continue;
-            }
-            if (!byPack.TryGetValue(pack.Id, out var p)) byPack[pack.Id] = p = (pack, []);
-            p.Wanted.Add((entry, k));
-        }
-        byte[] buffer = [];
-        try
-        {
-            foreach (var (pack, wanted) in byPack.Values)
-            {
-                PackMemory.Grow(ref buffer, pack.Length);
-                try
-                {
-                    await state.ReadPackAsync(pack, buffer, ct).ConfigureAwait(false);
-                }
-                catch (RepositoryDamagedException) when (_tolerant)
-                {
-                    foreach (var (_, k) in wanted) _lostDeltas[k] = pack.Name;
-                    continue;
-                }
-                using var cipher = new PackCipher(state.Keys, buffer.AsSpan(0, FormatConstants.PackSaltSize));
-                foreach (var (entry, k) in wanted)
-                {
-                    try
-                    {
-                        byte[] payload = PackReader.OpenDeltaPayload(cipher, entry, buffer.AsSpan((int)entry.Offset, (int)entry.SealedLength));
-                        _deltas[k] = new LoadedDelta(payload, blocks[entries[k].Block], pack.Name);
-                    }
-                    catch (CorruptDataException e)
-                    {
-                        if (!_tolerant) throw new RepositoryDamagedException(pack.Name, e.Message);
-                        _lostDeltas[k] = pack.Name;
-                    }
-                }
-            }
-        }
-        finally
-        {
-            PackMemory.Return(buffer);
-        }
-        return at;
-    }
+    /// <summary>The restore's pack buffers, each as long as the longest pack of the plan (made once the plan is known).</summary>
+    private BufferBag _packs = new(0, wipe: false);
+    private readonly BufferBag _headers = new(0, wipe: false);
+    /// <summary>AEAD frames of media pieces (plaintext: <see cref="PackReader.OpenBlob(RepositoryKeys, PackCipher, in PackEntry, ReadOnlySpan{byte}, Span{byte}, byte[])"/> wipes them).</summary>
+    private readonly BufferBag _frames = new(0, wipe: false);
 
     /// <summary>
-    /// Reads a pack into a pooled buffer (at most <see cref="_decoders"/> + read-ahead packs in memory at once), then
+    /// Reads a pack into a buffer of the restore's (at most <see cref="_decoders"/> + read-ahead packs in memory at once), then
     /// opens its blobs on one of <see cref="_decoders"/> slots: on a remote store the next packs download while the cores
     /// decode, instead of each worker waiting for its own download.
     /// </summary>
-    private async Task RestorePackAsync(PackRecord pack, List<Place> places, List<Target> targets, CancellationToken ct)
+    private async Task RestorePackAsync(RestorePlan plan, bool media, PackPlan pack, List<Target> targets, CancellationToken ct)
     {
-        byte[] buffer = PackMemory.Rent(pack.Length);
+        byte[] buffer = _packs.Rent((int)pack.Length);
         try
         {
             try
             {
-                await state.ReadPackAsync(pack, buffer, ct).ConfigureAwait(false);
+                await state.ReadPackAsync(pack.Name, pack.Length, buffer, ct).ConfigureAwait(false);
             }
             catch (RepositoryDamagedException e) when (_tolerant)
             {
-                foreach (Place place in places) Lose(place.Target, place.Offset, pack.Entries[place.Entry].RawLength, pack.Name, e.Problem);
+                LoseAll(plan, media, pack, e.Problem);
                 return;
             }
             await _decoders.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                await OpenPackAsync(pack, buffer, places, targets, ct).ConfigureAwait(false);
+                await OpenPackAsync(plan, media, pack, buffer.AsMemory(0, (int)pack.Length), targets, ct).ConfigureAwait(false);
             }
             finally
             {
@@ -342,33 +298,90 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         }
         finally
         {
-            PackMemory.Return(buffer);
+            _packs.Return(buffer);
         }
     }
 
-    private async Task OpenPackAsync(PackRecord pack, byte[] data, List<Place> places, List<Target> targets, CancellationToken ct)
+    private void LoseAll(RestorePlan plan, bool media, PackPlan pack, string problem)
     {
-        using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
+        foreach (RestorePlace place in pack.Places)
+        {
+            var (target, offset, length) = plan.Locate(media, place.Number);
+            Lose(target, offset, length, pack.Name, problem);
+        }
+    }
+
+    private async Task OpenPackAsync(RestorePlan plan, bool media, PackPlan pack, Memory<byte> data, List<Target> targets, CancellationToken ct)
+    {
+        using var cipher = new PackCipher(state.Keys, data.Span[..FormatConstants.PackSaltSize]);
+        // The pack's own header gives each place's entry: the pack hashed to its name, and its entries must be exactly
+        // the ones the index listed for it when the plan was made (FORMAT.md sections 6 and 7).
+        byte[] header = _headers.Rent(PackReader.HeaderLength(data.Span));
+        try
+        {
+            int headerLength;
+            try
+            {
+                headerLength = PackReader.HeaderLength(data.Span);
+                ReadOnlySpan<byte> listed = PackReader.OpenHeader(cipher, data.Span, header.AsSpan(0, headerLength));
+                if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(listed), pack.EntriesDigest))
+                    throw new CorruptDataException("header differs from the index");
+            }
+            catch (CorruptDataException e)
+            {
+                LoseAll(plan, media, pack, e.Message);
+                return;
+            }
+            await OpenPlacesAsync(plan, media, pack, data, header.AsMemory(1, headerLength - 1), cipher, targets, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _headers.Return(header);
+        }
+    }
+
+    private async Task OpenPlacesAsync(RestorePlan plan, bool media, PackPlan pack, Memory<byte> data, ReadOnlyMemory<byte> listed, PackCipher cipher,
+        List<Target> targets, CancellationToken ct)
+    {
+        long headerStart = data.Length - 4 - (listed.Length + 1) - Cryptography.Aead.Overhead;
+        List<RestorePlace> places = pack.Places;
+        int entryCount = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(listed.Span);
 
         // Every place this pack's blobs go, in file order: consecutive database blocks are opened straight into
         // one run buffer and written with one call instead of one small write per 4 KiB block.
         // Blobs needed at several places (a block repeated in the database) are opened once.
-        var uses = new Dictionary<int, int>(places.Count);
-        foreach (Place place in places) uses[place.Entry] = uses.GetValueOrDefault(place.Entry) + 1;
-        places.Sort(static (a, b) => a.Target != b.Target ? a.Target.CompareTo(b.Target) : a.Offset.CompareTo(b.Offset));
+        int[] uses = ArrayPool<int>.Shared.Rent(entryCount);
+        Array.Clear(uses, 0, entryCount);
+        foreach (RestorePlace place in places) uses[place.Position]++;
+        places.Sort(static (a, b) => a.Number.CompareTo(b.Number));
 
         var handles = new Dictionary<int, SafeFileHandle>();
         Dictionary<int, byte[]>? opened = null;  // blobs needed at several places: opened once
         byte[]? scratch = null;                  // a base needed once, opened to rebuild its delta block
+        HashSet<int>? writtenEverywhere = null;  // large shared blobs, written to all their places when first opened
         byte[] run = RentRun();
+        byte[]? frame = media ? _frames.Rent(0) : null;
         int runTarget = -1, runLength = 0;
         long runOffset = 0;
         try
         {
-            foreach (var (entryIndex, target, offset, delta) in places)
+            foreach (RestorePlace place in places)
             {
-                PackEntry entry = pack.Entries[entryIndex];
-                int length = (int)entry.RawLength;
+                var (target, offset, length) = plan.Locate(media, place.Number);
+                int entryIndex = place.Position;
+                LoadedDelta? d = null;
+                if (place.IsBase && (d = _deltas[DeltaSlot(place.Number)]) is null) continue;   // its delta was lost: reported
+                PackEntry entry;
+                try
+                {
+                    entry = PackReader.EntryAt(listed.Span, entryIndex, headerStart);
+                    if (entry.RawLength != length) throw new CorruptDataException($"blob {entry.Id.ToHex()[..16]} has the wrong length");
+                }
+                catch (CorruptDataException e)
+                {
+                    Lose(target, offset, length, pack.Name, e.Message);
+                    continue;
+                }
                 bool shared = uses[entryIndex] > 1;
                 if (runLength > 0 && (target != runTarget || offset != runOffset + runLength || runLength + length > run.Length))
                 {
@@ -386,8 +399,10 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                         run = ArrayPool<byte>.Shared.Rent(length);
                     }
                 }
+                if (frame is not null && frame.Length < entry.SealedLength) frame = GrowFrame(frame, (int)entry.SealedLength);
+                Memory<byte> sealedBlob = data.Slice((int)entry.Offset, (int)entry.SealedLength);
                 Span<byte> destination = run.AsSpan(runLength, length);
-                if (delta >= 0)
+                if (d is not null)
                 {
                     // A base: open it (once), then rebuild the delta block from it straight into the run.
                     ReadOnlySpan<byte> baseRaw;
@@ -400,7 +415,7 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                         byte[] into = shared ? ArrayPool<byte>.Shared.Rent(length) : (scratch is { } s0 && s0.Length >= length ? s0 : scratch = ArrayPool<byte>.Shared.Rent(Math.Max(length, FormatConstants.MinimumBlockSize)));
                         try
                         {
-                            PackReader.OpenBlob(state.Keys, cipher, entry, data.AsSpan((int)entry.Offset, (int)entry.SealedLength), into.AsSpan(0, length));
+                            PackReader.OpenBlob(state.Keys, cipher, entry, sealedBlob.Span, into.AsSpan(0, length), frame);
                         }
                         catch (CorruptDataException e)
                         {
@@ -411,7 +426,6 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                         if (shared) (opened ??= [])[entryIndex] = into;
                         baseRaw = into.AsSpan(0, length);
                     }
-                    LoadedDelta d = _deltas[delta]!;
                     try
                     {
                         PackReader.ApplyDelta(state.Keys, d.Payload, baseRaw, d.Block, destination);
@@ -426,18 +440,34 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
                 {
                     copy.AsSpan(0, length).CopyTo(destination);
                 }
+                else if (shared && length > SmallShared && writtenEverywhere is not null && writtenEverywhere.Contains(entryIndex))
+                {
+                    continue;   // a large blob already written to this place with its first one
+                }
                 else
                 {
                     try
                     {
-                        PackReader.OpenBlob(state.Keys, cipher, entry, data.AsSpan((int)entry.Offset, (int)entry.SealedLength), destination);
+                        PackReader.OpenBlob(state.Keys, cipher, entry, sealedBlob.Span, destination, frame);
                     }
                     catch (CorruptDataException e)
                     {
                         Lose(target, offset, length, pack.Name, e.Message);
                         continue;
                     }
-                    if (shared)
+                    if (shared && length > SmallShared)
+                    {
+                        // A media piece several files share: written to its other places now rather than copied
+                        // and kept until the pack is done (a copy per piece of every duplicated photo).
+                        foreach (RestorePlace other in places)
+                        {
+                            if (other.Position != entryIndex || other.Number == place.Number || other.IsBase) continue;
+                            var (otherTarget, otherOffset, _) = plan.Locate(media, other.Number);
+                            await WriteRunAsync(handles, targets, otherTarget, run.AsMemory(runLength, length), otherOffset, ct).ConfigureAwait(false);
+                        }
+                        (writtenEverywhere ??= []).Add(entryIndex);
+                    }
+                    else if (shared)
                     {
                         byte[] keep = ArrayPool<byte>.Shared.Rent(length);
                         destination.CopyTo(keep);
@@ -451,7 +481,9 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         }
         finally
         {
+            ArrayPool<int>.Shared.Return(uses);
             ReturnRun(run);
+            if (frame is not null) _frames.Return(frame);
             if (scratch is not null) ReturnCleared(scratch, scratch.Length);
             if (opened is not null)
                 foreach (byte[] b in opened.Values) ReturnCleared(b, b.Length);
@@ -459,7 +491,17 @@ internal sealed class RestoreRun(RepositoryState state, IProgress<RestoreProgres
         }
     }
 
+    /// <summary>A longer frame buffer for a media piece (the restore's own, so it is not kept per pool thread).</summary>
+    private byte[] GrowFrame(byte[] frame, int minimum)
+    {
+        _frames.Return(frame);
+        return _frames.Rent(minimum);
+    }
+
     private const int RunSize = 2 << 20;
+
+    /// <summary>Blobs up to this length needed at several places (database blocks) are kept as a copy until their pack is done.</summary>
+    private const int SmallShared = 64 << 10;
 
     /// <summary>
     /// Run buffers of this restore (at most one per decoding slot at a time). Kept here rather than in

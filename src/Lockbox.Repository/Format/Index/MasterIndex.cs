@@ -52,6 +52,20 @@ internal sealed class MasterIndex
         return false;
     }
 
+    /// <summary>
+    /// Where a blob lives, by position: the pack's position (see <see cref="PackAt"/>) and the entry's position in its
+    /// <see cref="PackRecord.Entries"/>. A restore plans with positions so that it can let the index go before reading packs.
+    /// </summary>
+    public bool TryLocate(BlobId blob, out int pack, out int entry)
+    {
+        bool found = Find(blob, out BlobLocation loc);
+        (pack, entry) = found ? (loc.Pack, loc.Entry) : (-1, -1);
+        return found;
+    }
+
+    /// <summary>The pack at a position <see cref="TryLocate"/> returned.</summary>
+    public PackRecord PackAt(int position) => _packs[position];
+
     public long TotalPackBytes => Packs.Sum(p => p.Length);
 
     /// <summary>Adds a pack (listed by <paramref name="indexName"/>, or null while not yet in a written index).</summary>

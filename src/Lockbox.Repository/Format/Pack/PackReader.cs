@@ -31,27 +31,110 @@ internal static class PackReader
         return entries;
     }
 
+    /// <summary>The length of a pack's header plaintext (version || count || entries), from its trailing length field.</summary>
+    public static int HeaderLength(ReadOnlySpan<byte> pack)
+    {
+        if (pack.Length < FormatConstants.PackSaltSize + 4 + Aead.Overhead) throw new CorruptDataException("truncated pack");
+        uint sealedLength = BinaryPrimitives.ReadUInt32LittleEndian(pack[^4..]);
+        if (sealedLength < Aead.Overhead || pack.Length - 4L - sealedLength < FormatConstants.PackSaltSize) throw new CorruptDataException("pack header length is invalid");
+        return (int)sealedLength - Aead.Overhead;
+    }
+
+    /// <summary>
+    /// Decrypts a whole pack's header into <paramref name="header"/> (exactly <see cref="HeaderLength"/> bytes), checks its
+    /// version and that its entry count fits, and returns the entries' bytes: count u32 || count × entry, the same bytes
+    /// an index object lists for the pack (compare them with <see cref="EntriesDigest"/>). Decode one with <see cref="EntryAt"/>.
+    /// </summary>
+    public static ReadOnlySpan<byte> OpenHeader(PackCipher cipher, ReadOnlySpan<byte> pack, Span<byte> header)
+    {
+        int length = HeaderLength(pack);
+        if (header.Length != length) throw new ArgumentException("The header buffer must have the header's length.", nameof(header));
+        if (!cipher.TryOpen(pack.Slice(pack.Length - 4 - length - Aead.Overhead, length + Aead.Overhead), FormatConstants.PackHeaderAd, header))
+            throw new CorruptDataException("pack header authentication failed (tampered or truncated)");
+        if (header[0] != FormatConstants.Version) throw new CorruptDataException($"unsupported pack version {header[0]}");
+        ReadOnlySpan<byte> entries = header[1..];
+        if (entries.Length < 4 || (long)BinaryPrimitives.ReadUInt32LittleEndian(entries) * PackEntry.EncodedSize != entries.Length - 4)
+            throw new CorruptDataException("pack header has the wrong length for its entries");
+        return entries;
+    }
+
+    /// <summary>Entry <paramref name="index"/> of a header's entries bytes (see <see cref="OpenHeader"/>), checked as a pack header's entries are.</summary>
+    public static PackEntry EntryAt(ReadOnlySpan<byte> entries, int index, long headerStart)
+    {
+        if ((uint)index >= BinaryPrimitives.ReadUInt32LittleEndian(entries)) throw new CorruptDataException("pack header has fewer entries than the index");
+        var r = new ByteReader(entries.Slice(4 + index * PackEntry.EncodedSize, PackEntry.EncodedSize));
+        PackEntry entry = PackEntry.Read(ref r);
+        entry.CheckBounds(headerStart);
+        return entry;
+    }
+
+    /// <summary>
+    /// SHA-256 of count u32 || the entries encoded as in a pack header: equal to the SHA-256 of a pack's header entries
+    /// (see <see cref="OpenHeader"/>) exactly when the header lists these entries in this order.
+    /// </summary>
+    public static byte[] EntriesDigest(ReadOnlySpan<PackEntry> entries)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        Span<byte> one = stackalloc byte[PackEntry.EncodedSize];
+        BinaryPrimitives.WriteUInt32LittleEndian(one, (uint)entries.Length);
+        hash.AppendData(one[..4]);
+        foreach (ref readonly PackEntry e in entries)
+        {
+            e.Id.CopyTo(one);
+            BinaryPrimitives.WriteUInt32LittleEndian(one[32..], e.Offset);
+            BinaryPrimitives.WriteUInt32LittleEndian(one[36..], e.SealedLength);
+            BinaryPrimitives.WriteUInt32LittleEndian(one[40..], e.PayloadLength);
+            BinaryPrimitives.WriteUInt32LittleEndian(one[44..], e.RawLength);
+            one[48] = e.Compression;
+            hash.AppendData(one);
+        }
+        return hash.GetHashAndReset();
+    }
+
     /// <summary>
     /// Opens one sealed blob into <paramref name="raw"/> (exactly RawLength bytes) and checks that its keyed hash is its id.
     /// A delta blob (compression 2) cannot be opened alone: use <see cref="OpenDelta"/>.
     /// </summary>
     public static void OpenBlob(RepositoryKeys keys, PackCipher cipher, in PackEntry entry, ReadOnlySpan<byte> sealedBlob, Span<byte> raw)
+        => OpenBlob(keys, cipher, entry, sealedBlob, raw, null);
+
+    /// <summary>
+    /// As <see cref="OpenBlob(RepositoryKeys, PackCipher, in PackEntry, ReadOnlySpan{byte}, Span{byte})"/>, decrypting into
+    /// <paramref name="frame"/> when it is long enough (the caller's buffer, wiped here after use) instead of a pooled array:
+    /// a restore keeps a few of its own rather than one 1 MiB media frame cached per pool thread.
+    /// </summary>
+    public static void OpenBlob(RepositoryKeys keys, PackCipher cipher, in PackEntry entry, ReadOnlySpan<byte> sealedBlob, Span<byte> raw, byte[]? frame)
     {
         if (entry.Compression == FormatConstants.CompressionDelta)
             throw new CorruptDataException($"blob {entry.Id.ToHex()[..16]} is a delta where a whole block was expected");
         if (sealedBlob.Length != entry.SealedLength || raw.Length != entry.RawLength) throw new CorruptDataException("blob is truncated");
-        byte[] frame = OpenFrame(cipher, entry, sealedBlob);
+        int frameLength = (int)entry.SealedLength - Aead.Overhead;
+        bool own = frame is null || frame.Length < frameLength;
+        if (own) frame = OpenFrame(cipher, entry, sealedBlob);
+        else OpenFrameInto(cipher, entry, sealedBlob, frame.AsSpan(0, frameLength));
         try
         {
-            ReadOnlySpan<byte> payload = frame.AsSpan(0, (int)entry.PayloadLength);
+            ReadOnlySpan<byte> payload = frame!.AsSpan(0, (int)entry.PayloadLength);
             if (entry.Compression == FormatConstants.CompressionZstd) Compression.Decompress(payload, raw);
             else payload.CopyTo(raw);
         }
         finally
         {
-            ReturnFrame(frame, entry);
+            if (own) ReturnFrame(frame!, entry);
+            else System.Security.Cryptography.CryptographicOperations.ZeroMemory(frame.AsSpan(0, frameLength));
         }
         if (keys.ComputeId(raw) != entry.Id) throw new CorruptDataException($"blob {entry.Id.ToHex()[..16]} does not match its id");
+    }
+
+    private static void OpenFrameInto(PackCipher cipher, in PackEntry entry, ReadOnlySpan<byte> sealedBlob, Span<byte> frame)
+    {
+        Span<byte> ad = stackalloc byte[BlobId.Size];
+        entry.Id.CopyTo(ad);
+        if (!cipher.TryOpen(sealedBlob, ad, frame))
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(frame);
+            throw new CorruptDataException($"blob {entry.Id.ToHex()[..16]} failed authentication (tampered)");
+        }
     }
 
     /// <summary>
