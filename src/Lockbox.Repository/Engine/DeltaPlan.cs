@@ -4,25 +4,25 @@ using Lockbox.Repository.Format.Snapshot;
 namespace Lockbox.Repository.Engine;
 
 /// <summary>
-/// What a backup knows about the previous version of each database block (format 2): <see cref="PreviousBase"/>[i] is
-/// the whole blob block i of the previous snapshot of the same database rebuilds from (its base when it was a delta,
-/// else its own id); the delta phase records (<see cref="SetBase"/>) the base of each block it stores or reuses as a delta,
-/// a few percent of the blocks, so they are kept by block number rather than in a second array as long as the database.
-/// The workers only hash: a changed block with a usable base is put aside (<see cref="Defer"/>) and compressed against its
-/// base after every block is hashed, the bases read pack by pack, so each pack holding bases is read once per backup.
+/// What a format 2 backup decides about changed database blocks. The workers only hash: a changed block whose previous
+/// version (from <see cref="PreviousBlockList"/>, one piece at a time) can serve as its base is put aside
+/// (<see cref="Defer"/>, with its id and base) and compressed against that base after every block is hashed, the bases
+/// read pack by pack, so each pack holding bases is read once per backup. The delta phase records (<see cref="SetBase"/>)
+/// the base of each block it stores or reuses as a delta. Both are a few percent of the blocks, kept by block number:
+/// nothing here is as long as the database.
 /// </summary>
-internal sealed class DeltaPlan(BlobId[] previousBase, long blockCount)
+internal sealed class DeltaPlan
 {
-    private readonly List<int> _deferred = [];
-    private readonly Dictionary<int, BlobId> _bases = [];
+    private readonly List<Deferred> _deferred = [];
+    private readonly Dictionary<long, BlobId> _bases = [];
 
-    public BlobId[] PreviousBase { get; } = previousBase;
-    public long BlockCount { get; } = blockCount;
+    /// <summary>A block put aside: its number, its id (as in the new block list) and the whole blob to try as its base.</summary>
+    public readonly record struct Deferred(long Block, BlobId Id, BlobId Base);
 
-    /// <summary>Block <paramref name="slot"/> is stored (or already was) as a delta against <paramref name="baseId"/>.</summary>
-    public void SetBase(int slot, BlobId baseId)
+    /// <summary>Block <paramref name="block"/> is stored (or already was) as a delta against <paramref name="baseId"/>.</summary>
+    public void SetBase(long block, BlobId baseId)
     {
-        lock (_bases) _bases[slot] = baseId;
+        lock (_bases) _bases[block] = baseId;
     }
 
     /// <summary>The blocks stored as deltas, in block order: the snapshot's delta list.</summary>
@@ -31,21 +31,22 @@ internal sealed class DeltaPlan(BlobId[] previousBase, long blockCount)
         lock (_bases) return [.. _bases.OrderBy(b => b.Key).Select(b => new DeltaEntry(b.Key, b.Value))];
     }
 
-    /// <summary>Block <paramref name="slot"/> changed and has a base: the delta phase decides how it is stored.</summary>
-    public void Defer(int slot)
+    /// <summary>Block <paramref name="block"/> (id <paramref name="id"/>) changed and has a base: the delta phase decides how it is stored.</summary>
+    public void Defer(long block, BlobId id, BlobId baseId)
     {
-        lock (_deferred) _deferred.Add(slot);
+        lock (_deferred) _deferred.Add(new Deferred(block, id, baseId));
     }
 
-    /// <summary>The blocks put aside, in ascending order.</summary>
-    public int[] TakeDeferred()
+    /// <summary>The blocks put aside, in ascending block order.</summary>
+    public Deferred[] TakeDeferred()
     {
         lock (_deferred)
         {
-            int[] slots = [.. _deferred];
+            Deferred[] blocks = [.. _deferred];
             _deferred.Clear();
-            Array.Sort(slots);
-            return slots;
+            _deferred.TrimExcess();
+            Array.Sort(blocks, static (a, b) => a.Block.CompareTo(b.Block));
+            return blocks;
         }
     }
 }
