@@ -176,6 +176,9 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
         DeltaPlan? deltas, PreviousBlockList? previous, SnapshotManifest? previousManifest)
     {
         long count = (db.Length + blockSize - 1) / blockSize;
+        // A first backup claims about one blob per block: size the claimed set once. A repository that already holds as
+        // many blobs (a next day) claims a few percent, and the set grows as it needs.
+        pipeline.ExpectBlobs(Math.Max(0, count - state.Index.BlobCount));
         var ids = new List<BlobId>();
         var bases = new List<BlobId>();
         var waiting = new Queue<BlockListPiece>();

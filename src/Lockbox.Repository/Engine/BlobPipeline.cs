@@ -69,6 +69,9 @@ internal sealed class BlobPipeline : IAsyncDisposable
 
     public long BytesAdded => Interlocked.Read(ref _bytesAdded);
 
+    /// <summary>Sizes the set of claimed blobs for <paramref name="blobs"/> more blobs (the database's blocks, once the copy is made).</summary>
+    public void ExpectBlobs(long blobs) => _claimed.EnsureCapacity(_claimed.Count + blobs);
+
     private IEnumerable<Task> Stages => _workers.Append(_packer).Concat(_uploaders);
 
     /// <summary>The first real failure of a stage (not the cancellation it caused elsewhere), if any.</summary>

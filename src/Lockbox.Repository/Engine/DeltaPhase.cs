@@ -20,17 +20,31 @@ internal static class DeltaPhase
 {
     public static async Task RunAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, SqliteSnapshot database, int blockSize)
     {
-        var byPack = new Dictionary<BlobId, (PackRecord Pack, List<(DeltaPlan.Deferred Block, PackEntry Base)> Blocks)>();
-        foreach (DeltaPlan.Deferred block in plan.TakeDeferred())
+        // Grouped by the pack holding each base as indexes into the deferred blocks (4 bytes a block, not a copy of each
+        // block and its base's entry: at 4 GiB a next day defers ~100,000 blocks); each pack's entries are looked up again
+        // when it is handled.
+        List<DeltaPlan.Deferred> deferred = plan.TakeDeferred();
+        var byPack = new Dictionary<BlobId, (PackRecord Pack, List<int> Blocks)>();
+        for (int i = 0; i < deferred.Count; i++)
         {
             // The workers checked that the base is a whole indexed blob of the block's length; the index does not change during a backup.
-            state.Index.TryGet(block.Base, out PackRecord pack, out PackEntry baseEntry);
+            state.Index.TryGet(deferred[i].Base, out PackRecord pack, out _);
             if (!byPack.TryGetValue(pack.Id, out var group)) byPack[pack.Id] = group = (pack, []);
-            group.Blocks.Add((block, baseEntry));
+            group.Blocks.Add(i);
         }
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = pipeline.Token };
         await Parallel.ForEachAsync(byPack.Values, options, async (group, ct) =>
-            await PackAsync(state, pipeline, plan, database, blockSize, group.Pack, group.Blocks, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        {
+            var blocks = new List<(DeltaPlan.Deferred Block, PackEntry Base)>(group.Blocks.Count);
+            foreach (int i in group.Blocks)
+            {
+                state.Index.TryGet(deferred[i].Base, out _, out PackEntry baseEntry);
+                blocks.Add((deferred[i], baseEntry));
+            }
+            group.Blocks.Clear();
+            group.Blocks.TrimExcess();
+            await PackAsync(state, pipeline, plan, database, blockSize, group.Pack, blocks, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -13,7 +13,8 @@ namespace Lockbox.Repository.Engine;
 /// </summary>
 internal sealed class DeltaPlan
 {
-    private readonly List<Deferred> _deferred = [];
+    private readonly Lock _deferring = new();
+    private List<Deferred> _deferred = [];
     private readonly Dictionary<long, BlobId> _bases = [];
 
     /// <summary>A block put aside: its number, its id (as in the new block list) and the whole blob to try as its base.</summary>
@@ -34,19 +35,19 @@ internal sealed class DeltaPlan
     /// <summary>Block <paramref name="block"/> (id <paramref name="id"/>) changed and has a base: the delta phase decides how it is stored.</summary>
     public void Defer(long block, BlobId id, BlobId baseId)
     {
-        lock (_deferred) _deferred.Add(new Deferred(block, id, baseId));
+        lock (_deferring) _deferred.Add(new Deferred(block, id, baseId));
     }
 
-    /// <summary>The blocks put aside, in ascending block order.</summary>
-    public Deferred[] TakeDeferred()
+    /// <summary>The blocks put aside, in ascending block order (the plan's own list, handed over: no copy of it is made).</summary>
+    public List<Deferred> TakeDeferred()
     {
-        lock (_deferred)
+        List<Deferred> blocks;
+        lock (_deferring)
         {
-            Deferred[] blocks = [.. _deferred];
-            _deferred.Clear();
-            _deferred.TrimExcess();
-            Array.Sort(blocks, static (a, b) => a.Block.CompareTo(b.Block));
-            return blocks;
+            blocks = _deferred;
+            _deferred = [];
         }
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(blocks).Sort(static (a, b) => a.Block.CompareTo(b.Block));
+        return blocks;
     }
 }
