@@ -15,21 +15,25 @@ internal sealed class DeltaPlan
 {
     private readonly Lock _deferring = new();
     private List<Deferred> _deferred = [];
-    private readonly Dictionary<long, BlobId> _bases = [];
+    private readonly List<DeltaEntry> _bases = [];
 
     /// <summary>A block put aside: its number, its id (as in the new block list) and the whole blob to try as its base.</summary>
     public readonly record struct Deferred(long Block, BlobId Id, BlobId Base);
 
-    /// <summary>Block <paramref name="block"/> is stored (or already was) as a delta against <paramref name="baseId"/>.</summary>
+    /// <summary>Block <paramref name="block"/> is stored (or already was) as a delta against <paramref name="baseId"/>; once per block (the delta phase handles each deferred block once).</summary>
     public void SetBase(long block, BlobId baseId)
     {
-        lock (_bases) _bases[block] = baseId;
+        lock (_bases) _bases.Add(new DeltaEntry(block, baseId));
     }
 
-    /// <summary>The blocks stored as deltas, in block order: the snapshot's delta list.</summary>
+    /// <summary>The blocks stored as deltas, in block order: the snapshot's delta list (sorted in place, 40 bytes an entry, no copy).</summary>
     public List<DeltaEntry> DeltaEntries()
     {
-        lock (_bases) return [.. _bases.OrderBy(b => b.Key).Select(b => new DeltaEntry(b.Key, b.Value))];
+        lock (_bases)
+        {
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_bases).Sort(static (a, b) => a.Block.CompareTo(b.Block));
+            return _bases;
+        }
     }
 
     /// <summary>Block <paramref name="block"/> (id <paramref name="id"/>) changed and has a base: the delta phase decides how it is stored.</summary>
