@@ -39,8 +39,14 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             ? chain.LastOrDefault(s => s.Manifest.Device == source.DeviceName && s.Manifest.SourcePath == sourcePath) is { Manifest: not null } sameSource ? sameSource
             : chain.LastOrDefault(s => string.Equals(s.Manifest.DatabaseName, dbName, StringComparison.Ordinal)) is { Manifest: not null } found ? found : null
             : null;
-        BlobId[]? previousBase = previousDb is { } pd ? await PreviousBasesAsync(pd.Id, pd.Manifest, ct).ConfigureAwait(false) : null;
+        // Read one piece at a time as the database is hashed; only the delta list (a few percent of the blocks) is read whole.
+        PreviousBlockList? previousList = previousDb is { } pd
+            ? new PreviousBlockList(state, pd.Id, pd.Manifest, await state.ReadDeltaListAsync(pd.Manifest, pd.Id, ct).ConfigureAwait(false))
+            : null;
 
+        // What loading the index and lists left behind (decoded index objects, grown-out arrays) is let go before the
+        // pipeline starts, as a restore does after its planning.
+        PackMemory.CompactAfterPlanning();
         progress?.Report(new BackupProgress("database", 0, 0));
         // A database that is missing or not SQLite is refused before anything is stored; the consistent copy
         // itself (SQLite's online backup into a sealed scratch file, a full read and encrypted write of the database)
@@ -64,17 +70,14 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             db = await copying.ConfigureAwait(false);
             int blockSize = Math.Max(db.PageSize, FormatConstants.MinimumBlockSize);
             _total = db.Length + media.Sum(m => m.Size);
-            long blockCount = (db.Length + blockSize - 1) / blockSize;
-            DeltaPlan? deltas = previousBase is not null && previousDb!.Value.Manifest.BlockSize == blockSize ? new DeltaPlan(previousBase, blockCount) : null;
-            BlobId[] blocks = await ProduceDatabaseAsync(pipeline, db, blockSize, deltas).ConfigureAwait(false);
+            bool useDeltas = previousList is not null && previousList.BlockSize == blockSize;
+            DeltaPlan? deltas = useDeltas ? new DeltaPlan() : null;
+            var (blockCount, dbList, dbListBases) = await ProduceDatabaseAsync(pipeline, db, blockSize, deltas,
+                useDeltas ? previousList : null, useDeltas ? previousDb!.Value.Manifest : null).ConfigureAwait(false);
             _filesDone++;
             await pipeline.DrainWorkersAsync().ConfigureAwait(false);
             if (deltas is not null)
-                await DeltaPhase.RunAsync(state, pipeline, deltas, blocks, db, blockSize).ConfigureAwait(false);
-
-            // The block list's pieces are deltas against the previous snapshot's pieces too: a day that changes a few
-            // ids in every piece then costs those ids, not the whole list (32 bytes per block of the database).
-            var (dbList, dbListBases) = await StoreDatabaseListAsync(pipeline, blocks, deltas is null ? null : previousDb!.Value.Manifest).ConfigureAwait(false);
+                await DeltaPhase.RunAsync(state, pipeline, deltas, db, blockSize).ConfigureAwait(false);
             List<DeltaEntry> deltaEntries = deltas?.DeltaEntries() ?? [];
             BlobId[] deltaList = await StoreListAsync(pipeline, DeltaEntry.Encode(deltaEntries), FormatConstants.DeltaListEntries * FormatConstants.DeltaEntrySize).ConfigureAwait(false);
             byte[] mediaBytes = MediaList.Encode(entries);
@@ -97,7 +100,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
                 DatabaseBytes: db.Length,
                 PageSize: db.PageSize,
                 BlockSize: blockSize,
-                BlockCount: blocks.Length,
+                BlockCount: blockCount,
                 DatabaseList: dbList,
                 MediaFiles: entries.Count,
                 MediaBytes: entries.Sum(e => e.Size),
@@ -162,28 +165,73 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
         return adopted;
     }
 
-    /// <summary>For each block of a previous snapshot, the whole blob it rebuilds from: its base when it is a delta, else itself.</summary>
-    private async Task<BlobId[]> PreviousBasesAsync(BlobId id, SnapshotManifest manifest, CancellationToken ct)
-    {
-        BlobId[] bases = await state.ReadBlockListAsync(manifest, ct).ConfigureAwait(false);
-        foreach (DeltaEntry e in await state.ReadDeltaListAsync(manifest, id, ct).ConfigureAwait(false)) bases[e.Block] = e.Base;
-        return bases;
-    }
-
-    private async Task<BlobId[]> ProduceDatabaseAsync(BlobPipeline pipeline, SqliteSnapshot db, int blockSize, DeltaPlan? deltas)
+    /// <summary>
+    /// Streams the sealed copy's blocks through the pipeline in batches and stores the block list piece by piece as the
+    /// workers finish each piece's blocks (at most two pieces wait at once), instead of holding the whole list (32 bytes per
+    /// block). A piece is a delta against the previous snapshot's piece when that helps: a day that changes a few ids in
+    /// every piece then costs those ids, not the whole list. With <paramref name="deltas"/> the previous list's bases are
+    /// read one piece at a time, in step. Returns the block count, the piece ids and their bases.
+    /// </summary>
+    private async Task<(long Count, BlobId[] Ids, BlobId[] Bases)> ProduceDatabaseAsync(BlobPipeline pipeline, SqliteSnapshot db, int blockSize,
+        DeltaPlan? deltas, PreviousBlockList? previous, SnapshotManifest? previousManifest)
     {
         long count = (db.Length + blockSize - 1) / blockSize;
-        var ids = new BlobId[count];
-        // The sealed copy's plaintext, opened and checked record by record (a changed byte stops the backup).
-        using Stream stream = db.OpenRead();
-        for (int i = 0; i < count; i++)
+        // A first backup claims about one blob per block: size the claimed set once. A repository that already holds as
+        // many blobs (a next day) claims a few percent, and the set grows as it needs.
+        pipeline.ExpectBlobs(Math.Max(0, count - state.Index.BlobCount));
+        var ids = new List<BlobId>();
+        var bases = new List<BlobId>();
+        var waiting = new Queue<BlockListPiece>();
+        byte[] encoded = new byte[(int)Math.Min(FormatConstants.ListBlobIds, count) * BlobId.Size];
+        CancellationToken ct = pipeline.Token;
+
+        async Task StoreAsync(BlockListPiece piece)
         {
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(blockSize);
-            int n = await stream.ReadAtLeastAsync(buffer.AsMemory(0, blockSize), blockSize, throwOnEndOfStream: false, pipeline.Token).ConfigureAwait(false);
-            await pipeline.SubmitAsync(buffer, n, ids, i, compress: true, deltas).ConfigureAwait(false);
-            Advance(n);
+            await piece.WhenHashedAsync(ct).ConfigureAwait(false);
+            for (int i = 0; i < piece.Ids.Length; i++) piece.Ids[i].CopyTo(encoded.AsSpan(i * BlobId.Size));
+            BlobId previousBase = default;
+            if (previousManifest is not null && piece.Index < previousManifest.DatabaseList.Length)
+            {
+                BlobId listBase = previousManifest.DatabaseListBases[piece.Index];
+                previousBase = listBase.IsZero ? previousManifest.DatabaseList[piece.Index] : listBase;
+            }
+            // StoreDirectAsync copies what it keeps before it returns, so the encoding buffer is free for the next piece.
+            var (id, used) = await pipeline.StoreDirectAsync(encoded.AsMemory(0, piece.Ids.Length * BlobId.Size), compress: true, previousBase).ConfigureAwait(false);
+            ids.Add(id);
+            bases.Add(used);
         }
-        return ids;
+
+        // The sealed copy's plaintext, opened and checked record by record (a changed byte stops the backup), straight into
+        // the pipeline's buffers through one scratch of sealed records (ciphertext) kept for the whole copy.
+        int batch = BlobPipeline.BatchBlocks(blockSize);
+        byte[] sealedScratch = new byte[Math.Max(1, (batch * blockSize) / 4 / db.SealedRecordSize) * db.SealedRecordSize + db.SealedRecordSize];
+        for (long first = 0; first < count; first += FormatConstants.ListBlobIds)
+        {
+            var piece = new BlockListPiece((int)(first / FormatConstants.ListBlobIds), first, (int)Math.Min(FormatConstants.ListBlobIds, count - first));
+            BlobId[]? previousBases = previous is null ? null : await previous.PieceAsync(piece.Index, ct).ConfigureAwait(false);
+            for (int offset = 0; offset < piece.Ids.Length; offset += batch)
+            {
+                int blocks = Math.Min(batch, piece.Ids.Length - offset);
+                int want = (int)Math.Min((long)blocks * blockSize, db.Length - (first + offset) * blockSize);
+                byte[] buffer = await pipeline.RentBufferAsync().ConfigureAwait(false);
+                try
+                {
+                    db.ReadAt((first + offset) * blockSize, buffer.AsSpan(0, want), sealedScratch);
+                }
+                catch
+                {
+                    pipeline.ReturnBuffer(buffer);
+                    throw;
+                }
+                await pipeline.SubmitBlocksAsync(buffer, want, blockSize, piece, offset, deltas, previousBases).ConfigureAwait(false);
+                Advance(want);
+            }
+            waiting.Enqueue(piece);
+            while (waiting.Count > 2 || (waiting.TryPeek(out BlockListPiece? oldest) && oldest.IsHashed))
+                await StoreAsync(waiting.Dequeue()).ConfigureAwait(false);
+        }
+        while (waiting.Count > 0) await StoreAsync(waiting.Dequeue()).ConfigureAwait(false);
+        return (count, [.. ids], [.. bases]);
     }
 
     /// <summary>The media folder's own name (case kept), or null when there is none or it cannot be kept (then "media").</summary>
@@ -211,12 +259,17 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             for (int i = 0; i < ids.Length; i++)
             {
                 int want = (int)Math.Min(pieceSize, file.Size - (long)i * pieceSize);
-                byte[] buffer = ArrayPool<byte>.Shared.Rent(want);
-                int n = await stream.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: false, pipeline.Token).ConfigureAwait(false);
-                if (n != want)
+                byte[] buffer = await pipeline.RentBufferAsync().ConfigureAwait(false);
+                int n;
+                try
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    throw new SourceException($"media file {file.FullPath} shrank while it was being backed up");
+                    n = await stream.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: false, pipeline.Token).ConfigureAwait(false);
+                    if (n != want) throw new SourceException($"media file {file.FullPath} shrank while it was being backed up");
+                }
+                catch
+                {
+                    pipeline.ReturnBuffer(buffer);
+                    throw;
                 }
                 fileHash.AppendData(buffer, 0, n);
                 await pipeline.SubmitAsync(buffer, n, ids, i, compress: false).ConfigureAwait(false);
@@ -228,30 +281,6 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             throw new SourceException($"cannot read media file {file.FullPath}: {e.Message}", e);
         }
         return new MediaEntry(file.RelativePath, file.Size, file.ModifiedTicks, BlobId.Read(fileHash.GetHashAndReset()), ids);
-    }
-
-    /// <summary>
-    /// Stores the block list in pieces of <see cref="FormatConstants.ListBlobIds"/> ids, each encoded into one reused
-    /// buffer as it is stored (not the whole list as bytes beside the ids: 32 bytes per block less at the backup's peak).
-    /// </summary>
-    private static async Task<(BlobId[] Ids, BlobId[] Bases)> StoreDatabaseListAsync(BlobPipeline pipeline, BlobId[] blocks, SnapshotManifest? previous)
-    {
-        var ids = new List<BlobId>();
-        var bases = new List<BlobId>();
-        byte[] piece = new byte[Math.Min(FormatConstants.ListBlobIds, blocks.Length) * BlobId.Size];
-        for (int first = 0, k = 0; first < blocks.Length; first += FormatConstants.ListBlobIds, k++)
-        {
-            int count = Math.Min(FormatConstants.ListBlobIds, blocks.Length - first);
-            for (int i = 0; i < count; i++) blocks[first + i].CopyTo(piece.AsSpan(i * BlobId.Size));
-            BlobId previousBase = default;
-            if (previous is not null && k < previous.DatabaseList.Length)
-                previousBase = previous.DatabaseListBases[k].IsZero ? previous.DatabaseList[k] : previous.DatabaseListBases[k];
-            // StoreDirectAsync copies what it keeps before it returns, so the piece buffer is free for the next piece.
-            var (id, used) = await pipeline.StoreDirectAsync(piece.AsMemory(0, count * BlobId.Size), compress: true, previousBase).ConfigureAwait(false);
-            ids.Add(id);
-            bases.Add(used);
-        }
-        return ([.. ids], [.. bases]);
     }
 
     private static async Task<BlobId[]> StoreListAsync(BlobPipeline pipeline, byte[] raw, int pieceSize)

@@ -18,20 +18,33 @@ namespace Lockbox.Repository.Engine;
 /// </summary>
 internal static class DeltaPhase
 {
-    public static async Task RunAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, BlobId[] ids,
-        SqliteSnapshot database, int blockSize)
+    public static async Task RunAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, SqliteSnapshot database, int blockSize)
     {
-        var byPack = new Dictionary<BlobId, (PackRecord Pack, List<(int Slot, PackEntry Base)> Blocks)>();
-        foreach (int slot in plan.TakeDeferred())
+        // Grouped by the pack holding each base as indexes into the deferred blocks (4 bytes a block, not a copy of each
+        // block and its base's entry: at 4 GiB a next day defers ~100,000 blocks); each pack's entries are looked up again
+        // when it is handled.
+        List<DeltaPlan.Deferred> deferred = plan.TakeDeferred();
+        var byPack = new Dictionary<BlobId, (PackRecord Pack, List<int> Blocks)>();
+        for (int i = 0; i < deferred.Count; i++)
         {
             // The workers checked that the base is a whole indexed blob of the block's length; the index does not change during a backup.
-            state.Index.TryGet(plan.PreviousBase[slot], out PackRecord pack, out PackEntry baseEntry);
+            state.Index.TryGet(deferred[i].Base, out PackRecord pack, out _);
             if (!byPack.TryGetValue(pack.Id, out var group)) byPack[pack.Id] = group = (pack, []);
-            group.Blocks.Add((slot, baseEntry));
+            group.Blocks.Add(i);
         }
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = pipeline.Token };
         await Parallel.ForEachAsync(byPack.Values, options, async (group, ct) =>
-            await PackAsync(state, pipeline, plan, ids, database, blockSize, group.Pack, group.Blocks, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        {
+            var blocks = new List<(DeltaPlan.Deferred Block, PackEntry Base)>(group.Blocks.Count);
+            foreach (int i in group.Blocks)
+            {
+                state.Index.TryGet(deferred[i].Base, out _, out PackEntry baseEntry);
+                blocks.Add((deferred[i], baseEntry));
+            }
+            group.Blocks.Clear();
+            group.Blocks.TrimExcess();
+            await PackAsync(state, pipeline, plan, database, blockSize, group.Pack, blocks, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -40,10 +53,10 @@ internal static class DeltaPhase
     /// </summary>
     public const int ReadSpan = 1 << 20;
 
-    private static async Task PackAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, BlobId[] ids, SqliteSnapshot database,
-        int blockSize, PackRecord pack, List<(int Slot, PackEntry Base)> blocks, CancellationToken ct)
+    private static async Task PackAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, SqliteSnapshot database,
+        int blockSize, PackRecord pack, List<(DeltaPlan.Deferred Block, PackEntry Base)> blocks, CancellationToken ct)
     {
-        blocks.Sort(static (a, b) => a.Base.Offset != b.Base.Offset ? a.Base.Offset.CompareTo(b.Base.Offset) : a.Slot.CompareTo(b.Slot));
+        blocks.Sort(static (a, b) => a.Base.Offset != b.Base.Offset ? a.Base.Offset.CompareTo(b.Base.Offset) : a.Block.Block.CompareTo(b.Block.Block));
         // The salt comes with the first span when the first base is near the start of the pack, else on its own.
         byte[]? salt = blocks[0].Base.Offset <= ReadSpan / 16
             ? null
@@ -71,7 +84,7 @@ internal static class DeltaPhase
                 cipher ??= new PackCipher(state.Keys, salt ?? data.AsSpan(0, FormatConstants.PackSaltSize));
                 for (int k = first; k <= last; k++)
                 {
-                    var (slot, baseEntry) = blocks[k];
+                    var (deferred, baseEntry) = blocks[k];
                     int length = (int)baseEntry.RawLength;
                     if (opened != baseEntry.Id)
                     {
@@ -89,21 +102,21 @@ internal static class DeltaPhase
                     byte[] block = ArrayPool<byte>.Shared.Rent(blockSize);
                     try
                     {
-                        database.ReadAt((long)slot * blockSize, block.AsSpan(0, length));
+                        database.ReadAt(deferred.Block * blockSize, block.AsSpan(0, length));
                     }
                     catch
                     {
                         ArrayPool<byte>.Shared.Return(block);
                         throw;
                     }
-                    if (await pipeline.TryStoreDeltaAsync(block.AsMemory(0, length), ids[slot], baseEntry.Id, baseRaw.AsMemory(0, length), baseEntry.PayloadLength).ConfigureAwait(false))
+                    if (await pipeline.TryStoreDeltaAsync(block.AsMemory(0, length), deferred.Id, baseEntry.Id, baseRaw.AsMemory(0, length), baseEntry.PayloadLength).ConfigureAwait(false))
                     {
-                        plan.SetBase(slot, baseEntry.Id);
+                        plan.SetBase(deferred.Block, baseEntry.Id);
                         ArrayPool<byte>.Shared.Return(block);
                     }
                     else
                     {
-                        await pipeline.StoreWholeAsync(ids[slot], block, length, compress: true).ConfigureAwait(false);
+                        await pipeline.StoreWholeAsync(deferred.Id, block, length, compress: true).ConfigureAwait(false);
                     }
                 }
                 first = last + 1;

@@ -4,7 +4,7 @@ namespace Lockbox.Repository.Sources;
 
 /// <summary>
 /// The plaintext of a <see cref="SqliteSnapshot"/>, front to back: whole sealed records are read and opened about 512 KiB
-/// at a time (so the sealed read buffer stays within the shared array pool's sizes) (<see cref="SqliteSnapshot.ReadAt"/>) into a buffer that is zeroed on dispose. Read-only, not seekable.
+/// at a time (so the sealed read buffer stays within the shared array pool's sizes) (<see cref="SqliteSnapshot.ReadAt(long, Span{byte})"/>) into a buffer that is zeroed on dispose. Read-only, not seekable.
 /// </summary>
 internal sealed class SealedCopyStream : Stream
 {

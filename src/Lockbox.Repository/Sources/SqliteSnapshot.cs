@@ -250,12 +250,38 @@ public sealed class SqliteSnapshot : IDisposable
     public Stream OpenRead() => new SealedCopyStream(this);
 
     /// <summary>
-    /// Fills <paramref name="into"/> with the copy's bytes at <paramref name="offset"/> (within <see cref="Length"/>): one
-    /// read of the sealed records that cover them, each opened (whole records straight into <paramref name="into"/>).
+    /// Fills <paramref name="into"/> with the copy's bytes at <paramref name="offset"/> (within <see cref="Length"/>): reads
+    /// of the sealed records that cover them, each opened (whole records straight into <paramref name="into"/>).
     /// Safe to call from several threads at once.
     /// </summary>
     /// <exception cref="SourceException">A record does not authenticate, or the file was cut short: it was changed on disk.</exception>
     internal void ReadAt(long offset, Span<byte> into)
+    {
+        if (into.IsEmpty) return;
+        int records = (int)Math.Min(ReadAheadRecords, (into.Length + (long)_records.RecordSize - 1) / _records.RecordSize + 1);
+        byte[] sealedBytes = ArrayPool<byte>.Shared.Rent(records * _records.SealedRecordSize);
+        try
+        {
+            ReadAt(offset, into, sealedBytes);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(sealedBytes);
+        }
+    }
+
+    /// <summary>Sealed records <see cref="ReadAt(long, Span{byte})"/> reads at once at most (a small pooled buffer).</summary>
+    private const int ReadAheadRecords = 16;
+
+    /// <summary>Bytes of one sealed record on disk: a <see cref="ReadAt(long, Span{byte}, Span{byte})"/> scratch holds whole ones.</summary>
+    internal int SealedRecordSize => _records.SealedRecordSize;
+
+    /// <summary>
+    /// As <see cref="ReadAt(long, Span{byte})"/>, reading the sealed records through the caller's
+    /// <paramref name="sealedScratch"/> (ciphertext only; at least one sealed record long), as many at a time as it holds:
+    /// a reader of the whole copy keeps one scratch instead of renting a buffer per read.
+    /// </summary>
+    internal void ReadAt(long offset, Span<byte> into, Span<byte> sealedScratch)
     {
         if (into.IsEmpty) return;
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
@@ -263,38 +289,43 @@ public sealed class SqliteSnapshot : IDisposable
         SealedRecords records = _records;
         int r = records.RecordSize;
         int sr = records.SealedRecordSize;
+        int perRead = sealedScratch.Length / sr;
+        if (perRead < 1) throw new ArgumentException("The scratch buffer is shorter than a sealed record.", nameof(sealedScratch));
         long first = offset / r;
         int count = (int)((offset + into.Length - 1) / r - first + 1);
-        byte[] sealedBytes = ArrayPool<byte>.Shared.Rent(count * sr);
         byte[] plain = ArrayPool<byte>.Shared.Rent(r);
         try
         {
-            Span<byte> sealedSpan = sealedBytes.AsSpan(0, count * sr);
-            for (int done = 0; done < sealedSpan.Length;)
+            for (int done = 0; done < count;)
             {
-                int n = RandomAccess.Read(_handle, sealedSpan[done..], records.SealedOffset(first) + done);
-                if (n == 0) throw Tampered(_databaseName, "it was cut short");
-                done += n;
-            }
-            for (int k = 0; k < count; k++)
-            {
-                long record = first + k;
-                long start = record * r;
-                long from = Math.Max(offset, start);
-                long to = Math.Min(offset + into.Length, start + r);
-                ReadOnlySpan<byte> sealedRecord = sealedSpan.Slice(k * sr, sr);
-                bool whole = from == start && to == start + r;
-                Span<byte> target = whole ? into.Slice((int)(from - offset), r) : plain.AsSpan(0, r);
-                if (!records.TryOpen(record, sealedRecord, target))
-                    throw Tampered(_databaseName, $"record {record} at byte {start} does not authenticate");
-                if (!whole) plain.AsSpan((int)(from - start), (int)(to - from)).CopyTo(into[(int)(from - offset)..]);
+                int m = Math.Min(perRead, count - done);
+                Span<byte> sealedSpan = sealedScratch[..(m * sr)];
+                for (int got = 0; got < sealedSpan.Length;)
+                {
+                    int n = RandomAccess.Read(_handle, sealedSpan[got..], records.SealedOffset(first + done) + got);
+                    if (n == 0) throw Tampered(_databaseName, "it was cut short");
+                    got += n;
+                }
+                for (int k = 0; k < m; k++)
+                {
+                    long record = first + done + k;
+                    long start = record * r;
+                    long from = Math.Max(offset, start);
+                    long to = Math.Min(offset + into.Length, start + r);
+                    ReadOnlySpan<byte> sealedRecord = sealedSpan.Slice(k * sr, sr);
+                    bool whole = from == start && to == start + r;
+                    Span<byte> target = whole ? into.Slice((int)(from - offset), r) : plain.AsSpan(0, r);
+                    if (!records.TryOpen(record, sealedRecord, target))
+                        throw Tampered(_databaseName, $"record {record} at byte {start} does not authenticate");
+                    if (!whole) plain.AsSpan((int)(from - start), (int)(to - from)).CopyTo(into[(int)(from - offset)..]);
+                }
+                done += m;
             }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(plain.AsSpan(0, r));
             ArrayPool<byte>.Shared.Return(plain);
-            ArrayPool<byte>.Shared.Return(sealedBytes);
         }
     }
 

@@ -29,26 +29,21 @@ internal sealed class PackWriter : IDisposable
     public int Length => _length;
     public int Count => _entries.Count;
 
-    /// <summary>Adds a blob: its payload (raw, or zstd of raw) is zero-padded by Padmé, then sealed with ad = blob id.</summary>
+    /// <summary>
+    /// Adds a blob: its payload (raw, or zstd of raw) is zero-padded by Padmé, then sealed with ad = blob id. The payload is
+    /// copied into its place in the pack and encrypted there (AES-GCM in place), so no frame buffer is rented per blob.
+    /// </summary>
     public void Add(BlobId id, ReadOnlySpan<byte> payload, byte compression, int rawLength)
     {
         int frameLength = Chunking.Padme.PaddedLength(payload.Length);
         int sealedLength = frameLength + Aead.Overhead;
         Ensure(sealedLength);
-        byte[] frame = System.Buffers.ArrayPool<byte>.Shared.Rent(frameLength);
-        try
-        {
-            payload.CopyTo(frame);
-            frame.AsSpan(payload.Length, frameLength - payload.Length).Clear();
-            Span<byte> ad = stackalloc byte[BlobId.Size];
-            id.CopyTo(ad);
-            _cipher.Seal(frame.AsSpan(0, frameLength), ad, _buffer.AsSpan(_length, sealedLength));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(frame.AsSpan(0, frameLength));
-            System.Buffers.ArrayPool<byte>.Shared.Return(frame);
-        }
+        Span<byte> frame = _buffer.AsSpan(_length + Aead.NonceSize, frameLength);
+        payload.CopyTo(frame);
+        frame[payload.Length..].Clear();
+        Span<byte> ad = stackalloc byte[BlobId.Size];
+        id.CopyTo(ad);
+        _cipher.Seal(frame, ad, _buffer.AsSpan(_length, sealedLength));
         _entries.Add(new PackEntry(id, (uint)_length, (uint)sealedLength, (uint)payload.Length, (uint)rawLength, compression));
         _length += sealedLength;
     }
