@@ -39,7 +39,6 @@ internal sealed class BlobPipeline : IAsyncDisposable
     private long _bytesAdded;
     private long _writtenPackBytes;
     private readonly PackMemory _memory = new(64L << 20);
-    private readonly AllocationPacer _pacer = new();
 
     /// <param name="uploads">Packs uploaded at once (default 1; a folder takes one write at a time best, a remote store
     /// may profit from more).</param>
@@ -114,7 +113,7 @@ internal sealed class BlobPipeline : IAsyncDisposable
 
     private async ValueTask QueueWorkAsync(WorkItem item)
     {
-        _pacer.Check();
+        PackMemory.Bound(1, 8L << 20);
         try
         {
             await _work.Writer.WriteAsync(item, _cts.Token).ConfigureAwait(false);
@@ -381,7 +380,7 @@ internal sealed class BlobPipeline : IAsyncDisposable
 
     private async ValueTask QueueSealAsync(SealItem item)
     {
-        _pacer.Check();
+        PackMemory.Bound(1, 8L << 20);
         try
         {
             await _seal.Writer.WriteAsync(item, _cts.Token).ConfigureAwait(false);
