@@ -61,7 +61,7 @@ internal sealed class Pruner(RepositoryState state, long knownSequence)
                 live.Add(state.Keys.DeltaId(m.DatabaseListBases[k], m.DatabaseList[k]));
             }
             live.UnionWith(m.MediaList);
-            BlobId[] blocks = await state.ReadBlockListAsync(m, ct).ConfigureAwait(false);
+            BlobId[] blocks = await state.ReadBlockListAsync(m, id, ct).ConfigureAwait(false);
             live.UnionWith(blocks);
             live.UnionWith(m.DeltaList);
             // A delta block needs its delta blob and its base, whichever snapshot stored the base.

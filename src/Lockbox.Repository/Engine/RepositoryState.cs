@@ -12,7 +12,7 @@ namespace Lockbox.Repository.Engine;
 /// An open repository: its store, keys and config, the loaded index, and the loaded snapshots.
 /// Every object read is authenticated before use; damage surfaces as <see cref="RepositoryDamagedException"/>.
 /// </summary>
-internal sealed partial class RepositoryState : IDisposable
+internal sealed class RepositoryState : IDisposable
 {
     private readonly Dictionary<BlobId, byte[]> _salts = [];
 
@@ -305,40 +305,42 @@ internal sealed partial class RepositoryState : IDisposable
     }
 
     /// <summary>
-    /// Reads the snapshot's database block list piece by piece (FORMAT.md section 8) and calls <paramref name="visit"/>
-    /// with each block's index and id in file order, holding one piece (32 KiB) at a time instead of the whole list. Each
-    /// piece is authenticated before its ids are visited; a damaged, missing, longer or shorter list throws
-    /// <see cref="RepositoryDamagedException"/>, possibly after some blocks were visited, so a caller must act on what it
-    /// visited only once this returns.
+    /// Reads the snapshot's database block list piece by piece (<see cref="ReadBlockListPieceAsync"/>) and calls
+    /// <paramref name="visit"/> with each block's index and id in file order, holding one piece (32 KiB) at a time instead
+    /// of the whole list. Each piece is authenticated before its ids are visited; a damaged, missing or wrong-length piece
+    /// throws <see cref="RepositoryDamagedException"/>, possibly after some blocks were visited, so a caller must act on
+    /// what it visited only once this returns.
     /// </summary>
-    public async Task ForEachBlockAsync(SnapshotManifest s, Action<long, BlobId> visit, CancellationToken ct)
+    public async Task ForEachBlockAsync(SnapshotManifest s, BlobId snapshotId, Action<long, BlobId> visit, CancellationToken ct)
     {
-        long expected = s.BlockCount * BlobId.Size, position = 0, block = 0;
-        BlobId[] bases = s.DatabaseListBases;
-        byte[] carry = new byte[BlobId.Size];   // an id cut across two pieces
-        int carried = 0;
-        for (int k = 0; k < s.DatabaseList.Length; k++)
+        for (int piece = 0; (long)piece * FormatConstants.ListBlobIds < s.BlockCount; piece++)
         {
-            BlobId id = s.DatabaseList[k];
-            byte[] part = await ReadBlockAsync(id, bases[k], ct).ConfigureAwait(false);
-            if (position + part.Length > expected) throw Damaged($"list blob {id.ToHex()[..16]}", "longer than recorded");
-            position += part.Length;
-            int i = 0;
-            if (carried > 0)
-            {
-                i = Math.Min(BlobId.Size - carried, part.Length);
-                part.AsSpan(0, i).CopyTo(carry.AsSpan(carried));
-                carried += i;
-                if (carried < BlobId.Size) continue;
-                visit(block++, BlobId.Read(carry));
-                carried = 0;
-            }
-            for (; i + BlobId.Size <= part.Length; i += BlobId.Size) visit(block++, BlobId.Read(part.AsSpan(i)));
-            part.AsSpan(i).CopyTo(carry);
-            carried = part.Length - i;
+            BlobId[] ids = await ReadBlockListPieceAsync(s, snapshotId, piece, ct).ConfigureAwait(false);
+            long first = (long)piece * FormatConstants.ListBlobIds;
+            for (int i = 0; i < ids.Length; i++) visit(first + i, ids[i]);
             PackMemory.Bound(1, 8L << 20);
         }
-        if (position != expected) throw Damaged("snapshot list", "shorter than recorded");
+    }
+
+    /// <summary>
+    /// Piece <paramref name="piece"/> of <paramref name="s"/>'s database block list (FORMAT.md section 8: pieces of
+    /// <see cref="FormatConstants.ListBlobIds"/> ids, the last one shorter), rebuilt from its base when it is a delta and
+    /// checked against its id; a piece of another length is damage.
+    /// </summary>
+    public async Task<BlobId[]> ReadBlockListPieceAsync(SnapshotManifest s, BlobId snapshotId, int piece, CancellationToken ct)
+    {
+        long first = (long)piece * FormatConstants.ListBlobIds;
+        if (piece < 0 || first >= s.BlockCount) throw new ArgumentOutOfRangeException(nameof(piece));
+        int count = (int)Math.Min(FormatConstants.ListBlobIds, s.BlockCount - first);
+        if (piece >= s.DatabaseList.Length)
+            throw Damaged(FormatConstants.SnapshotPrefix + snapshotId.ToHex(), "block list has fewer pieces than its block count needs");
+        BlobId id = s.DatabaseList[piece];
+        byte[] raw = await ReadBlockAsync(id, s.DatabaseListBases[piece], ct).ConfigureAwait(false);
+        if (raw.Length != count * BlobId.Size)
+            throw Damaged($"list blob {id.ToHex()[..16]}", $"holds {raw.Length} bytes where piece {piece} of the block list has {count * BlobId.Size}");
+        var ids = new BlobId[count];
+        for (int i = 0; i < count; i++) ids[i] = BlobId.Read(raw.AsSpan(i * BlobId.Size));
+        return ids;
     }
 
     /// <summary>
@@ -347,11 +349,11 @@ internal sealed partial class RepositoryState : IDisposable
     /// </summary>
     public void ReleaseIndex() => Index = new MasterIndex();
 
-    public async Task<BlobId[]> ReadBlockListAsync(SnapshotManifest s, CancellationToken ct)
+    /// <summary>The snapshot's whole database block list (see <see cref="ForEachBlockAsync"/>, which reads it a piece at a time).</summary>
+    public async Task<BlobId[]> ReadBlockListAsync(SnapshotManifest s, BlobId snapshotId, CancellationToken ct)
     {
-        byte[] raw = await ReadListAsync(s.DatabaseList, s.BlockCount * BlobId.Size, ct, s.DatabaseListBases).ConfigureAwait(false);
         var ids = new BlobId[s.BlockCount];
-        for (int i = 0; i < ids.Length; i++) ids[i] = BlobId.Read(raw.AsSpan(i * BlobId.Size));
+        await ForEachBlockAsync(s, snapshotId, (i, id) => ids[i] = id, ct).ConfigureAwait(false);
         return ids;
     }
 

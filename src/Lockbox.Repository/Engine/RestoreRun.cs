@@ -111,7 +111,7 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
         {
             if (snapshot.BlockCount > int.MaxValue) throw new RepositoryDamagedException(snapName, "the database has more blocks than a restore supports");
             int nextDelta = 0;
-            await state.ForEachBlockAsync(snapshot, (i, id) =>
+            await state.ForEachBlockAsync(snapshot, snapshotId, (i, id) =>
             {
                 if (nextDelta < deltaEntries.Length && deltaEntries[nextDelta].Block == i)
                 {

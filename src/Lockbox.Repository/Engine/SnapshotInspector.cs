@@ -32,8 +32,8 @@ internal sealed class SnapshotInspector(RepositoryState state, long knownSequenc
         var (chain, summaries) = await LoadAsync(ct).ConfigureAwait(false);
         var (idA, a) = Pick(chain, summaries, from, SnapshotFilter.All);
         var (idB, b) = Pick(chain, summaries, to, SnapshotFilter.All);
-        BlobId[] blocksA = await state.ReadBlockListAsync(a, ct).ConfigureAwait(false);
-        BlobId[] blocksB = await state.ReadBlockListAsync(b, ct).ConfigureAwait(false);
+        BlobId[] blocksA = await state.ReadBlockListAsync(a, idA, ct).ConfigureAwait(false);
+        BlobId[] blocksB = await state.ReadBlockListAsync(b, idB, ct).ConfigureAwait(false);
         List<MediaEntry> mediaA = await state.ReadMediaListAsync(a, idA, ct).ConfigureAwait(false);
         List<MediaEntry> mediaB = await state.ReadMediaListAsync(b, idB, ct).ConfigureAwait(false);
 

@@ -60,7 +60,7 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
                 foreach (BlobId piece in manifest.DeltaList) Check(piece);
                 DeltaEntry[] deltas = await state.ReadDeltaListAsync(manifest, id, ct).ConfigureAwait(false);
                 int nextDelta = 0;
-                await state.ForEachBlockAsync(manifest, (i, block) =>
+                await state.ForEachBlockAsync(manifest, id, (i, block) =>
                 {
                     if (nextDelta < deltas.Length && deltas[nextDelta].Block == i)
                     {
