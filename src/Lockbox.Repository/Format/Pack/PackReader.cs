@@ -51,6 +51,7 @@ internal static class PackReader
         if (header.Length != length) throw new ArgumentException("The header buffer must have the header's length.", nameof(header));
         if (!cipher.TryOpen(pack.Slice(pack.Length - 4 - length - Aead.Overhead, length + Aead.Overhead), FormatConstants.PackHeaderAd, header))
             throw new CorruptDataException("pack header authentication failed (tampered or truncated)");
+        if (header.IsEmpty) throw new CorruptDataException("pack header is empty");
         if (header[0] != FormatConstants.Version) throw new CorruptDataException($"unsupported pack version {header[0]}");
         ReadOnlySpan<byte> entries = header[1..];
         if (entries.Length < 4 || (long)BinaryPrimitives.ReadUInt32LittleEndian(entries) * PackEntry.EncodedSize != entries.Length - 4)
