@@ -316,23 +316,23 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
         using var cipher = new PackCipher(state.Keys, data.Span[..FormatConstants.PackSaltSize]);
         // The pack's own header gives each place's entry: the pack hashed to its name, and its entries must be exactly
         // the ones the index listed for it when the plan was made (FORMAT.md sections 6 and 7).
-        byte[] header = _headers.Rent(PackReader.HeaderLength(data.Span));
+        byte[] header = [];
         try
         {
-            int headerLength;
+            int entriesLength;
+            long headerStart;
             try
             {
-                headerLength = PackReader.HeaderLength(data.Span);
-                ReadOnlySpan<byte> listed = PackReader.OpenHeader(cipher, data.Span, header.AsSpan(0, headerLength));
-                if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(listed), pack.EntriesDigest))
-                    throw new CorruptDataException("header differs from the index");
+                header = _headers.Rent(PackReader.HeaderLength(data.Span));
+                entriesLength = PackReader.OpenIndexedHeader(cipher, data.Span, header, pack.EntriesDigest, out headerStart).Length;
             }
             catch (CorruptDataException e)
             {
                 LoseAll(plan, media, pack, e.Message);
                 return;
             }
-            await OpenPlacesAsync(plan, media, pack, data, header.AsMemory(1, headerLength - 1), cipher, targets, ct).ConfigureAwait(false);
+            // OpenHeader's entries are the header's bytes after its version byte.
+            await OpenPlacesAsync(plan, media, pack, data, header.AsMemory(1, entriesLength), headerStart, cipher, targets, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -340,10 +340,9 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
         }
     }
 
-    private async Task OpenPlacesAsync(RestorePlan plan, bool media, PackPlan pack, Memory<byte> data, ReadOnlyMemory<byte> listed, PackCipher cipher,
-        List<Target> targets, CancellationToken ct)
+    private async Task OpenPlacesAsync(RestorePlan plan, bool media, PackPlan pack, Memory<byte> data, ReadOnlyMemory<byte> listed, long headerStart,
+        PackCipher cipher, List<Target> targets, CancellationToken ct)
     {
-        long headerStart = data.Length - 4 - (listed.Length + 1) - Cryptography.Aead.Overhead;
         List<RestorePlace> places = pack.Places;
         int entryCount = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(listed.Span);
 

@@ -180,10 +180,7 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
         using var cipher = new PackCipher(state.Keys, data[..FormatConstants.PackSaltSize]);
         int headerLength = PackReader.HeaderLength(data);
         if (_header.Length < headerLength) _header = new byte[headerLength];
-        ReadOnlySpan<byte> listed = PackReader.OpenHeader(cipher, data, _header.AsSpan(0, headerLength));
-        if (!System.Security.Cryptography.SHA256.HashData(listed).AsSpan().SequenceEqual(PackReader.EntriesDigest(pack.Entries)))
-            throw new CorruptDataException("header differs from the index");
-        long headerStart = data.Length - 4 - headerLength - Cryptography.Aead.Overhead;
+        ReadOnlySpan<byte> listed = PackReader.OpenIndexedHeader(cipher, data, _header, PackReader.EntriesDigest(pack.Entries), out long headerStart);
         int blobs = 0;
         for (int j = 0; j < pack.Entries.Length; j++)
         {

@@ -9,25 +9,12 @@ internal static class PackReader
     /// <summary>Decrypts and checks the header of a whole pack.</summary>
     public static PackEntry[] ReadHeader(RepositoryKeys keys, ReadOnlySpan<byte> pack)
     {
-        if (pack.Length < FormatConstants.PackSaltSize + 4 + Aead.Overhead) throw new CorruptDataException("truncated pack");
-        uint sealedLength = BinaryPrimitives.ReadUInt32LittleEndian(pack[^4..]);
-        long headerStart = pack.Length - 4L - sealedLength;
-        if (sealedLength < Aead.Overhead || headerStart < FormatConstants.PackSaltSize) throw new CorruptDataException("pack header length is invalid");
+        byte[] header = new byte[HeaderLength(pack)];
         using var cipher = new PackCipher(keys, pack[..FormatConstants.PackSaltSize]);
-        byte[] header = new byte[sealedLength - Aead.Overhead];
-        if (!cipher.TryOpen(pack.Slice((int)headerStart, (int)sealedLength), FormatConstants.PackHeaderAd, header))
-            throw new CorruptDataException("pack header authentication failed (tampered or truncated)");
-        var r = new ByteReader(header);
-        byte version = r.U8();
-        if (version != FormatConstants.Version) throw new CorruptDataException($"unsupported pack version {version}");
-        int count = r.Count(PackEntry.EncodedSize);
-        var entries = new PackEntry[count];
-        for (int i = 0; i < count; i++)
-        {
-            entries[i] = PackEntry.Read(ref r);
-            entries[i].CheckBounds(headerStart);
-        }
-        r.End();
+        ReadOnlySpan<byte> listed = OpenHeader(cipher, pack, header);
+        long headerStart = HeaderStart(pack, header.Length);
+        var entries = new PackEntry[BinaryPrimitives.ReadUInt32LittleEndian(listed)];
+        for (int i = 0; i < entries.Length; i++) entries[i] = EntryAt(listed, i, headerStart);
         return entries;
     }
 
@@ -49,7 +36,7 @@ internal static class PackReader
     {
         int length = HeaderLength(pack);
         if (header.Length != length) throw new ArgumentException("The header buffer must have the header's length.", nameof(header));
-        if (!cipher.TryOpen(pack.Slice(pack.Length - 4 - length - Aead.Overhead, length + Aead.Overhead), FormatConstants.PackHeaderAd, header))
+        if (!cipher.TryOpen(pack.Slice((int)HeaderStart(pack, length), length + Aead.Overhead), FormatConstants.PackHeaderAd, header))
             throw new CorruptDataException("pack header authentication failed (tampered or truncated)");
         if (header.IsEmpty) throw new CorruptDataException("pack header is empty");
         if (header[0] != FormatConstants.Version) throw new CorruptDataException($"unsupported pack version {header[0]}");
@@ -58,6 +45,26 @@ internal static class PackReader
             throw new CorruptDataException("pack header has the wrong length for its entries");
         return entries;
     }
+
+    /// <summary>
+    /// As <see cref="OpenHeader"/> into the start of <paramref name="buffer"/> (at least <see cref="HeaderLength"/> bytes), and
+    /// checks that the header lists exactly the entries an index listed for the pack: the SHA-256 of its entries' bytes
+    /// equals <paramref name="indexedDigest"/> (<see cref="EntriesDigest"/> of the indexed entries). Gives where the header
+    /// starts, for <see cref="EntryAt"/>.
+    /// </summary>
+    public static ReadOnlySpan<byte> OpenIndexedHeader(PackCipher cipher, ReadOnlySpan<byte> pack, Span<byte> buffer, ReadOnlySpan<byte> indexedDigest, out long headerStart)
+    {
+        int length = HeaderLength(pack);
+        if (buffer.Length < length) throw new ArgumentException("The buffer is shorter than the pack's header.", nameof(buffer));
+        ReadOnlySpan<byte> entries = OpenHeader(cipher, pack, buffer[..length]);
+        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Security.Cryptography.SHA256.HashData(entries), indexedDigest))
+            throw new CorruptDataException("header differs from the index");
+        headerStart = HeaderStart(pack, length);
+        return entries;
+    }
+
+    /// <summary>Where a pack's sealed header starts, given its plaintext length (see <see cref="HeaderLength"/>).</summary>
+    private static long HeaderStart(ReadOnlySpan<byte> pack, int headerLength) => pack.Length - 4L - headerLength - Aead.Overhead;
 
     /// <summary>Entry <paramref name="index"/> of a header's entries bytes (see <see cref="OpenHeader"/>), checked as a pack header's entries are.</summary>
     public static PackEntry EntryAt(ReadOnlySpan<byte> entries, int index, long headerStart)
