@@ -63,7 +63,7 @@ internal sealed class RestorePlan
         PackPlan?[] plans = media ? _mediaPacks : _database;
         if (plans[position] is not { } plan)
         {
-            plans[position] = plan = new PackPlan(pack.Id, pack.Length, PackReader.EntriesDigest(pack.Entries));
+            plans[position] = plan = new PackPlan(pack.Id, pack.Length, pack.EntriesDigest);
             (media ? _mediaOrder : _databaseOrder).Add(plan);
             LongestPack = Math.Max(LongestPack, pack.Length);
         }

@@ -100,7 +100,7 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
                 return;
             }
             PackRecord pack = state.Index.PackAt(position);
-            PackEntry entry = pack.Entries[entryIndex];
+            PackEntry entry = state.Index.EntryAt(id, position, entryIndex);
             if (entry.RawLength != length || entry.Compression == FormatConstants.CompressionDelta)
                 throw new RepositoryDamagedException(snapName, $"blob {id.ToHex()[..16]} has the wrong length or kind");
             plan.Add(isMedia, position, pack, new RestorePlace(number, isBase ? entryIndex | RestorePlace.BaseFlag : entryIndex));

@@ -29,7 +29,7 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
         await foreach (BlobInfo info in state.Store.ListAsync(FormatConstants.DataPrefix, ct).ConfigureAwait(false))
             stored[info.Name] = info.Size;
         var badPacks = new HashSet<BlobId>();
-        foreach (PackRecord pack in state.Index.Packs)
+        foreach (PackRecord pack in state.Index.PackList)
         {
             if (!stored.TryGetValue(pack.Name, out long size)) { problems.Add(new(pack.Name, "missing")); badPacks.Add(pack.Id); }
             else if (size != pack.Length) { problems.Add(new(pack.Name, $"size {size} differs from the indexed {pack.Length} (truncated or replaced)")); badPacks.Add(pack.Id); }
@@ -46,8 +46,8 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
                 int inBadPacks = 0;
                 void Check(BlobId blob)
                 {
-                    if (!state.Index.TryGet(blob, out PackRecord pack, out _)) missing++;
-                    else if (badPacks.Contains(pack.Id)) inBadPacks++;
+                    if (!state.Index.TryLocate(blob, out int pack, out _)) missing++;
+                    else if (badPacks.Contains(state.Index.PackAt(pack).Id)) inBadPacks++;
                 }
                 for (int k = 0; k < manifest.DatabaseList.Length; k++)
                 {
@@ -94,7 +94,7 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
             PackMemory.CompactAfterPlanning();
             byte[] scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(FormatConstants.MinimumBlockSize);
             // Two pack buffers of the verify's own, each as long as the longest pack: the next pack is read while this one is checked.
-            var packs = state.Index.Packs.Where(p => !badPacks.Contains(p.Id)).ToList();
+            var packs = state.Index.PackList.Where(p => !badPacks.Contains(p.Id)).ToList();
             var buffers = new BufferBag((int)packs.Select(p => p.Length).DefaultIfEmpty(0).Max(), wipe: false);
             byte[] current = [], next = [];
             Task<RepositoryProblem?>? reading = packs.Count > 0 ? ReadAsync(packs[0], next = buffers.Rent((int)packs[0].Length), ct) : null;
@@ -180,9 +180,9 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
         using var cipher = new PackCipher(state.Keys, data[..FormatConstants.PackSaltSize]);
         int headerLength = PackReader.HeaderLength(data);
         if (_header.Length < headerLength) _header = new byte[headerLength];
-        ReadOnlySpan<byte> listed = PackReader.OpenIndexedHeader(cipher, data, _header, PackReader.EntriesDigest(pack.Entries), out long headerStart);
+        ReadOnlySpan<byte> listed = PackReader.OpenIndexedHeader(cipher, data, _header, pack.EntriesDigest, out long headerStart);
         int blobs = 0;
-        for (int j = 0; j < pack.Entries.Length; j++)
+        for (int j = 0; j < pack.EntryCount; j++)
         {
             PackEntry e = PackReader.EntryAt(listed, j, headerStart);
             if (e.Compression == FormatConstants.CompressionDelta)
