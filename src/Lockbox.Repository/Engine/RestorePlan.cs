@@ -57,6 +57,16 @@ internal sealed class RestorePlan
         return (f + 1, pieceOffset, (int)Math.Min(_pieceSize, _media[f].Size - pieceOffset));
     }
 
+    /// <summary>Lets the database packs' places go (once the database phase is done; the media phase does not read them).</summary>
+    public void ReleaseDatabasePlaces()
+    {
+        foreach (PackPlan p in _databaseOrder)
+        {
+            p.Places.Clear();
+            p.Places.TrimExcess();
+        }
+    }
+
     /// <summary>Records that a blob of <paramref name="pack"/> (at <paramref name="position"/> in the index) goes to <paramref name="place"/>.</summary>
     public void Add(bool media, int position, PackRecord pack, RestorePlace place)
     {
