@@ -156,6 +156,26 @@ public sealed class CompactIndexTests
         Assert.Equal(good.Entries.Concat(bad.Entries).Select(e => e.Id).Distinct().Count(), index.BlobCount);
     }
 
+    [Fact]
+    public void AnIndexObjectDecodesThroughTheLoadingPathToThePacksItWasWrittenFrom()
+    {
+        var rng = new Random(11);
+        var packs = new List<PackRecord>();
+        for (int p = 0; p < 5; p++) packs.Add(MakePack(rng, packs, p, rng.Next(1, 300), layout: p));
+        using BackupKey key = BackupKey.Generate();
+        using var keys = new RepositoryKeys(key);
+        keys.BindRepository(RandomNumberGenerator.GetBytes(16));
+        byte[] sealedIndex = IndexFile.Encode(keys, packs);
+
+        List<PackRecord> decoded = IndexFile.Decode(keys, sealedIndex);
+        Assert.Equal(packs.Select(p => (p.Id, p.Length)), decoded.Select(p => (p.Id, p.Length)));
+        for (int p = 0; p < packs.Count; p++) Assert.Equal(packs[p].Entries, decoded[p].Entries);
+
+        sealedIndex[^1] ^= 1;
+        var error = Assert.Throws<CorruptDataException>(() => IndexFile.Decode(keys, sealedIndex));
+        Assert.Equal("authentication failed (tampered, or not written with this key)", error.Message);
+    }
+
     /// <summary>A pack's entries; layout 0-2 as Lockbox writes them, 3 with a gap between two blobs, 4 with padded sealed lengths.</summary>
     private static PackRecord MakePack(Random rng, List<PackRecord> earlier, int p, int count, int layout)
     {

@@ -22,28 +22,20 @@ internal static class IndexFile
         return MetadataEnvelope.Seal(keys, FormatConstants.TypeIndex, w.Written);
     }
 
+    /// <summary>
+    /// An index object's packs with their entries, decoded the way loading decodes it (<see cref="MetadataEnvelope.Open(RepositoryKeys, byte, ReadOnlySpan{byte}, ref byte[], ref byte[])"/>,
+    /// <see cref="AddTo"/>, <see cref="MasterIndex.Packs"/>): the one path the fuzz target and loading share. A pack listed
+    /// twice is returned once.
+    /// </summary>
     public static List<PackRecord> Decode(RepositoryKeys keys, ReadOnlySpan<byte> data)
     {
-        byte[] payload = MetadataEnvelope.Open(keys, FormatConstants.TypeIndex, data);
-        var r = new ByteReader(payload);
-        int count = r.Count(44);
-        var packs = new List<PackRecord>(count);
-        for (int i = 0; i < count; i++)
-        {
-            BlobId id = r.Id();
-            long length = (long)r.U64();
-            int n = r.Count(PackEntry.EncodedSize);
-            var entries = new PackEntry[n];
-            long headerStart = length - 4 - Cryptography.Aead.Overhead;
-            for (int j = 0; j < n; j++)
-            {
-                entries[j] = PackEntry.Read(ref r);
-                entries[j].CheckBounds(headerStart);
-            }
-            packs.Add(new PackRecord(id, length, entries));
-        }
-        r.End();
-        return packs;
+        byte[] compressed = [], payload = [];
+        int n = MetadataEnvelope.Open(keys, FormatConstants.TypeIndex, data, ref compressed, ref payload);
+        var index = new MasterIndex();
+        PackEntry[] scratch = [];
+        AddTo(index, "index", payload.AsSpan(0, n), ref scratch);
+        index.Compact();
+        return [.. index.Packs];
     }
 
     /// <summary>
