@@ -57,13 +57,23 @@ internal sealed class RestorePlan
         return (f + 1, pieceOffset, (int)Math.Min(_pieceSize, _media[f].Size - pieceOffset));
     }
 
+    /// <summary>Lets the database packs' places go (once the database phase is done; the media phase does not read them).</summary>
+    public void ReleaseDatabasePlaces()
+    {
+        foreach (PackPlan p in _databaseOrder)
+        {
+            p.Places.Clear();
+            p.Places.TrimExcess();
+        }
+    }
+
     /// <summary>Records that a blob of <paramref name="pack"/> (at <paramref name="position"/> in the index) goes to <paramref name="place"/>.</summary>
     public void Add(bool media, int position, PackRecord pack, RestorePlace place)
     {
         PackPlan?[] plans = media ? _mediaPacks : _database;
         if (plans[position] is not { } plan)
         {
-            plans[position] = plan = new PackPlan(pack.Id, pack.Length, PackReader.EntriesDigest(pack.Entries));
+            plans[position] = plan = new PackPlan(pack.Id, pack.Length, pack.EntriesDigest);
             (media ? _mediaOrder : _databaseOrder).Add(plan);
             LongestPack = Math.Max(LongestPack, pack.Length);
         }

@@ -100,7 +100,7 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
                 return;
             }
             PackRecord pack = state.Index.PackAt(position);
-            PackEntry entry = pack.Entries[entryIndex];
+            PackEntry entry = state.Index.EntryAt(id, position, entryIndex);
             if (entry.RawLength != length || entry.Compression == FormatConstants.CompressionDelta)
                 throw new RepositoryDamagedException(snapName, $"blob {id.ToHex()[..16]} has the wrong length or kind");
             plan.Add(isMedia, position, pack, new RestorePlace(number, isBase ? entryIndex | RestorePlace.BaseFlag : entryIndex));
@@ -142,6 +142,10 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
             var (_, offset, length) = plan.Locate(false, (int)deltaEntries[k].Block);
             Lose(0, offset, length, _lostDeltas.GetValueOrDefault(k, snapName), "delta blob unreadable");
         }
+        // The delta blobs' ids, their packs' entries and the delta list are not needed again: only the payloads are.
+        deltaPacks.Clear();
+        deltaBlocks = [];
+        deltaEntries = [];
         _total = targets.Sum(t => t.Length);
         _remaining = [.. targets.Select(t => t.Length)];
         _filesTotal = targets.Count - (withDatabase ? 0 : 1);
@@ -165,6 +169,7 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
             var options = new ParallelOptions { MaxDegreeOfParallelism = Decoders + ReadAhead, CancellationToken = ct };
             await Parallel.ForEachAsync(plan.DatabasePacks, options,
                 async (p, token) => await RestorePackAsync(plan, false, p, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
+            ReleaseDatabasePhase(plan);
             // The database is flushed and renamed into place while the media packs are already being opened: its fsync
             // (hundreds of MiB) no longer leaves both cores idle between the two phases (docs/PERFORMANCE.md).
             databaseInPlace = Task.Run(async () =>
@@ -300,6 +305,21 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
         {
             _packs.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Once every database pack is opened, the delta payloads, the delta list and the database's places are garbage: the
+    /// 4 GiB chat's next day holds ~70,000 delta payloads, several MiB that the media phase would otherwise grow beside
+    /// (docs/PERFORMANCE.md, "The index at 40 bytes a blob"). A compacting collection gives them back before the media
+    /// packs are read, when there are any.
+    /// </summary>
+    private void ReleaseDatabasePhase(RestorePlan plan)
+    {
+        _deltas.Clear();
+        _deltas.TrimExcess();
+        _deltaEntries = [];
+        plan.ReleaseDatabasePlaces();
+        if (plan.MediaPacks.Count > 0) PackMemory.CompactAfterPlanning();
     }
 
     private void LoseAll(RestorePlan plan, bool media, PackPlan pack, string problem)

@@ -65,7 +65,7 @@ internal sealed class SnapshotInspector(RepositoryState state, long knownSequenc
     {
         await state.LoadIndexAsync(ct).ConfigureAwait(false);
         var (_, summaries) = await LoadAsync(ct).ConfigureAwait(false);
-        long unique = state.Index.Packs.SelectMany(p => p.Entries).Sum(e => (long)e.RawLength);
+        long unique = state.Index.TotalRawBytes;
         long snapshotBytes = 0;
         await foreach (BlobInfo info in state.Store.ListAsync(FormatConstants.SnapshotPrefix, ct).ConfigureAwait(false)) snapshotBytes += info.Size;
         long stored = state.Index.TotalPackBytes + state.IndexBytes + snapshotBytes;

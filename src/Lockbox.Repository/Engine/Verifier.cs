@@ -29,16 +29,21 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
         await foreach (BlobInfo info in state.Store.ListAsync(FormatConstants.DataPrefix, ct).ConfigureAwait(false))
             stored[info.Name] = info.Size;
         var badPacks = new HashSet<BlobId>();
-        foreach (PackRecord pack in state.Index.Packs)
+        foreach (PackRecord pack in state.Index.PackList)
         {
             if (!stored.TryGetValue(pack.Name, out long size)) { problems.Add(new(pack.Name, "missing")); badPacks.Add(pack.Id); }
             else if (size != pack.Length) { problems.Add(new(pack.Name, $"size {size} differs from the indexed {pack.Length} (truncated or replaced)")); badPacks.Add(pack.Id); }
         }
 
-        var deltaPairs = new HashSet<(BlobId Block, BlobId Base, string Snapshot)>();
+        // Every (block, base) a snapshot rebuilds from a delta, 68 bytes each (a set of tuples with the snapshot's name took
+        // about 160 with its growth, 16 MiB at 4 GiB): sorted and deduplicated once, before they are rebuilt.
+        var deltaPairs = new List<DeltaPair>((int)Math.Min(chain.Sum(c => c.Manifest.DeltaCount), int.MaxValue / 2));
+        var snapshotNames = new List<string>(chain.Count);
         foreach (var (id, manifest) in chain)
         {
             string name = FormatConstants.SnapshotPrefix + id.ToHex();
+            int snapshotOrdinal = snapshotNames.Count;
+            snapshotNames.Add(name);
             try
             {
                 // Each blob the snapshot needs is looked up as its list is read, piece by piece: no list of them is held.
@@ -46,8 +51,8 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
                 int inBadPacks = 0;
                 void Check(BlobId blob)
                 {
-                    if (!state.Index.TryGet(blob, out PackRecord pack, out _)) missing++;
-                    else if (badPacks.Contains(pack.Id)) inBadPacks++;
+                    if (!state.Index.TryLocate(blob, out int pack, out _)) missing++;
+                    else if (badPacks.Contains(state.Index.PackAt(pack).Id)) inBadPacks++;
                 }
                 for (int k = 0; k < manifest.DatabaseList.Length; k++)
                 {
@@ -68,7 +73,7 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
                         BlobId baseId = deltas[nextDelta++].Base;
                         Check(baseId);
                         Check(state.Keys.DeltaId(baseId, block));
-                        deltaPairs.Add((block, baseId, name));
+                        deltaPairs.Add(new DeltaPair(block, baseId, snapshotOrdinal));
                     }
                     else
                     {
@@ -87,14 +92,40 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
         }
 
         long blobs = 0, bytesRead = 0;
+        int packCount = state.Index.PackCount;
         if (readData)
         {
+            // Every delta block a snapshot names, rebuilt from its base and checked against the block's id: first, while the
+            // index is loaded, so that the pack phase runs without it (docs/PERFORMANCE.md, "The index at 40 bytes a blob").
+            // Its problems are listed after the packs' own, with a limit of their own, as when it ran last.
+            var rebuildProblems = new List<RepositoryProblem>();
+            deltaPairs.Sort(static (a, b) => a.CompareTo(b));
+            for (int k = 0; k < deltaPairs.Count; k++)
+            {
+                DeltaPair pair = deltaPairs[k];
+                if (k > 0 && deltaPairs[k - 1].Block == pair.Block && deltaPairs[k - 1].Base == pair.Base) continue;
+                try
+                {
+                    await state.ReadBlockAsync(pair.Block, pair.Base, ct).ConfigureAwait(false);
+                    // Each rebuild reads its base and its delta into fresh arrays: keep that garbage from filling the
+                    // collector's whole young budget (1 GiB chat: 97 -> 178 MiB in this loop without it).
+                    PackMemory.Bound(1, 8L << 20);
+                }
+                catch (RepositoryDamagedException e)
+                {
+                    if (rebuildProblems.Count < MaxProblemsPerKind)
+                        rebuildProblems.Add(new(snapshotNames[pair.Snapshot], $"a delta block does not rebuild: {e.ObjectName}: {e.Problem}"));
+                }
+            }
+            deltaPairs = [];
+
             long total = state.Index.TotalPackBytes;
             int dataProblems = 0;
+            var packs = state.Index.PackList.Where(p => !badPacks.Contains(p.Id)).ToList();
+            state.ReleaseIndex();
             PackMemory.CompactAfterPlanning();
             byte[] scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(FormatConstants.MinimumBlockSize);
             // Two pack buffers of the verify's own, each as long as the longest pack: the next pack is read while this one is checked.
-            var packs = state.Index.Packs.Where(p => !badPacks.Contains(p.Id)).ToList();
             var buffers = new BufferBag((int)packs.Select(p => p.Length).DefaultIfEmpty(0).Max(), wipe: false);
             byte[] current = [], next = [];
             Task<RepositoryProblem?>? reading = packs.Count > 0 ? ReadAsync(packs[0], next = buffers.Rent((int)packs[0].Length), ct) : null;
@@ -133,25 +164,9 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
                 }
             }
             System.Buffers.ArrayPool<byte>.Shared.Return(scratch, clearArray: true);
-            // Every delta block a snapshot names, rebuilt from its base and checked against the block's id.
-            var rebuilt = new HashSet<(BlobId, BlobId)>();
-            foreach (var (block, baseId, snapshot) in deltaPairs)
-            {
-                if (!rebuilt.Add((block, baseId))) continue;
-                try
-                {
-                    await state.ReadBlockAsync(block, baseId, ct).ConfigureAwait(false);
-                    // Each rebuild reads its base and its delta into fresh arrays: keep that garbage from filling the
-                    // collector's whole young budget (1 GiB chat: 97 -> 178 MiB in this loop without it).
-                    PackMemory.Bound(1, 8L << 20);
-                }
-                catch (RepositoryDamagedException e)
-                {
-                    if (dataProblems++ < MaxProblemsPerKind) problems.Add(new(snapshot, $"a delta block does not rebuild: {e.ObjectName}: {e.Problem}"));
-                }
-            }
+            problems.AddRange(rebuildProblems);
         }
-        return new VerifyReport(problems, chain.Count, state.Index.PackCount, blobs, bytesRead);
+        return new VerifyReport(problems, chain.Count, packCount, blobs, bytesRead);
     }
 
     /// <summary>Reads a pack into <paramref name="buffer"/> and checks its length and name; damage is returned as a problem.</summary>
@@ -180,9 +195,9 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
         using var cipher = new PackCipher(state.Keys, data[..FormatConstants.PackSaltSize]);
         int headerLength = PackReader.HeaderLength(data);
         if (_header.Length < headerLength) _header = new byte[headerLength];
-        ReadOnlySpan<byte> listed = PackReader.OpenIndexedHeader(cipher, data, _header, PackReader.EntriesDigest(pack.Entries), out long headerStart);
+        ReadOnlySpan<byte> listed = PackReader.OpenIndexedHeader(cipher, data, _header, pack.EntriesDigest, out long headerStart);
         int blobs = 0;
-        for (int j = 0; j < pack.Entries.Length; j++)
+        for (int j = 0; j < pack.EntryCount; j++)
         {
             PackEntry e = PackReader.EntryAt(listed, j, headerStart);
             if (e.Compression == FormatConstants.CompressionDelta)
@@ -203,5 +218,19 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
             blobs++;
         }
         return blobs;
+    }
+
+    /// <summary>A delta block a snapshot rebuilds: its id, its base's id, and the snapshot's position in the chain (for messages).</summary>
+    private readonly record struct DeltaPair(BlobId Block, BlobId Base, int Snapshot) : IComparable<DeltaPair>
+    {
+        public int CompareTo(DeltaPair other)
+        {
+            int c = Compare(Block, other.Block);
+            if (c != 0) return c;
+            c = Compare(Base, other.Base);
+            return c != 0 ? c : Snapshot.CompareTo(other.Snapshot);
+        }
+
+        private static int Compare(BlobId x, BlobId y) => SlotBucket.Compare(x, y);
     }
 }

@@ -54,6 +54,14 @@ internal static class Compression
     /// <summary>Decompresses a frame whose size is in its header (metadata).</summary>
     public static byte[] DecompressFrame(ReadOnlySpan<byte> source, int maxSize)
     {
+        byte[] output = new byte[FrameSize(source, maxSize)];
+        Decompress(source, output);
+        return output;
+    }
+
+    /// <summary>The decompressed size a frame's header records (at most <paramref name="maxSize"/>, else corrupt).</summary>
+    public static int FrameSize(ReadOnlySpan<byte> source, int maxSize)
+    {
         ulong size;
         try
         {
@@ -64,8 +72,6 @@ internal static class Compression
             throw new CorruptDataException("compressed data does not decode");
         }
         if (size > (ulong)maxSize) throw new CorruptDataException("decompressed size too large");
-        byte[] output = new byte[(int)size];
-        Decompress(source, output);
-        return output;
+        return (int)size;
     }
 }

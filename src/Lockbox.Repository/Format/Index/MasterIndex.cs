@@ -1,49 +1,105 @@
 using System.Runtime.InteropServices;
+using Lockbox.Repository.Format.Pack;
 
 namespace Lockbox.Repository.Format.Index;
 
 /// <summary>
-/// The in-memory union of every index object: blob id → location, pack id → record, and which index
-/// object lists which packs (prune rewrites those). A blob in several packs keeps its first location.
+/// The in-memory union of every index object: blob id → (pack, entry), pack records, and which index object lists which
+/// packs (prune rewrites those). A blob in several packs is found at its first location (the pack added first).
 /// </summary>
 /// <remarks>
-/// Memory (docs/PERFORMANCE.md, "Memory and cloud restore"): a blob's entry fields, its id included, are held once, in its
-/// pack's <see cref="PackRecord.Entries"/>; the blob → location map is an array of 8-byte <see cref="BlobLocation"/>s
-/// sorted by the id they point at, found by binary search inside one of 65,536 slices (by the id's first 16 bits). That
-/// is 8 bytes per blob instead of a dictionary's ~52 and its growth copies. Blobs added since the last merge wait in a
-/// small dictionary, merged in when it reaches a quarter of the sorted array (or on <see cref="Compact"/>). Reads may run
-/// on several threads at once; adds may not run alongside anything (as with the dictionary before).
+/// Memory (docs/PERFORMANCE.md, "The index at 40 bytes a blob"): per blob a 40-byte <see cref="IndexSlot"/> (id, pack
+/// position, entry position) in one of 256 <see cref="SlotBucket"/>s by the id's top byte, each sorted in place and
+/// searched by bisection, plus 8 bytes of entry fields (<see cref="EntryFields"/>) and an offset per 16 entries
+/// (<see cref="PackLayout"/>); per pack a record with the SHA-256 of its entries, which a restore and verify check each
+/// pack's own header against. Slots added by <see cref="AddLoaded"/> are found once <see cref="Compact"/> has sorted
+/// them; <see cref="Add"/> sorts at once. Reads may run on several threads at once; adds may not run alongside anything.
 /// </remarks>
 internal sealed class MasterIndex
 {
-    private const int SliceBits = 16;
-    private const int MinimumPending = 4096;
+    private const int BucketBits = 8;
+    private const int Buckets = 1 << BucketBits;
 
     private readonly List<PackRecord> _packs = [];
+    private readonly List<PackLayout> _layouts = [];
     private readonly Dictionary<BlobId, int> _packPositions = [];
-    private BlobLocation[] _sorted = [];
-    private int[]? _sliceStart;   // _sorted[_sliceStart[s].._sliceStart[s + 1]] have slice s; null while _sorted is empty
-    private Dictionary<BlobId, BlobLocation> _pending = [];
+    private readonly EntryFieldStore _fields = new();
+    private readonly SlotBucket[] _buckets = new SlotBucket[Buckets];
+    private bool _unsorted;
     private readonly Dictionary<string, List<BlobId>> _indexObjects = new(StringComparer.Ordinal);
 
-    public int PackCount => _packPositions.Count;
-    public int BlobCount => _sorted.Length + _pending.Count;
+    public MasterIndex()
+    {
+        for (int b = 0; b < Buckets; b++) _buckets[b] = new SlotBucket();
+    }
+
+    public int PackCount => _packs.Count;
+
+    /// <summary>Distinct blobs (after <see cref="Compact"/>).</summary>
+    public int BlobCount
+    {
+        get
+        {
+            int n = 0;
+            foreach (SlotBucket b in _buckets) n += b.Distinct;
+            return n;
+        }
+    }
+
     public IReadOnlyDictionary<string, List<BlobId>> IndexObjects => _indexObjects;
-    public IEnumerable<PackRecord> Packs => _packPositions.Values.Select(i => _packs[i]);
+
+    /// <summary>The packs as held, without their entries (id, length, entry count, entries digest), in the order added.</summary>
+    public IReadOnlyList<PackRecord> PackList => _packs;
+
+    /// <summary>
+    /// Every pack with its entries, rebuilt from the compact form (56 bytes a blob while held: for prune, index
+    /// consolidation and tests, not for restore, verify or backup).
+    /// </summary>
+    public IEnumerable<PackRecord> Packs
+    {
+        get
+        {
+            RequireCompacted();
+            var entries = new PackEntry[_packs.Count][];
+            for (int p = 0; p < entries.Length; p++) entries[p] = new PackEntry[_packs[p].EntryCount];
+            foreach (SlotBucket bucket in _buckets)
+            {
+                for (int i = 0; i < bucket.Count; i++)
+                {
+                    ref IndexSlot s = ref bucket[i];
+                    entries[s.Pack][s.Entry] = _layouts[s.Pack].EntryAt(s.Id, s.Entry, _fields);
+                }
+            }
+            return _packs.Select((p, i) => p with { Entries = entries[i] });
+        }
+    }
+
+    public long TotalPackBytes => _packs.Sum(p => p.Length);
+
+    /// <summary>The raw bytes of every indexed entry (a blob in two packs counts twice, as it is stored twice).</summary>
+    public long TotalRawBytes
+    {
+        get
+        {
+            long sum = 0;
+            for (int i = 0; i < _fields.Count; i++) sum += EntryFields.RawLength(_fields[i]);
+            return sum;
+        }
+    }
 
     public bool ContainsPack(BlobId pack) => _packPositions.ContainsKey(pack);
     public bool ContainsBlob(BlobId blob) => Find(blob, out _);
 
-    public bool TryGet(BlobId blob, out PackRecord pack, out Pack.PackEntry entry) => TryGet(blob, out pack, out entry, out _);
+    public bool TryGet(BlobId blob, out PackRecord pack, out PackEntry entry) => TryGet(blob, out pack, out entry, out _);
 
-    /// <summary>As <see cref="TryGet(BlobId, out PackRecord, out Pack.PackEntry)"/>, with the entry's position in <see cref="PackRecord.Entries"/>.</summary>
-    public bool TryGet(BlobId blob, out PackRecord pack, out Pack.PackEntry entry, out int entryIndex)
+    /// <summary>As <see cref="TryGet(BlobId, out PackRecord, out PackEntry)"/>, with the entry's position in the pack's header.</summary>
+    public bool TryGet(BlobId blob, out PackRecord pack, out PackEntry entry, out int entryIndex)
     {
-        if (Find(blob, out BlobLocation loc))
+        if (Find(blob, out IndexSlot slot))
         {
-            pack = _packs[loc.Pack];
-            entry = pack.Entries[loc.Entry];
-            entryIndex = loc.Entry;
+            pack = _packs[slot.Pack];
+            entry = _layouts[slot.Pack].EntryAt(blob, slot.Entry, _fields);
+            entryIndex = slot.Entry;
             return true;
         }
         pack = null!;
@@ -54,105 +110,68 @@ internal sealed class MasterIndex
 
     /// <summary>
     /// Where a blob lives, by position: the pack's position (see <see cref="PackAt"/>) and the entry's position in its
-    /// <see cref="PackRecord.Entries"/>. A restore plans with positions so that it can let the index go before reading packs.
+    /// header. A restore plans with positions so that it can let the index go before reading packs.
     /// </summary>
     public bool TryLocate(BlobId blob, out int pack, out int entry)
     {
-        bool found = Find(blob, out BlobLocation loc);
-        (pack, entry) = found ? (loc.Pack, loc.Entry) : (-1, -1);
+        bool found = Find(blob, out IndexSlot slot);
+        (pack, entry) = found ? (slot.Pack, slot.Entry) : (-1, -1);
         return found;
     }
 
     /// <summary>The pack at a position <see cref="TryLocate"/> returned.</summary>
     public PackRecord PackAt(int position) => _packs[position];
 
-    public long TotalPackBytes => Packs.Sum(p => p.Length);
+    /// <summary>The whole entry at a position <see cref="TryLocate"/> returned for <paramref name="blob"/>.</summary>
+    public PackEntry EntryAt(BlobId blob, int pack, int entry) => _layouts[pack].EntryAt(blob, entry, _fields);
 
-    /// <summary>Adds a pack (listed by <paramref name="indexName"/>, or null while not yet in a written index).</summary>
+    /// <summary>Adds a pack (listed by <paramref name="indexName"/>, or null while not yet in a written index) and merges it in at once.</summary>
     public void Add(PackRecord pack, string? indexName)
+    {
+        AddLoaded(pack.Id, pack.Length, pack.Entries, pack.EntriesDigest, indexName);
+        Compact();
+    }
+
+    /// <summary>
+    /// Adds a pack read from an index object: its blobs are found only after <see cref="Compact"/>. A pack already held
+    /// only records that <paramref name="indexName"/> lists it too.
+    /// </summary>
+    public void AddLoaded(BlobId id, long length, ReadOnlySpan<PackEntry> entries, byte[] entriesDigest, string? indexName)
     {
         if (indexName is not null)
         {
             if (!_indexObjects.TryGetValue(indexName, out List<BlobId>? list)) _indexObjects[indexName] = list = [];
-            list.Add(pack.Id);
+            list.Add(id);
         }
-        if (_packPositions.ContainsKey(pack.Id)) return;
+        if (_packPositions.ContainsKey(id)) return;
         int position = _packs.Count;
-        _packs.Add(pack);
-        _packPositions[pack.Id] = position;
-        for (int i = 0; i < pack.Entries.Length; i++)
+        _packs.Add(new PackRecord(id, length, entries.Length, entriesDigest));
+        _packPositions[id] = position;
+        _layouts.Add(PackLayout.Of(_fields.Count, entries));
+        for (int i = 0; i < entries.Length; i++)
         {
-            BlobId id = pack.Entries[i].Id;
-            if (!FindSorted(id, out _)) _pending.TryAdd(id, new BlobLocation(position, i));
+            _fields.Add(EntryFields.Pack(entries[i]));
+            _buckets[Bucket(entries[i].Id)].Add(new IndexSlot(entries[i].Id, position, i));
+            _unsorted = true;
         }
-        if (_pending.Count >= Math.Max(MinimumPending, _sorted.Length / 4)) Compact();
     }
 
     public void AddIndexObject(string name) => _indexObjects.TryAdd(name, []);
 
-    /// <summary>Merges the blobs added since the last merge into the sorted array (after loading every index object).</summary>
+    /// <summary>Sorts the blobs added since the last call into their buckets (after loading every index object).</summary>
     public void Compact()
     {
-        if (_pending.Count == 0) return;
-        var added = new BlobLocation[_pending.Count];
-        _pending.Values.CopyTo(added, 0);
-        _pending = [];
-        Array.Sort(added, Compare);
-        var merged = new BlobLocation[_sorted.Length + added.Length];
-        int a = 0, b = 0, m = 0;
-        while (a < _sorted.Length && b < added.Length)
-            merged[m++] = Compare(_sorted[a], added[b]) <= 0 ? _sorted[a++] : added[b++];
-        while (a < _sorted.Length) merged[m++] = _sorted[a++];
-        while (b < added.Length) merged[m++] = added[b++];
-        var sliceStart = new int[(1 << SliceBits) + 1];
-        for (int i = 0, s = 0; s <= 1 << SliceBits; s++)
-        {
-            while (i < merged.Length && Slice(IdAt(merged[i])) < s) i++;
-            sliceStart[s] = i;
-        }
-        _sliceStart = sliceStart;
-        _sorted = merged;
+        if (!_unsorted) return;
+        foreach (SlotBucket b in _buckets) b.Sort();
+        _unsorted = false;
     }
 
-    private bool Find(BlobId blob, out BlobLocation location) => FindSorted(blob, out location) || _pending.TryGetValue(blob, out location);
-
-    private bool FindSorted(BlobId blob, out BlobLocation location)
+    private void RequireCompacted()
     {
-        location = default;
-        if (_sliceStart is not { } starts) return false;
-        int slice = Slice(blob);
-        int lo = starts[slice], hi = starts[slice + 1] - 1;
-        while (lo <= hi)
-        {
-            int mid = lo + ((hi - lo) >> 1);
-            int c = Compare(IdAt(_sorted[mid]), blob);
-            if (c == 0)
-            {
-                location = _sorted[mid];
-                return true;
-            }
-            if (c < 0) lo = mid + 1;
-            else hi = mid - 1;
-        }
-        return false;
+        if (_unsorted) throw new InvalidOperationException("The index has blobs added but not merged: call Compact first.");
     }
 
-    private BlobId IdAt(BlobLocation location) => _packs[location.Pack].Entries[location.Entry].Id;
+    private bool Find(BlobId blob, out IndexSlot slot) => _buckets[Bucket(blob)].Find(blob, out slot);
 
-    private int Compare(BlobLocation x, BlobLocation y) => Compare(IdAt(x), IdAt(y));
-
-    /// <summary>A total order on ids: their four 64-bit words in turn (any fixed order will do; ids are uniform).</summary>
-    private static int Compare(BlobId x, BlobId y)
-    {
-        ReadOnlySpan<ulong> a = MemoryMarshal.Cast<BlobId, ulong>(new ReadOnlySpan<BlobId>(in x));
-        ReadOnlySpan<ulong> b = MemoryMarshal.Cast<BlobId, ulong>(new ReadOnlySpan<BlobId>(in y));
-        for (int i = 0; i < 4; i++)
-        {
-            int c = a[i].CompareTo(b[i]);
-            if (c != 0) return c;
-        }
-        return 0;
-    }
-
-    private static int Slice(BlobId id) => (int)(MemoryMarshal.Cast<BlobId, ulong>(new ReadOnlySpan<BlobId>(in id))[0] >> (64 - SliceBits));
+    private static int Bucket(BlobId id) => (int)(MemoryMarshal.Cast<BlobId, ulong>(new ReadOnlySpan<BlobId>(in id))[0] >> (64 - BucketBits));
 }
