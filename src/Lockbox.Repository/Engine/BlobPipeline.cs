@@ -38,7 +38,7 @@ internal sealed class BlobPipeline : IAsyncDisposable
     private readonly List<PackRecord> _unindexed = [];
     private long _bytesAdded;
     private long _writtenPackBytes;
-    private readonly PackMemory _memory = new(64L << 20);
+    private readonly PackMemory _memory = new(16L << 20);
 
     /// <param name="uploads">Packs uploaded at once (default 1; a folder takes one write at a time best, a remote store
     /// may profit from more).</param>
@@ -130,6 +130,9 @@ internal sealed class BlobPipeline : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Stops every stage (the run has failed or is cancelled); a blocked writer sees the cancellation.</summary>
+    public Task CancelAsync() => _cts.CancelAsync();
 
     /// <summary>Waits until every submitted blob has its id (the packer and uploader keep running).</summary>
     public async Task DrainWorkersAsync()
