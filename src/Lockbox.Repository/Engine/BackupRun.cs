@@ -72,14 +72,11 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             _total = db.Length + media.Sum(m => m.Size);
             bool useDeltas = previousList is not null && previousList.BlockSize == blockSize;
             DeltaPlan? deltas = useDeltas ? new DeltaPlan() : null;
-            var (blockCount, dbList, dbListBases) = await ProduceDatabaseAsync(pipeline, db, blockSize, deltas,
+            var deltaWriter = new DeltaListWriter(pipeline);
+            var (blockCount, dbList, dbListBases) = await ProduceDatabaseAsync(pipeline, db, blockSize, deltas, deltaWriter,
                 useDeltas ? previousList : null, useDeltas ? previousDb!.Value.Manifest : null).ConfigureAwait(false);
             _filesDone++;
-            await pipeline.DrainWorkersAsync().ConfigureAwait(false);
-            if (deltas is not null)
-                await DeltaPhase.RunAsync(state, pipeline, deltas, db, blockSize).ConfigureAwait(false);
-            List<DeltaEntry> deltaEntries = deltas?.DeltaEntries() ?? [];
-            BlobId[] deltaList = await StoreListAsync(pipeline, DeltaEntry.Encode(deltaEntries), FormatConstants.DeltaListEntries * FormatConstants.DeltaEntrySize).ConfigureAwait(false);
+            BlobId[] deltaList = await deltaWriter.FinishAsync().ConfigureAwait(false);
             byte[] mediaBytes = MediaList.Encode(entries);
             BlobId[] mediaList = await StoreListAsync(pipeline, mediaBytes, FormatConstants.MediaListPieceSize).ConfigureAwait(false);
             progress?.Report(new BackupProgress("finish", _total, _total) { FilesDone = _filesDone, FilesTotal = _filesTotal });
@@ -109,7 +106,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
                 BytesAdded: pipeline.BytesAdded,
                 BytesStored: stored,
                 Version: state.Config.SupportsDeltas ? FormatConstants.SnapshotVersionWithDeltas : FormatConstants.Version,
-                DeltaCount: deltaEntries.Count,
+                DeltaCount: deltaWriter.Count,
                 DeltaListPieces: deltaList,
                 DatabaseListBaseIds: state.Config.SupportsDeltas ? dbListBases : null,
                 MediaFolderName: MediaFolderNameOf(source.MediaDirectory, dbName),
@@ -173,7 +170,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
     /// read one piece at a time, in step. Returns the block count, the piece ids and their bases.
     /// </summary>
     private async Task<(long Count, BlobId[] Ids, BlobId[] Bases)> ProduceDatabaseAsync(BlobPipeline pipeline, SqliteSnapshot db, int blockSize,
-        DeltaPlan? deltas, PreviousBlockList? previous, SnapshotManifest? previousManifest)
+        DeltaPlan? deltas, DeltaListWriter deltaWriter, PreviousBlockList? previous, SnapshotManifest? previousManifest)
     {
         long count = (db.Length + blockSize - 1) / blockSize;
         // A first backup claims about one blob per block: size the claimed set once. A repository that already holds as
@@ -199,40 +196,94 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             var (id, used) = await pipeline.StoreDirectAsync(encoded.AsMemory(0, piece.Ids.Length * BlobId.Size), compress: true, previousBase).ConfigureAwait(false);
             ids.Add(id);
             bases.Add(used);
+            // Every block before this piece's end is hashed (pieces are stored in order): the blocks put aside there can go
+            // through the delta phase, beside the next pieces' hashing, once enough have gathered.
+            if (deltas is not null && deltas.DeferredCount >= DeltaStretchBlocks)
+                await StartDeltaStretchAsync(piece.FirstBlock + piece.Ids.Length).ConfigureAwait(false);
+        }
+
+        // One stretch of the delta phase at a time, in block order, so the delta list comes out in order, piece by piece.
+        Task stretch = Task.CompletedTask;
+        var salts = new System.Collections.Concurrent.ConcurrentDictionary<BlobId, byte[]>();
+        async Task StartDeltaStretchAsync(long before)
+        {
+            await stretch.ConfigureAwait(false);
+            stretch = Task.Run(async () =>
+            {
+                try
+                {
+                    await DeltaPhase.RunAsync(state, pipeline, deltas!, deltas!.TakeDeferred(before), db, blockSize, salts).ConfigureAwait(false);
+                    await deltaWriter.AddAsync(deltas.TakeBases()).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await pipeline.CancelAsync().ConfigureAwait(false); // the producer stops at its next wait
+                    throw;
+                }
+            }, CancellationToken.None);
         }
 
         // The sealed copy's plaintext, opened and checked record by record (a changed byte stops the backup), straight into
         // the pipeline's buffers through one scratch of sealed records (ciphertext) kept for the whole copy.
         int batch = BlobPipeline.BatchBlocks(blockSize);
         byte[] sealedScratch = new byte[Math.Max(1, (batch * blockSize) / 4 / db.SealedRecordSize) * db.SealedRecordSize + db.SealedRecordSize];
-        for (long first = 0; first < count; first += FormatConstants.ListBlobIds)
+        try
         {
-            var piece = new BlockListPiece((int)(first / FormatConstants.ListBlobIds), first, (int)Math.Min(FormatConstants.ListBlobIds, count - first));
-            BlobId[]? previousBases = previous is null ? null : await previous.PieceAsync(piece.Index, ct).ConfigureAwait(false);
-            for (int offset = 0; offset < piece.Ids.Length; offset += batch)
+            for (long first = 0; first < count; first += FormatConstants.ListBlobIds)
             {
-                int blocks = Math.Min(batch, piece.Ids.Length - offset);
-                int want = (int)Math.Min((long)blocks * blockSize, db.Length - (first + offset) * blockSize);
-                byte[] buffer = await pipeline.RentBufferAsync().ConfigureAwait(false);
-                try
+                var piece = new BlockListPiece((int)(first / FormatConstants.ListBlobIds), first, (int)Math.Min(FormatConstants.ListBlobIds, count - first));
+                BlobId[]? previousBases = previous is null ? null : await previous.PieceAsync(piece.Index, ct).ConfigureAwait(false);
+                for (int offset = 0; offset < piece.Ids.Length; offset += batch)
                 {
-                    db.ReadAt((first + offset) * blockSize, buffer.AsSpan(0, want), sealedScratch);
+                    int blocks = Math.Min(batch, piece.Ids.Length - offset);
+                    int want = (int)Math.Min((long)blocks * blockSize, db.Length - (first + offset) * blockSize);
+                    byte[] buffer = await pipeline.RentBufferAsync().ConfigureAwait(false);
+                    try
+                    {
+                        db.ReadAt((first + offset) * blockSize, buffer.AsSpan(0, want), sealedScratch);
+                    }
+                    catch
+                    {
+                        pipeline.ReturnBuffer(buffer);
+                        throw;
+                    }
+                    await pipeline.SubmitBlocksAsync(buffer, want, blockSize, piece, offset, deltas, previousBases).ConfigureAwait(false);
+                    Advance(want);
                 }
-                catch
-                {
-                    pipeline.ReturnBuffer(buffer);
-                    throw;
-                }
-                await pipeline.SubmitBlocksAsync(buffer, want, blockSize, piece, offset, deltas, previousBases).ConfigureAwait(false);
-                Advance(want);
+                waiting.Enqueue(piece);
+                while (waiting.Count > 2 || (waiting.TryPeek(out BlockListPiece? oldest) && oldest.IsHashed))
+                    await StoreAsync(waiting.Dequeue()).ConfigureAwait(false);
             }
-            waiting.Enqueue(piece);
-            while (waiting.Count > 2 || (waiting.TryPeek(out BlockListPiece? oldest) && oldest.IsHashed))
-                await StoreAsync(waiting.Dequeue()).ConfigureAwait(false);
+            while (waiting.Count > 0) await StoreAsync(waiting.Dequeue()).ConfigureAwait(false);
+            await pipeline.DrainWorkersAsync().ConfigureAwait(false);
+            if (deltas is not null) await StartDeltaStretchAsync(long.MaxValue).ConfigureAwait(false);
+            await stretch.ConfigureAwait(false);
         }
-        while (waiting.Count > 0) await StoreAsync(waiting.Dequeue()).ConfigureAwait(false);
+        catch (Exception e)
+        {
+            // A stretch still running reads the sealed copy and feeds the pipeline: it is stopped and waited for before
+            // either is let go. When the producer only saw the cancellation a failed stretch caused, the stretch's failure
+            // (a damaged base pack, say) is the one to report.
+            await pipeline.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await stretch.ConfigureAwait(false);
+            }
+            catch (Exception failure) when (e is OperationCanceledException && failure is not OperationCanceledException)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+            catch (Exception) { }
+            throw;
+        }
         return (count, [.. ids], [.. bases]);
     }
+
+    /// <summary>
+    /// Blocks put aside for deltas that start a stretch of the delta phase (checked at each list piece): about 72 KiB of
+    /// them, a few list pieces of a spread-edit day, and each stretch reads the parts of the packs holding its bases.
+    /// </summary>
+    internal const int DeltaStretchBlocks = 1024;
 
     /// <summary>The media folder's own name (case kept), or null when there is none or it cannot be kept (then "media").</summary>
     private static string? MediaFolderNameOf(string? mediaDirectory, string databaseName)

@@ -8,8 +8,10 @@ using Lockbox.Repository.Sources;
 namespace Lockbox.Repository.Engine;
 
 /// <summary>
-/// The second half of a format 2 database backup: every changed block the workers put aside (<see cref="DeltaPlan.Defer"/>)
-/// is compressed against its base, or stored whole when the delta is too large (re-base). The blocks are grouped by the
+/// The second half of a format 2 database backup: the changed blocks the workers put aside (<see cref="DeltaPlan.Defer"/>)
+/// are compressed against their bases, or stored whole when the delta is too large (re-base). The backup runs it on one
+/// stretch of blocks at a time (<see cref="DeltaPlan.TakeDeferred"/>) while the database is still being read, so the
+/// blocks put aside and the delta entries never pile up for the whole database (issue 12). The blocks are grouped by the
 /// pack that holds their base, and each such pack is read once, front to back in ranged reads of at most
 /// <see cref="ReadSpan"/> that cover only the needed bases; the bases are opened (AEAD and keyed hash, FORMAT.md section 5)
 /// from those reads. The changed blocks
@@ -18,12 +20,15 @@ namespace Lockbox.Repository.Engine;
 /// </summary>
 internal static class DeltaPhase
 {
-    public static async Task RunAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, SqliteSnapshot database, int blockSize)
+    /// <summary>Stores <paramref name="deferred"/> (blocks taken from <paramref name="plan"/>, ascending); records the deltas in <paramref name="plan"/>.</summary>
+    /// <param name="salts">Pack salts already read by an earlier stretch (32 bytes a pack, not secret), added to as packs are read: a
+    /// pack whose bases span several stretches has its salt read once.</param>
+    public static async Task RunAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, List<DeltaPlan.Deferred> deferred,
+        SqliteSnapshot database, int blockSize, System.Collections.Concurrent.ConcurrentDictionary<BlobId, byte[]> salts)
     {
+        if (deferred.Count == 0) return;
         // Grouped by the pack holding each base as indexes into the deferred blocks (4 bytes a block, not a copy of each
-        // block and its base's entry: at 4 GiB a next day defers ~100,000 blocks); each pack's entries are looked up again
-        // when it is handled.
-        List<DeltaPlan.Deferred> deferred = plan.TakeDeferred();
+        // block and its base's entry); each pack's entries are looked up again when it is handled.
         var byPack = new Dictionary<BlobId, (PackRecord Pack, List<int> Blocks)>();
         for (int i = 0; i < deferred.Count; i++)
         {
@@ -43,7 +48,7 @@ internal static class DeltaPhase
             }
             group.Blocks.Clear();
             group.Blocks.TrimExcess();
-            await PackAsync(state, pipeline, plan, database, blockSize, group.Pack, blocks, ct).ConfigureAwait(false);
+            await PackAsync(state, pipeline, plan, database, blockSize, group.Pack, blocks, salts, ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
@@ -54,13 +59,14 @@ internal static class DeltaPhase
     public const int ReadSpan = 1 << 20;
 
     private static async Task PackAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, SqliteSnapshot database,
-        int blockSize, PackRecord pack, List<(DeltaPlan.Deferred Block, PackEntry Base)> blocks, CancellationToken ct)
+        int blockSize, PackRecord pack, List<(DeltaPlan.Deferred Block, PackEntry Base)> blocks,
+        System.Collections.Concurrent.ConcurrentDictionary<BlobId, byte[]> salts, CancellationToken ct)
     {
         blocks.Sort(static (a, b) => a.Base.Offset != b.Base.Offset ? a.Base.Offset.CompareTo(b.Base.Offset) : a.Block.Block.CompareTo(b.Block.Block));
         // The salt comes with the first span when the first base is near the start of the pack, else on its own.
-        byte[]? salt = blocks[0].Base.Offset <= ReadSpan / 16
-            ? null
-            : await state.ReadRangeAsync(pack.Name, 0, FormatConstants.PackSaltSize, ct).ConfigureAwait(false);
+        byte[]? salt = salts.TryGetValue(pack.Id, out byte[]? known) ? known
+            : blocks[0].Base.Offset <= ReadSpan / 16 ? null
+            : salts[pack.Id] = await state.ReadRangeAsync(pack.Name, 0, FormatConstants.PackSaltSize, ct).ConfigureAwait(false);
         byte[] baseRaw = ArrayPool<byte>.Shared.Rent(blockSize);
         byte[] span = PackMemory.Rent(ReadSpan); // ciphertext only; grown (whole MiB) for a single base longer than a span
         BlobId opened = default;
@@ -81,7 +87,8 @@ internal static class DeltaPhase
                 PackMemory.Grow(ref span, end - start);
                 byte[] data = span;
                 await state.ReadRangeAsync(pack.Name, start, data.AsMemory(0, (int)(end - start)), ct).ConfigureAwait(false);
-                cipher ??= new PackCipher(state.Keys, salt ?? data.AsSpan(0, FormatConstants.PackSaltSize));
+                if (salt is null) salts[pack.Id] = salt = data.AsSpan(0, FormatConstants.PackSaltSize).ToArray();
+                cipher ??= new PackCipher(state.Keys, salt);
                 for (int k = first; k <= last; k++)
                 {
                     var (deferred, baseEntry) = blocks[k];
