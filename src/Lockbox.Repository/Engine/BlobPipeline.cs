@@ -506,12 +506,7 @@ internal sealed class BlobPipeline : IAsyncDisposable
             batch = [.. _unindexed];
         }
         if (batch.Length == 0) return;
-        // Encoded on a thread of its own that ends with it: sealing an index object of 16 packs rents a 4-8 MiB compression
-        // buffer from the shared ArrayPool, which keeps a returned array in the returning thread's slot, and flushes on
-        // ever other pool threads left one there per thread (measured: the large-object heap grew ~200 KiB per database
-        // pack, 19 MiB over a 4 GiB first backup; issue 12). A dead thread's slot is collected with it.
-        byte[] data = await Task.Factory.StartNew(() => IndexFile.Encode(_state.Keys, batch), CancellationToken.None,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        byte[] data = IndexFile.Encode(_state.Keys, batch);
         string name = FormatConstants.IndexPrefix + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(data));
         await _state.Store.PutIfAbsentAsync(name, data, ct).ConfigureAwait(false);
         Interlocked.Add(ref _bytesAdded, data.Length);

@@ -10,9 +10,11 @@ internal static class MetadataEnvelope
 {
     public static byte[] Seal(RepositoryKeys keys, byte type, ReadOnlySpan<byte> payload, byte version = FormatConstants.Version)
     {
-        // Compressed into a pooled buffer and sealed straight into the object: an index object of 16 packs is a few MiB,
-        // and each extra copy would be another large array for the collector.
-        byte[] compressed = System.Buffers.ArrayPool<byte>.Shared.Rent(Compression.Bound(payload.Length));
+        // Compressed into a buffer of its own, wiped and dropped when sealed, not one from the shared ArrayPool: an index
+        // object of 16 packs needs a few MiB here, and the pool keeps a returned array in the returning thread's slot, so a
+        // backup that flushed its index from ever other pool threads kept one such array per thread (19 MiB of the large-
+        // object heap at the end of a 4 GiB first backup; docs/PERFORMANCE.md, "Backup memory at 4 GiB, continued").
+        byte[] compressed = GC.AllocateUninitializedArray<byte>(Compression.Bound(payload.Length));
         try
         {
             int n = Compression.Compress(payload, compressed);
@@ -24,7 +26,7 @@ internal static class MetadataEnvelope
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(compressed, clearArray: true);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(compressed);
         }
     }
 
