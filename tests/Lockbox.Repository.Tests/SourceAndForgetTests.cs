@@ -164,7 +164,7 @@ public sealed class SourceAndForgetTests
         foreach (string pack in firstPacks)
         {
             byte[] bytes = await File.ReadAllBytesAsync(f.StoredPath(pack));
-            bytes[bytes.Length / 2] ^= 0x04;
+            bytes[0] ^= 0x04;   // the salt: the pack key changes, so the header and every blob fail authentication
             await File.WriteAllBytesAsync(f.StoredPath(pack), bytes);
         }
 

@@ -54,7 +54,7 @@ internal sealed partial class RestoreRun
                 }
                 try
                 {
-                    await state.ReadPackAsync(pack, buffer, ct).ConfigureAwait(false);
+                    await state.ReadPackAsync(pack.Name, pack.Length, buffer, ct, hashed: false).ConfigureAwait(false);
                 }
                 catch (RepositoryDamagedException) when (_tolerant)
                 {

@@ -284,7 +284,7 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
         {
             try
             {
-                await state.ReadPackAsync(pack.Name, pack.Length, buffer, ct).ConfigureAwait(false);
+                await state.ReadPackAsync(pack.Name, pack.Length, buffer, ct, hashed: false).ConfigureAwait(false);
             }
             catch (RepositoryDamagedException e) when (_tolerant)
             {

@@ -68,7 +68,12 @@ public sealed class PayloadIntegrityTests(S3Bucket bucket) : IClassFixture<S3Buc
         {
             var error = await Assert.ThrowsAsync<RepositoryDamagedException>(() => repositoryAgain.RestoreAsync("latest", target));
             Assert.DoesNotContain('\n', error.Message);
-            Assert.Empty(Directory.EnumerateFiles(target, "*", SearchOption.AllDirectories));
+            Assert.StartsWith("data/", error.ObjectName, StringComparison.Ordinal);
+            // The restore authenticates every byte it uses (FORMAT.md section 11, reader step 3): when the flipped byte lies in
+            // a media piece, the database is restored first and exactly; no media file comes back, nothing else is left.
+            var restored = Directory.EnumerateFiles(target, "*", SearchOption.AllDirectories).ToList();
+            Assert.All(restored, f => Assert.Equal(Path.Combine(target, "msgstore.db"), f));
+            if (restored.Count == 1) Assert.Equal(ChatFolder.Dump(chat.DatabasePath), ChatFolder.Dump(restored[0]));
         }
         finally
         {
