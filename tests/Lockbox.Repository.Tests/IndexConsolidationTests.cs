@@ -1,6 +1,5 @@
 using Lockbox.Repository.Engine;
 using Lockbox.Repository.Format;
-using Lockbox.Repository.Format.Config;
 using Lockbox.Repository.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -28,10 +27,7 @@ public sealed class IndexConsolidationTests
         Assert.True(f.StoredFiles("index/").Count() >= 4);
         int packs = f.StoredFiles("data/").Count();
 
-        using var keys = new RepositoryKeys(f.Key);
-        var config = RepositoryConfig.Decode(keys, await File.ReadAllBytesAsync(f.StoredPath("config")), "test");
-        var state = new RepositoryState(f.Store, new RepositoryKeys(f.Key), config);
-        await state.LoadIndexAsync(CancellationToken.None);
+        var state = await f.OpenStateAsync();
         await IndexConsolidation.RunIfNeededAsync(state, CancellationToken.None, threshold: 1);
 
         Assert.Single(f.StoredFiles("index/"));

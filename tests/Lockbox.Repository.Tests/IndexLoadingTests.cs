@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Lockbox.Repository.Engine;
 using Lockbox.Repository.Format;
-using Lockbox.Repository.Format.Config;
 using Lockbox.Repository.Format.Index;
 using Lockbox.Repository.Format.Pack;
 using Lockbox.Repository.Tests.Support;
@@ -21,10 +20,7 @@ public sealed class IndexLoadingTests
         using var f = new Fixture();
         string db = ChatData.CreateDatabase(f.Source, 3_000);
         await using (var repo = await f.InitAsync()) await repo.BackupAsync(new BackupSource(db, null));
-        using var keys = new RepositoryKeys(f.Key);
-        var config = RepositoryConfig.Decode(keys, await File.ReadAllBytesAsync(f.StoredPath("config")), "test");
-        using var state = new RepositoryState(f.Store, new RepositoryKeys(f.Key), config);
-        await state.LoadIndexAsync(CancellationToken.None);
+        using var state = await f.OpenStateAsync();
         int realBlobs = state.Index.BlobCount;
 
         // A large good object (fake packs: loading does not read packs), and three damaged ones that are each shorter.

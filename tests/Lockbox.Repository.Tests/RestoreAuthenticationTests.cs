@@ -1,6 +1,5 @@
 using Lockbox.Repository.Engine;
 using Lockbox.Repository.Format;
-using Lockbox.Repository.Format.Config;
 using Lockbox.Repository.Format.Index;
 using Lockbox.Repository.Format.Pack;
 using Lockbox.Repository.Tests.Support;
@@ -64,10 +63,7 @@ public sealed class RestoreAuthenticationTests
 
     private static async Task<(PackRecord Pack, PackEntry Photo)> PackWithMediaPieceAsync(Fixture f)
     {
-        using var keys = new RepositoryKeys(f.Key);
-        var config = RepositoryConfig.Decode(keys, await File.ReadAllBytesAsync(f.StoredPath("config")), "test");
-        using var state = new RepositoryState(f.Store, new RepositoryKeys(f.Key), config);
-        await state.LoadIndexAsync(CancellationToken.None);
+        using var state = await f.OpenStateAsync();
         PackRecord pack = Assert.Single(state.Index.Packs, p => p.Entries.Any(e => e.RawLength == 300_000));
         Assert.Contains(pack.Entries, e => e.RawLength <= FormatConstants.MinimumBlockSize * 16);
         return (pack, pack.Entries.Single(e => e.RawLength == 300_000));

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Lockbox.Repository.Engine;
 using Lockbox.Repository.Format;
-using Lockbox.Repository.Format.Config;
 using Lockbox.Repository.Format.Index;
 using Lockbox.Repository.Format.Pack;
 using Lockbox.Repository.Storage;
@@ -56,12 +55,9 @@ public sealed class StreamedRestoreTests
 
         // A writer bug, sealed with K: one index object listing two of a pack's entries in the other order. Both
         // blocks have the same length, so nothing but the header check tells them apart before a block is opened.
-        using var keys = new RepositoryKeys(f.Key);
-        var config = RepositoryConfig.Decode(keys, await File.ReadAllBytesAsync(f.StoredPath("config")), "test");
         string swappedPack;
-        using (var state = new RepositoryState(f.Store, new RepositoryKeys(f.Key), config))
+        using (var state = await f.OpenStateAsync())
         {
-            await state.LoadIndexAsync(CancellationToken.None);
             var packs = state.Index.Packs.ToList();
             int at = packs.FindIndex(p => p.Entries.Length >= 2 && p.Entries[0].RawLength == p.Entries[1].RawLength);
             Assert.True(at >= 0);

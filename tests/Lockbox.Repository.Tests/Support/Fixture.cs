@@ -1,4 +1,7 @@
 using Lockbox.Cryptography;
+using Lockbox.Repository.Engine;
+using Lockbox.Repository.Format;
+using Lockbox.Repository.Format.Config;
 using Lockbox.Repository.Storage;
 
 namespace Lockbox.Repository.Tests.Support;
@@ -27,6 +30,16 @@ internal sealed class Fixture : IDisposable
 
     public Task<BackupRepository> InitAsync() => BackupRepository.InitAsync(Store, Key);
     public Task<BackupRepository> OpenAsync() => BackupRepository.OpenAsync(Store, Key);
+
+    /// <summary>The engine's own view of the repository (config checked, index loaded), for tests that look inside it; the caller disposes it.</summary>
+    public async Task<RepositoryState> OpenStateAsync()
+    {
+        using var keys = new RepositoryKeys(Key);
+        var config = RepositoryConfig.Decode(keys, await File.ReadAllBytesAsync(StoredPath("config")), "test");
+        var state = new RepositoryState(Store, new RepositoryKeys(Key), config);
+        await state.LoadIndexAsync(CancellationToken.None);
+        return state;
+    }
 
     public IEnumerable<string> StoredFiles(string prefix = "") =>
         Directory.EnumerateFiles(RepositoryPath, "*", SearchOption.AllDirectories)
