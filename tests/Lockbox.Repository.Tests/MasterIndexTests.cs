@@ -6,8 +6,9 @@ using Lockbox.Repository.Format.Pack;
 namespace Lockbox.Repository.Tests;
 
 /// <summary>
-/// The compact index (sorted locations plus a pending dictionary, issue 12): every blob added is found at its first
-/// location through any number of merges, nothing else is found, and repeated blobs and packs keep the first.
+/// The index (issue 12: sorted slots in buckets, see <see cref="CompactIndexTests"/>): every blob added is found at its
+/// first location however many packs were added and sorted in, nothing else is found, and repeated blobs and packs keep
+/// the first.
 /// </summary>
 public sealed class MasterIndexTests
 {
@@ -17,7 +18,7 @@ public sealed class MasterIndexTests
         var index = new MasterIndex();
         var packs = new List<PackRecord>();
         var first = new Dictionary<BlobId, (BlobId Pack, int Entry)>();
-        // 60 packs of 500 blobs: merges happen at 4,096 pending, then at a quarter of the sorted array.
+        // 60 packs of 500 blobs: 30,000 slots, about 117 a bucket, so most buckets span two chunks of 64.
         for (int p = 0; p < 60; p++)
         {
             var entries = new PackEntry[500];
