@@ -82,21 +82,10 @@ internal static class PackReader
     /// </summary>
     public static byte[] EntriesDigest(ReadOnlySpan<PackEntry> entries)
     {
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        Span<byte> one = stackalloc byte[PackEntry.EncodedSize];
-        BinaryPrimitives.WriteUInt32LittleEndian(one, (uint)entries.Length);
-        hash.AppendData(one[..4]);
-        foreach (ref readonly PackEntry e in entries)
-        {
-            e.Id.CopyTo(one);
-            BinaryPrimitives.WriteUInt32LittleEndian(one[32..], e.Offset);
-            BinaryPrimitives.WriteUInt32LittleEndian(one[36..], e.SealedLength);
-            BinaryPrimitives.WriteUInt32LittleEndian(one[40..], e.PayloadLength);
-            BinaryPrimitives.WriteUInt32LittleEndian(one[44..], e.RawLength);
-            one[48] = e.Compression;
-            hash.AppendData(one);
-        }
-        return hash.GetHashAndReset();
+        var w = new ByteWriter(4 + entries.Length * PackEntry.EncodedSize);
+        w.U32((uint)entries.Length);
+        foreach (ref readonly PackEntry e in entries) e.Write(w);
+        return System.Security.Cryptography.SHA256.HashData(w.Written);
     }
 
     /// <summary>
