@@ -158,7 +158,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
                 // Not a pack of ours, or damaged: it is never referenced, and prune removes it.
             }
         }
-        foreach (PackRecord pack in adopted) state.Index.Add(pack, null);
+        state.Index.Add(adopted, null);
         return adopted;
     }
 

@@ -13,7 +13,7 @@ namespace Lockbox.Repository.Format.Index;
 /// searched by bisection, plus 8 bytes of entry fields (<see cref="EntryFields"/>) and an offset per 16 entries
 /// (<see cref="PackLayout"/>); per pack a record with the SHA-256 of its entries, which a restore and verify check each
 /// pack's own header against. Slots added by <see cref="AddLoaded"/> are found once <see cref="Compact"/> has sorted
-/// them; <see cref="Add"/> sorts at once. Reads may run on several threads at once; adds may not run alongside anything.
+/// them; <see cref="Add(PackRecord, string?)"/> sorts at once. Reads may run on several threads at once; adds may not run alongside anything.
 /// </remarks>
 internal sealed class MasterIndex
 {
@@ -126,9 +126,15 @@ internal sealed class MasterIndex
     public PackEntry EntryAt(BlobId blob, int pack, int entry) => _layouts[pack].EntryAt(blob, entry, _fields);
 
     /// <summary>Adds a pack (listed by <paramref name="indexName"/>, or null while not yet in a written index) and merges it in at once.</summary>
-    public void Add(PackRecord pack, string? indexName)
+    public void Add(PackRecord pack, string? indexName) => Add([pack], indexName);
+
+    /// <summary>
+    /// Adds packs as <see cref="Add(PackRecord, string?)"/> does and merges them in with one <see cref="Compact"/>: a pack's
+    /// blobs fall into nearly every bucket, so merging packs one at a time would sort nearly the whole index once per pack.
+    /// </summary>
+    public void Add(IReadOnlyCollection<PackRecord> packs, string? indexName)
     {
-        AddLoaded(pack.Id, pack.Length, pack.Entries, pack.EntriesDigest, indexName);
+        foreach (PackRecord pack in packs) AddLoaded(pack.Id, pack.Length, pack.Entries, pack.EntriesDigest, indexName);
         Compact();
     }
 
