@@ -334,8 +334,8 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
     private async Task OpenPackAsync(RestorePlan plan, bool media, PackPlan pack, Memory<byte> data, List<Target> targets, CancellationToken ct)
     {
         using var cipher = new PackCipher(state.Keys, data.Span[..FormatConstants.PackSaltSize]);
-        // The pack's own header gives each place's entry: the pack hashed to its name, and its entries must be exactly
-        // the ones the index listed for it when the plan was made (FORMAT.md sections 6 and 7).
+        // The pack's own header gives each place's entry: its tag authenticates it, and its entries must be exactly the ones
+        // the index listed for it when the plan was made (FORMAT.md sections 6, 7 and 11; the pack itself is not hashed).
         byte[] header = [];
         try
         {
