@@ -204,7 +204,6 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
 
         // One stretch of the delta phase at a time, in block order, so the delta list comes out in order, piece by piece.
         Task stretch = Task.CompletedTask;
-        var salts = new System.Collections.Concurrent.ConcurrentDictionary<BlobId, byte[]>();
         async Task StartDeltaStretchAsync(long before)
         {
             await stretch.ConfigureAwait(false);
@@ -212,7 +211,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             {
                 try
                 {
-                    await DeltaPhase.RunAsync(state, pipeline, deltas!, deltas!.TakeDeferred(before), db, blockSize, salts).ConfigureAwait(false);
+                    await DeltaPhase.RunAsync(state, pipeline, deltas!, deltas!.TakeDeferred(before), db, blockSize).ConfigureAwait(false);
                     await deltaWriter.AddAsync(deltas.TakeBases()).ConfigureAwait(false);
                 }
                 catch

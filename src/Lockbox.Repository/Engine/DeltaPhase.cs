@@ -20,11 +20,13 @@ namespace Lockbox.Repository.Engine;
 /// </summary>
 internal static class DeltaPhase
 {
-    /// <summary>Stores <paramref name="deferred"/> (blocks taken from <paramref name="plan"/>, ascending); records the deltas in <paramref name="plan"/>.</summary>
-    /// <param name="salts">Pack salts already read by an earlier stretch (32 bytes a pack, not secret), added to as packs are read: a
-    /// pack whose bases span several stretches has its salt read once.</param>
+    /// <summary>
+    /// Stores <paramref name="deferred"/> (blocks taken from <paramref name="plan"/>, ascending); records the deltas in
+    /// <paramref name="plan"/>. Pack salts are kept by <paramref name="state"/>, so a pack whose bases span several
+    /// stretches has its salt read once.
+    /// </summary>
     public static async Task RunAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, List<DeltaPlan.Deferred> deferred,
-        SqliteSnapshot database, int blockSize, System.Collections.Concurrent.ConcurrentDictionary<BlobId, byte[]> salts)
+        SqliteSnapshot database, int blockSize)
     {
         if (deferred.Count == 0) return;
         // Grouped by the pack holding each base as indexes into the deferred blocks (4 bytes a block, not a copy of each
@@ -48,7 +50,7 @@ internal static class DeltaPhase
             }
             group.Blocks.Clear();
             group.Blocks.TrimExcess();
-            await PackAsync(state, pipeline, plan, database, blockSize, group.Pack, blocks, salts, ct).ConfigureAwait(false);
+            await PackAsync(state, pipeline, plan, database, blockSize, group.Pack, blocks, ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
@@ -59,14 +61,12 @@ internal static class DeltaPhase
     public const int ReadSpan = 1 << 20;
 
     private static async Task PackAsync(RepositoryState state, BlobPipeline pipeline, DeltaPlan plan, SqliteSnapshot database,
-        int blockSize, PackRecord pack, List<(DeltaPlan.Deferred Block, PackEntry Base)> blocks,
-        System.Collections.Concurrent.ConcurrentDictionary<BlobId, byte[]> salts, CancellationToken ct)
+        int blockSize, PackRecord pack, List<(DeltaPlan.Deferred Block, PackEntry Base)> blocks, CancellationToken ct)
     {
         blocks.Sort(static (a, b) => a.Base.Offset != b.Base.Offset ? a.Base.Offset.CompareTo(b.Base.Offset) : a.Block.Block.CompareTo(b.Block.Block));
         // The salt comes with the first span when the first base is near the start of the pack, else on its own.
-        byte[]? salt = salts.TryGetValue(pack.Id, out byte[]? known) ? known
-            : blocks[0].Base.Offset <= ReadSpan / 16 ? null
-            : salts[pack.Id] = await state.ReadRangeAsync(pack.Name, 0, FormatConstants.PackSaltSize, ct).ConfigureAwait(false);
+        byte[]? salt = state.KnownSalt(pack.Id)
+            ?? (blocks[0].Base.Offset <= ReadSpan / 16 ? null : await state.SaltAsync(pack, ct).ConfigureAwait(false));
         byte[] baseRaw = ArrayPool<byte>.Shared.Rent(blockSize);
         byte[] span = PackMemory.Rent(ReadSpan); // ciphertext only; grown (whole MiB) for a single base longer than a span
         BlobId opened = default;
@@ -87,7 +87,7 @@ internal static class DeltaPhase
                 PackMemory.Grow(ref span, end - start);
                 byte[] data = span;
                 await state.ReadRangeAsync(pack.Name, start, data.AsMemory(0, (int)(end - start)), ct).ConfigureAwait(false);
-                if (salt is null) salts[pack.Id] = salt = data.AsSpan(0, FormatConstants.PackSaltSize).ToArray();
+                if (salt is null) state.RememberSalt(pack.Id, salt = data.AsSpan(0, FormatConstants.PackSaltSize).ToArray());
                 cipher ??= new PackCipher(state.Keys, salt);
                 for (int k = first; k <= last; k++)
                 {

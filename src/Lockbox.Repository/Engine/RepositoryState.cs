@@ -249,15 +249,25 @@ internal sealed class RepositoryState : IDisposable
         return (pack, entry, salt, sealedBlob);
     }
 
-    private async Task<byte[]> SaltAsync(PackRecord pack, CancellationToken ct)
+    /// <summary>A pack's salt (its first 32 bytes, not secret), read once per pack for the life of this state.</summary>
+    public async Task<byte[]> SaltAsync(PackRecord pack, CancellationToken ct)
     {
-        lock (_salts)
-        {
-            if (_salts.TryGetValue(pack.Id, out byte[]? cached)) return cached;
-        }
+        if (KnownSalt(pack.Id) is { } cached) return cached;
         byte[] salt = await RangeAsync(pack.Name, 0, FormatConstants.PackSaltSize, ct).ConfigureAwait(false);
-        lock (_salts) _salts[pack.Id] = salt;
+        RememberSalt(pack.Id, salt);
         return salt;
+    }
+
+    /// <summary>A pack's salt if this state has it already, else null.</summary>
+    public byte[]? KnownSalt(BlobId pack)
+    {
+        lock (_salts) return _salts.GetValueOrDefault(pack);
+    }
+
+    /// <summary>Keeps a pack's salt that a caller read along with other bytes of the pack (see <see cref="SaltAsync"/>).</summary>
+    public void RememberSalt(BlobId pack, byte[] salt)
+    {
+        lock (_salts) _salts[pack] = salt;
     }
 
     /// <summary>Reads exactly <paramref name="length"/> bytes of an object at <paramref name="offset"/> (missing or shorter: damage).</summary>
