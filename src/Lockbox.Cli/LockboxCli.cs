@@ -116,7 +116,7 @@ internal static class LockboxCli
         {
             args = ["--help"];
         }
-        else if (args[0] == "help")
+        else if (args[0] == "help" && !args.Skip(1).Any(a => a is "--help" or "-h" or "-?"))
         {
             if (UnknownCommand(root, args[1..]) is { } unknown)
             {

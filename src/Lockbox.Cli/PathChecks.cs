@@ -21,8 +21,10 @@ internal static class PathChecks
         foreach (var (command, option, message, exitCode) in Folders)
         {
             if (parsed.CommandResult.Command.Name != command) continue;
-            if (parsed.CommandResult.Command.Options.FirstOrDefault(o => o.Name == option) is not Option<string> and not Option<string?>) continue;
-            string? path = parsed.GetValue<string?>(option);
+            // Only a value given on the line: asking for a required option that is missing throws (as under --help).
+            if (parsed.CommandResult.Command.Options.FirstOrDefault(o => o.Name == option) is not { } given
+                || parsed.GetResult(given) is not { Implicit: false } result) continue;
+            string? path = result.GetValueOrDefault<string?>();
             if (!string.IsNullOrEmpty(path) && File.Exists(path))
                 throw new CliException(exitCode, string.Format(System.Globalization.CultureInfo.InvariantCulture, message, path));
         }
