@@ -55,9 +55,10 @@ public sealed class CompactIndexTests
         var index = new MasterIndex();
         var packs = new List<PackRecord>();
         var rng = new Random(7);
-        for (int p = 0; p < 12; p++)
+        // 150 packs: the view is built a window of packs at a time (MasterIndex.PacksPerView), so this crosses two windows.
+        for (int p = 0; p < 150; p++)
         {
-            PackRecord pack = MakePack(rng, packs, p, rng.Next(1, 400), layout: p % 5);
+            PackRecord pack = MakePack(rng, packs, p, rng.Next(1, 120), layout: p % 5);
             packs.Add(pack);
             index.AddLoaded(pack.Id, pack.Length, pack.Entries, PackReader.EntriesDigest(pack.Entries), "index/a");
         }

@@ -51,26 +51,42 @@ internal sealed class MasterIndex
     /// <summary>The packs as held, without their entries (id, length, entry count, entries digest), in the order added.</summary>
     public IReadOnlyList<PackRecord> PackList => _packs;
 
+    /// <summary>Packs whose entries <see cref="Packs"/> rebuilds at once: the view holds at most this many packs' entries.</summary>
+    public const int PacksPerView = 64;
+
     /// <summary>
-    /// Every pack with its entries, rebuilt from the compact form (56 bytes a blob while held: for prune, index
-    /// consolidation and tests, not for restore, verify or backup).
+    /// Every pack with its entries, rebuilt from the compact form <see cref="PacksPerView"/> packs at a time (56 bytes a
+    /// blob of those packs while held: for prune, index consolidation and tests, not for restore, verify or backup).
+    /// Index consolidation runs at the end of a backup; rebuilding every pack at once there would hold the whole index
+    /// twice over (about 30 MiB more at 4 GiB of chat). The index must not change while this is enumerated.
     /// </summary>
     public IEnumerable<PackRecord> Packs
     {
         get
         {
             RequireCompacted();
-            var entries = new PackEntry[_packs.Count][];
-            for (int p = 0; p < entries.Length; p++) entries[p] = new PackEntry[_packs[p].EntryCount];
+            return View();
+        }
+    }
+
+    private IEnumerable<PackRecord> View()
+    {
+        for (int first = 0; first < _packs.Count; first += PacksPerView)
+        {
+            // One pass over every slot per window; a 4 GiB chat has a few hundred packs, so a handful of passes.
+            int count = Math.Min(PacksPerView, _packs.Count - first);
+            var entries = new PackEntry[count][];
+            for (int p = 0; p < count; p++) entries[p] = new PackEntry[_packs[first + p].EntryCount];
             foreach (SlotBucket bucket in _buckets)
             {
                 for (int i = 0; i < bucket.Count; i++)
                 {
                     ref IndexSlot s = ref bucket[i];
-                    entries[s.Pack][s.Entry] = _layouts[s.Pack].EntryAt(s.Id, s.Entry, _fields);
+                    if ((uint)(s.Pack - first) < (uint)count)
+                        entries[s.Pack - first][s.Entry] = _layouts[s.Pack].EntryAt(s.Id, s.Entry, _fields);
                 }
             }
-            return _packs.Select((p, i) => p with { Entries = entries[i] });
+            for (int p = 0; p < count; p++) yield return _packs[first + p] with { Entries = entries[p] };
         }
     }
 
