@@ -17,7 +17,6 @@ internal sealed class Pruner(RepositoryState state, long knownSequence)
 {
     /// <summary>Packs whose live bytes are below this fraction are repacked.</summary>
     private const double RepackBelow = 0.5;
-    private const int PacksPerPrunedIndex = 64;
 
     public async Task<ForgetResult> RunAsync(ForgetRequest request, CancellationToken ct)
     {
@@ -96,7 +95,7 @@ internal sealed class Pruner(RepositoryState state, long knownSequence)
         // Phase 1: new index objects for what stays, then drop the old index objects.
         var oldIndex = state.Index.IndexObjects.Keys.ToList();
         var newIndex = new HashSet<string>(StringComparer.Ordinal);
-        foreach (PackRecord[] batch in keep.Chunk(PacksPerPrunedIndex))
+        foreach (PackRecord[] batch in keep.Chunk(FormatConstants.PacksPerIndex))
         {
             byte[] data = IndexFile.Encode(state.Keys, batch);
             string name = FormatConstants.IndexPrefix + Convert.ToHexStringLower(SHA256.HashData(data));
