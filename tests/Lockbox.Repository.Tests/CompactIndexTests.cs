@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Lockbox.Cryptography;
+using Lockbox.Repository.Chunking;
 using Lockbox.Repository.Format;
 using Lockbox.Repository.Format.Index;
 using Lockbox.Repository.Format.Pack;
@@ -47,6 +48,45 @@ public sealed class CompactIndexTests
         for (int i = 0; i < 2000; i++) Assert.False(index.ContainsBlob(RandomId()));
         Assert.False(index.TryLocate(default, out int none, out _));
         Assert.Equal(-1, none);
+    }
+
+    /// <summary>
+    /// A pack as PackWriter writes it keeps one offset per 16 entries, not every entry's offset and sealed length (8 bytes
+    /// a blob: 4.5 MiB at 4 GiB of chat). The layout once assumed unpadded blobs, so every real pack took the long form.
+    /// </summary>
+    [Fact]
+    public void APackAsLockboxWritesItKeepsTheShortLayoutAndGivesBackItsExactEntries()
+    {
+        using var key = BackupKey.Generate();
+        using var keys = new RepositoryKeys(key);
+        var rng = new Random(3);
+        FinishedPack pack;
+        using (var writer = new PackWriter(keys, 1 << 20))
+        {
+            for (int i = 0; i < 70; i++)
+            {
+                byte[] raw = new byte[rng.Next(1, 9000)];
+                rng.NextBytes(raw);
+                if (i % 2 == 0) raw.AsSpan(raw.Length / 3).Clear(); // compressible: a zstd payload
+                byte[] payload = i % 2 == 0 ? Compression.Compress(raw) : raw;
+                writer.Add(keys.ComputeId(raw), payload, i % 2 == 0 ? FormatConstants.CompressionZstd : FormatConstants.CompressionNone, raw.Length);
+            }
+            pack = writer.Finish();
+        }
+
+        var fields = new EntryFieldStore();
+        foreach (PackEntry e in pack.Entries) fields.Add(EntryFields.Pack(e));
+        PackLayout layout = PackLayout.Of(0, pack.Entries);
+
+        Assert.True(layout.IsRegular);
+        for (int i = 0; i < pack.Entries.Length; i++) Assert.Equal(pack.Entries[i], layout.EntryAt(pack.Entries[i].Id, i, fields));
+        // Unpadded blobs are not how Lockbox writes: such a pack keeps the long form, and still its exact entries.
+        PackEntry[] unpadded = [.. pack.Entries.Select(e => e with { SealedLength = e.PayloadLength + Aead.Overhead })];
+        for (int i = 1; i < unpadded.Length; i++) unpadded[i] = unpadded[i] with { Offset = unpadded[i - 1].Offset + unpadded[i - 1].SealedLength };
+        Assert.Contains(unpadded, e => Padme.PaddedLength((int)e.PayloadLength) != e.PayloadLength);
+        PackLayout other = PackLayout.Of(0, unpadded);
+        Assert.False(other.IsRegular);
+        for (int i = 0; i < unpadded.Length; i++) Assert.Equal(unpadded[i], other.EntryAt(unpadded[i].Id, i, fields));
     }
 
     [Fact]
@@ -191,7 +231,8 @@ public sealed class CompactIndexTests
             byte compression = (byte)rng.Next(0, FormatConstants.CompressionDelta + 1);
             uint raw = e == 0 && p == 1 ? (uint)PackEntry.MaxRawLength : (uint)rng.Next(1, 1 << 20);
             uint payload = compression == FormatConstants.CompressionNone ? raw : (uint)rng.Next(0, 1 << 21);
-            uint sealedLength = payload + Aead.Overhead + (layout == 4 && e % 3 == 1 ? 5u : 0u);
+            // Layouts 0-2 as PackWriter lays packs out (payload padded by Padmé, then sealed); 3 has a gap; 4 odd lengths.
+            uint sealedLength = (uint)Padme.PaddedLength((int)payload) + Aead.Overhead + (layout == 4 && e % 3 == 1 ? 5u : 0u);
             if (layout == 3 && e == count / 2) offset += 7;
             entries[e] = new PackEntry(id, (uint)offset, sealedLength, payload, raw, compression);
             offset += sealedLength;

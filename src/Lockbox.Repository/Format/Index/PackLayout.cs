@@ -4,9 +4,10 @@ namespace Lockbox.Repository.Format.Index;
 
 /// <summary>
 /// Where a pack's blobs lie, for <see cref="MasterIndex"/>: a pack written as Lockbox writes them (each blob right after the
-/// one before, sealed length = payload length + AEAD overhead) keeps one offset per <see cref="Stride"/> entries and derives
-/// the rest from the payload lengths; any other pack keeps every entry's offset and sealed length. The pack's first entry
-/// is at <see cref="FirstOrdinal"/> in the index's <see cref="EntryFieldStore"/>.
+/// one before, sealed length = its payload padded by Padmé + AEAD overhead, as <see cref="Pack.PackWriter"/> seals them)
+/// keeps one offset per <see cref="Stride"/> entries and derives the rest from the payload lengths; any other pack keeps
+/// every entry's offset and sealed length. The pack's first entry is at <see cref="FirstOrdinal"/> in the index's
+/// <see cref="EntryFieldStore"/>.
 /// </summary>
 internal sealed class PackLayout
 {
@@ -24,13 +25,16 @@ internal sealed class PackLayout
 
     public int FirstOrdinal { get; }
 
+    /// <summary>Whether the pack is laid out as Lockbox writes packs (one offset kept per <see cref="Stride"/> entries).</summary>
+    public bool IsRegular => _sealed is null;
+
     /// <summary>The layout of a pack's <paramref name="entries"/>, whose fields are stored from <paramref name="firstOrdinal"/>.</summary>
     public static PackLayout Of(int firstOrdinal, ReadOnlySpan<PackEntry> entries)
     {
         bool regular = true;
         for (int j = 0; j < entries.Length && regular; j++)
         {
-            if (entries[j].SealedLength != entries[j].PayloadLength + Cryptography.Aead.Overhead) regular = false;
+            if (entries[j].PayloadLength > int.MaxValue || entries[j].SealedLength != SealedLengthOf(entries[j].PayloadLength)) regular = false;
             else if (j % Stride != 0 && (long)entries[j - 1].Offset + entries[j - 1].SealedLength != entries[j].Offset) regular = false;
         }
         if (regular)
@@ -63,10 +67,13 @@ internal sealed class PackLayout
         {
             int k = entry / Stride;
             long at = _offsets[k];
-            for (int j = k * Stride; j < entry; j++) at += EntryFields.PayloadLength(fields[FirstOrdinal + j]) + (long)Cryptography.Aead.Overhead;
+            for (int j = k * Stride; j < entry; j++) at += SealedLengthOf(EntryFields.PayloadLength(fields[FirstOrdinal + j]));
             offset = (uint)at;
-            sealedLength = EntryFields.PayloadLength(f) + Cryptography.Aead.Overhead;
+            sealedLength = SealedLengthOf(EntryFields.PayloadLength(f));
         }
         return new PackEntry(id, offset, sealedLength, EntryFields.PayloadLength(f), EntryFields.RawLength(f), EntryFields.Compression(f));
     }
+
+    /// <summary>A blob's sealed length in a pack Lockbox wrote: its payload padded by Padmé, plus the AEAD overhead.</summary>
+    private static uint SealedLengthOf(uint payloadLength) => (uint)Chunking.Padme.PaddedLength((int)payloadLength) + Cryptography.Aead.Overhead;
 }
