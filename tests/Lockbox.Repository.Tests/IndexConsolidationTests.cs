@@ -28,14 +28,14 @@ public sealed class IndexConsolidationTests
         int packs = f.StoredFiles("data/").Count();
 
         var state = await f.OpenStateAsync();
-        await IndexConsolidation.RunIfNeededAsync(state, CancellationToken.None, threshold: 1);
+        await IndexConsolidation.RunIfNeededAsync(state, state.Index.IndexObjects.Count, state.Index.PackCount, CancellationToken.None, threshold: 1);
 
         string consolidated = Assert.Single(f.StoredFiles("index/"));
         Assert.Equal(packs, state.Index.PackCount);
 
         // Already as few objects as its packs need: not rewritten again (each rewrite seals anew, under a new name), even
         // with no margin at all; a large consolidated repository must not be rewritten at every backup.
-        await IndexConsolidation.RunIfNeededAsync(state, CancellationToken.None, threshold: 0);
+        await IndexConsolidation.RunIfNeededAsync(state, state.Index.IndexObjects.Count, state.Index.PackCount, CancellationToken.None, threshold: 0);
         Assert.Equal([consolidated], f.StoredFiles("index/"));
         await using var reopened = await f.OpenAsync();
         Assert.True((await reopened.VerifyAsync(readData: true)).IsHealthy);

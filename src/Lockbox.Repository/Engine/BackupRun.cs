@@ -80,13 +80,15 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             byte[] mediaBytes = MediaList.Encode(entries);
             BlobId[] mediaList = await StoreListAsync(pipeline, mediaBytes, FormatConstants.MediaListPieceSize).ConfigureAwait(false);
             progress?.Report(new BackupProgress("finish", _total, _total) { FilesDone = _filesDone, FilesTotal = _filesTotal });
+            // Every blob is deduplicated now: nothing below reads the index. It is let go before the last pack, the last
+            // index objects and the snapshot are written, which was where a 4 GiB next day peaked (docs/PERFORMANCE.md,
+            // "The index released before the last flush"). This run's blobs are never added to it: every operation after
+            // this one loads the index again.
+            var (indexedPackBytes, indexObjects, indexedPacks) = (state.Index.TotalPackBytes, state.Index.IndexObjects.Count, state.Index.PackCount);
+            state.ReleaseIndex();
+            PackMemory.CompactAfterPlanning();
             await pipeline.CompleteAsync().ConfigureAwait(false);
-
-            // Only the new index objects' names are recorded (index consolidation counts them): adding this run's blobs to the
-            // in-memory index would grow it by a map entry per new blob at the very end, for nothing (every operation after
-            // this one loads the index again).
-            foreach (var (name, _) in pipeline.IndexWritten) state.Index.AddIndexObject(name);
-            long stored = state.Index.TotalPackBytes + pipeline.WrittenPackBytes + state.IndexBytes + pipeline.IndexWritten.Sum(i => i.Bytes);
+            long stored = indexedPackBytes + pipeline.WrittenPackBytes + state.IndexBytes + pipeline.IndexWritten.Sum(i => i.Bytes);
 
             var manifest = new SnapshotManifest(
                 Sequence: head.Sequence + 1,
@@ -115,7 +117,7 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             byte[] data = manifest.Encode(state.Keys);
             BlobId id = BlobId.Read(SHA256.HashData(data));
             await state.Store.PutIfAbsentAsync(FormatConstants.SnapshotPrefix + id.ToHex(), data, ct).ConfigureAwait(false);
-            await IndexConsolidation.RunIfNeededAsync(state, ct).ConfigureAwait(false);
+            await IndexConsolidation.RunIfNeededAsync(state, indexObjects + pipeline.IndexWritten.Count, indexedPacks, ct).ConfigureAwait(false);
             return Summaries.From(id, manifest);
         }
         catch (Exception e)

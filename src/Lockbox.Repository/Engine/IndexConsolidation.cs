@@ -19,11 +19,16 @@ internal static class IndexConsolidation
 {
     public const int Threshold = 64;
 
-    public static async Task RunIfNeededAsync(RepositoryState state, CancellationToken ct, int threshold = Threshold)
+    /// <summary>
+    /// Consolidates when the repository has <paramref name="indexObjects"/> index objects for at least
+    /// <paramref name="packs"/> packs (a backup's count: it let its index go before its last flush) and that is too many;
+    /// the index is then loaded again and the count checked on it.
+    /// </summary>
+    public static async Task RunIfNeededAsync(RepositoryState state, int indexObjects, int packs, CancellationToken ct, int threshold = Threshold)
     {
-        if (!Needed(state.Index, threshold)) return;
+        if (!Needed(indexObjects, packs, threshold)) return;
         await state.LoadIndexAsync(ct).ConfigureAwait(false);
-        if (!Needed(state.Index, threshold)) return;
+        if (!Needed(state.Index.IndexObjects.Count, state.Index.PackCount, threshold)) return;
         var old = state.Index.IndexObjects.Keys.ToList();
         var fresh = new HashSet<string>(StringComparer.Ordinal);
         foreach (PackRecord[] batch in state.Index.Packs.Chunk(FormatConstants.PacksPerIndex))
@@ -43,6 +48,6 @@ internal static class IndexConsolidation
 
     /// <summary>More index objects than the packs need by over <paramref name="threshold"/>: a large repository, already
     /// consolidated, is not rewritten again at every backup.</summary>
-    private static bool Needed(MasterIndex index, int threshold) =>
-        index.IndexObjects.Count > (index.PackCount + FormatConstants.PacksPerIndex - 1) / FormatConstants.PacksPerIndex + threshold;
+    private static bool Needed(int indexObjects, int packs, int threshold) =>
+        indexObjects > (packs + FormatConstants.PacksPerIndex - 1) / FormatConstants.PacksPerIndex + threshold;
 }
