@@ -1,6 +1,7 @@
 using Lockbox.Repository.Engine;
 using Lockbox.Repository.Format;
 using Lockbox.Repository.Format.Pack;
+using Lockbox.Repository.Format.Snapshot;
 using Lockbox.Repository.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -208,6 +209,64 @@ public sealed class DeltaTests
         Assert.Empty(Fixture.FilesIn(target));
         VerifyReport v = await repo.VerifyAsync(readData: true);
         Assert.Contains(v.Problems, p => p.ObjectName == victim);
+    }
+
+    /// <summary>
+    /// Past damage, a restore loses exactly the blocks it cannot rebuild. The delta blocks are rebuilt from their bases in
+    /// place once every database pack is written: a damaged delta blob loses its blocks (named by its pack) and nothing
+    /// else; a damaged pack of bases loses its blocks, and the deltas against them are not tried on what was never written
+    /// (which would blame the intact pack of deltas too).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task PastADamagedDeltaOrBasePackTheRestoreLosesExactlyItsBlocks(bool tamperDelta)
+    {
+        using var f = new Fixture();
+        string db = ChatData.CreateDatabase(f.Source, 20_000);
+        await using var repo = await f.InitAsync();
+        await repo.BackupAsync(new BackupSource(db, null));
+        var firstPacks = f.StoredFiles("data/").ToHashSet(StringComparer.Ordinal);
+        SpreadEdits(db, 1);
+        SnapshotSummary s = await repo.BackupAsync(new BackupSource(db, null));
+        string deltaPack = f.StoredFiles("data/").Where(n => !firstPacks.Contains(n)).Single(n => HasDelta(f, n));
+        byte[] bytes = await File.ReadAllBytesAsync(f.StoredPath(tamperDelta ? deltaPack : firstPacks.Order(StringComparer.Ordinal).First()));
+        long[] deltaPages, expected;
+        using (RepositoryState state = await f.OpenStateAsync())
+        {
+            Assert.True(BlobId.TryParseHex(s.Id, out BlobId id));
+            SnapshotManifest manifest = (await state.LoadSnapshotsAsync(CancellationToken.None))[id];
+            DeltaEntry[] deltas = await state.ReadDeltaListAsync(manifest, id, CancellationToken.None);
+            BlobId[] blocks = await state.ReadBlockListAsync(manifest, id, CancellationToken.None);
+            deltaPages = [.. deltas.Select(d => d.Block + 1)];
+            if (tamperDelta)
+            {
+                // One delta blob of the pack (the pack also holds the snapshot's lists, which must stay readable).
+                PackEntry victimBlob = PackReader.ReadHeader(state.Keys, bytes).First(e => e.Compression == FormatConstants.CompressionDelta);
+                bytes[victimBlob.Offset + 20] ^= 0x20;
+                expected = [.. deltas.Where(d => state.Keys.DeltaId(d.Base, blocks[d.Block]) == victimBlob.Id).Select(d => d.Block + 1)];
+                Assert.NotEmpty(expected);
+            }
+            else
+            {
+                bytes[0] ^= 0x04;   // the salt: every blob of a pack of bases fails authentication
+                expected = [];
+            }
+        }
+        Assert.NotEmpty(deltaPages);
+        string victim = tamperDelta ? deltaPack : firstPacks.Order(StringComparer.Ordinal).First();
+        await File.WriteAllBytesAsync(f.StoredPath(victim), bytes);
+
+        string target = f.NewFolder("out");
+        RestoreResult r = await repo.RestoreAsync(new RestoreRequest { TargetDirectory = target, ContinuePastDamage = true });
+
+        MissingFile lost = Assert.Single(r.Missing);
+        Assert.Equal("msgstore.db", lost.Path);
+        Assert.Equal([victim], lost.Objects);
+        Assert.Equal(lost.Pages.Distinct().Count(), lost.Pages.Count);
+        if (tamperDelta) Assert.Equal(expected, lost.Pages);
+        else Assert.Contains(lost.Pages, p => deltaPages.Contains(p));
+        Assert.Empty(Fixture.FilesIn(target));
     }
 
     private static bool HasDelta(Fixture f, string packName)

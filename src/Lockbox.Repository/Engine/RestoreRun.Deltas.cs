@@ -1,32 +1,33 @@
+using System.Buffers;
 using Lockbox.Repository.Format;
 using Lockbox.Repository.Format.Index;
 using Lockbox.Repository.Format.Pack;
 using Lockbox.Repository.Format.Snapshot;
+using Microsoft.Win32.SafeHandles;
 
 namespace Lockbox.Repository.Engine;
 
 /// <summary>
-/// The restore's delta blocks (format 2): the delta blobs are located in the index while it is loaded, their payloads read
-/// (each pack once, authenticated) after the index was let go, and each base's pack then rebuilds its block from them.
+/// The restore's delta blocks (format 2): the delta blobs are located in the index while it is loaded; the database phase
+/// writes each delta block's base at the block's place; once every database pack is written, each pack of delta blobs is
+/// read (authenticated) and every delta in it rebuilds its block from the base in place, checked against the block's id
+/// before it is written over the base. No delta payload is held beyond its pack: they grow with every day a page's delta
+/// stays against the same base, and were all held through the database phase before (docs/PERFORMANCE.md, "Streamed
+/// deltas in the restore").
 /// </summary>
 internal sealed partial class RestoreRun
 {
-    /// <summary>A delta blob's authenticated payload, the block it rebuilds, and the pack it came from (for messages).</summary>
-    private sealed record LoadedDelta(byte[] Payload, BlobId Block, string Pack);
-    private readonly List<LoadedDelta?> _deltas = [];
-
     /// <summary>Per delta entry, what could not be loaded is blamed on (continue mode).</summary>
     private readonly Dictionary<int, string> _lostDeltas = [];
     private DeltaEntry[] _deltaEntries = [];
 
-    /// <summary>Finds the delta blob of every delta entry in the index, by pack (a missing one is lost, or damage); fills <see cref="_deltas"/> with nulls.</summary>
-    private Dictionary<PackRecord, List<(PackEntry Entry, int Slot)>> LocateDeltas(BlobId[] blocks, DeltaEntry[] entries, string snapName)
+    /// <summary>Finds the delta blob of every delta entry in the index, by pack (a missing one is lost, or damage).</summary>
+    private Dictionary<PackRecord, List<(PackEntry Entry, int Slot)>> LocateDeltas(DeltaEntry[] entries, BlobId[] blocks, string snapName)
     {
         var byPack = new Dictionary<PackRecord, List<(PackEntry Entry, int Slot)>>(ReferenceEqualityComparer.Instance);
         for (int k = 0; k < entries.Length; k++)
         {
             BlobId deltaId = state.Keys.DeltaId(entries[k].Base, blocks[k]);
-            _deltas.Add(null);
             if (!state.Index.TryGet(deltaId, out PackRecord pack, out PackEntry entry) || entry.Compression != FormatConstants.CompressionDelta)
             {
                 if (!_tolerant) throw new RepositoryDamagedException(snapName, $"delta blob {deltaId.ToHex()[..16]} is missing from the repository");
@@ -39,47 +40,89 @@ internal sealed partial class RestoreRun
         return byPack;
     }
 
-    /// <summary>Reads every pack holding delta blobs once and opens them, authenticated, into <see cref="_deltas"/> (null: lost).</summary>
-    private async Task LoadDeltasAsync(Dictionary<PackRecord, List<(PackEntry Entry, int Slot)>> byPack, BlobId[] blocks, CancellationToken ct)
+    /// <summary>
+    /// Reads one pack of delta blobs and rebuilds each of its <paramref name="wanted"/> blocks in <paramref name="database"/>'s
+    /// temporary file from the base written there (a place in <paramref name="lostPlaces"/> lost its base: reported already).
+    /// </summary>
+    private async Task ApplyDeltasAsync(RestorePlan plan, PackRecord pack, List<(PackEntry Entry, int Slot)> wanted, BlobId[] blocks,
+        HashSet<long> lostPlaces, Target database, CancellationToken ct)
     {
-        byte[] buffer = [];
+        byte[] buffer = _packs.Rent((int)pack.Length);
         try
         {
-            foreach (var (pack, wanted) in byPack)
+            try
             {
-                if (buffer.Length < pack.Length)
+                await state.ReadPackAsync(pack.Name, pack.Length, buffer, ct, hashed: false).ConfigureAwait(false);
+            }
+            catch (RepositoryDamagedException e) when (_tolerant)
+            {
+                foreach (var (_, k) in wanted)
                 {
-                    _packs.Return(buffer);
-                    buffer = _packs.Rent((int)pack.Length);
+                    var (_, offset, length) = plan.Locate(false, (int)_deltaEntries[k].Block);
+                    Lose(0, offset, length, pack.Name, e.Problem);
                 }
-                try
-                {
-                    await state.ReadPackAsync(pack.Name, pack.Length, buffer, ct, hashed: false).ConfigureAwait(false);
-                }
-                catch (RepositoryDamagedException) when (_tolerant)
-                {
-                    foreach (var (_, k) in wanted) _lostDeltas[k] = pack.Name;
-                    continue;
-                }
-                using var cipher = new PackCipher(state.Keys, buffer.AsSpan(0, FormatConstants.PackSaltSize));
-                foreach (var (entry, k) in wanted)
-                {
-                    try
-                    {
-                        byte[] payload = PackReader.OpenDeltaPayload(cipher, entry, buffer.AsSpan((int)entry.Offset, (int)entry.SealedLength));
-                        _deltas[k] = new LoadedDelta(payload, blocks[k], pack.Name);
-                    }
-                    catch (CorruptDataException e)
-                    {
-                        if (!_tolerant) throw new RepositoryDamagedException(pack.Name, e.Message);
-                        _lostDeltas[k] = pack.Name;
-                    }
-                }
+                return;
+            }
+            await _decoders.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                RebuildFromBases(plan, pack, buffer, wanted, blocks, lostPlaces, database);
+            }
+            finally
+            {
+                _decoders.Release();
             }
         }
         finally
         {
             _packs.Return(buffer);
+        }
+    }
+
+    private void RebuildFromBases(RestorePlan plan, PackRecord pack, byte[] data, List<(PackEntry Entry, int Slot)> wanted, BlobId[] blocks,
+        HashSet<long> lostPlaces, Target database)
+    {
+        using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
+        using SafeFileHandle file = File.OpenHandle(database.TempPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        byte[] baseRaw = [], block = [];
+        try
+        {
+            foreach (var (entry, k) in wanted)
+            {
+                var (_, offset, length) = plan.Locate(false, (int)_deltaEntries[k].Block);
+                if (lostPlaces.Contains(offset)) continue;
+                if (baseRaw.Length < length)
+                {
+                    ReturnCleared(baseRaw, baseRaw.Length);
+                    ReturnCleared(block, block.Length);
+                    baseRaw = ArrayPool<byte>.Shared.Rent(length);
+                    block = ArrayPool<byte>.Shared.Rent(length);
+                }
+                if (RandomAccess.Read(file, baseRaw.AsSpan(0, length), offset) != length)
+                    throw new IOException($"{database.TempPath} was shortened while the restore wrote it.");
+                try
+                {
+                    PackReader.OpenDelta(state.Keys, cipher, entry, data.AsSpan((int)entry.Offset, (int)entry.SealedLength),
+                        baseRaw.AsSpan(0, length), blocks[k], block.AsSpan(0, length));
+                }
+                catch (CorruptDataException e)
+                {
+                    Lose(0, offset, length, pack.Name, e.Message);
+                    continue;
+                }
+                RandomAccess.Write(file, block.AsSpan(0, length), offset);
+                Advance(length);
+                if (Interlocked.Add(ref _remaining[0], -length) == 0)
+                {
+                    Interlocked.Increment(ref _filesDone);
+                    StartFlush(database.TempPath);
+                }
+            }
+        }
+        finally
+        {
+            ReturnCleared(baseRaw, baseRaw.Length);
+            ReturnCleared(block, block.Length);
         }
     }
 

@@ -59,6 +59,12 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
         lock (_lost) return _lost.ContainsKey(target);
     }
 
+    /// <summary>Where the ranges of a target that could not be restored start.</summary>
+    private HashSet<long> LostOffsets(int target)
+    {
+        lock (_lost) return _lost.TryGetValue(target, out var l) ? [.. l.Ranges.Select(r => r.Offset)] : [];
+    }
+
     /// <summary>
     /// Restores the database first and renames it into place as soon as all of its bytes are authenticated (messages
     /// first: the app can open the chats while the media still arrive), then the media, unless <see cref="RestoreRequest.DatabaseOnly"/>.
@@ -128,26 +134,24 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
         for (int f = 0; f < media.Count; f++)
             for (int i = 0; i < media[f].Pieces.Length; i++)
                 Need(true, plan.FirstPiece(f) + i, media[f].Pieces[i]);
-        // Delta payloads are small and loaded before any pack: each base then rebuilds its block when its pack is read.
-        // Their packs are looked up now; the index is then let go, before any pack is read.
-        var deltaPacks = LocateDeltas(deltaBlocks, deltaEntries, snapName);
+        // The delta blobs' packs are looked up now; the index is then let go, before any pack is read. A delta block's base
+        // is written at the block's place with the database's packs, and rebuilt there from its delta once they are all
+        // written (ApplyDeltasAsync): no delta payload is held beyond the pack being read.
+        var deltaPacks = LocateDeltas(deltaEntries, deltaBlocks, snapName);
         state.ReleaseIndex();
         PackMemory.CompactAfterPlanning();
         // Every pack buffer as long as the longest pack read, so none is ever dropped for a longer one.
         _packs = new BufferBag((int)Math.Max(plan.LongestPack, deltaPacks.Keys.Select(p => p.Length).DefaultIfEmpty(0).Max()), wipe: false);
-        await LoadDeltasAsync(deltaPacks, deltaBlocks, ct).ConfigureAwait(false);
+        long rebuilt = 0;   // bytes the delta phase writes again over their bases
         for (int k = 0; k < deltaEntries.Length; k++)
         {
-            if (_deltas[k] is not null) continue;
             var (_, offset, length) = plan.Locate(false, (int)deltaEntries[k].Block);
-            Lose(0, offset, length, _lostDeltas.GetValueOrDefault(k, snapName), "delta blob unreadable");
+            if (_lostDeltas.TryGetValue(k, out string? blamed)) Lose(0, offset, length, blamed, "delta blob unreadable");
+            else rebuilt += length;
         }
-        // The delta blobs' ids, their packs' entries and the delta list are not needed again: only the payloads are.
-        deltaPacks.Clear();
-        deltaBlocks = [];
-        deltaEntries = [];
-        _total = targets.Sum(t => t.Length);
+        _total = targets.Sum(t => t.Length) + rebuilt;
         _remaining = [.. targets.Select(t => t.Length)];
+        if (withDatabase) _remaining[0] += rebuilt;
         _filesTotal = targets.Count - (withDatabase ? 0 : 1);
         _filesDone = targets.Skip(withDatabase ? 0 : 1).Count(t => t.Length == 0); // nothing to write: done from the start
 
@@ -169,6 +173,14 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
             var options = new ParallelOptions { MaxDegreeOfParallelism = Decoders + ReadAhead, CancellationToken = ct };
             await Parallel.ForEachAsync(plan.DatabasePacks, options,
                 async (p, token) => await RestorePackAsync(plan, false, p, targets, token).ConfigureAwait(false)).ConfigureAwait(false);
+            if (deltaPacks.Count > 0)
+            {
+                HashSet<long> lostPlaces = LostOffsets(0);
+                await Parallel.ForEachAsync(deltaPacks, options, async (p, token) =>
+                    await ApplyDeltasAsync(plan, p.Key, p.Value, deltaBlocks, lostPlaces, targets[0], token).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+            deltaPacks.Clear();
+            deltaBlocks = [];
             ReleaseDatabasePhase(plan);
             // The database is flushed and renamed into place while the media packs are already being opened: its fsync
             // (hundreds of MiB) no longer leaves both cores idle between the two phases (docs/PERFORMANCE.md).
@@ -308,15 +320,12 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
     }
 
     /// <summary>
-    /// Once every database pack is opened, the delta payloads, the delta list and the database's places are garbage: the
-    /// 4 GiB chat's next day holds ~70,000 delta payloads, several MiB that the media phase would otherwise grow beside
-    /// (docs/PERFORMANCE.md, "The index at 40 bytes a blob"). A compacting collection gives them back before the media
-    /// packs are read, when there are any.
+    /// Once every database pack is opened and every delta block rebuilt, the delta list and the database's places are
+    /// garbage (docs/PERFORMANCE.md, "The index at 40 bytes a blob"). A compacting collection gives them back before the
+    /// media packs are read, when there are any.
     /// </summary>
     private void ReleaseDatabasePhase(RestorePlan plan)
     {
-        _deltas.Clear();
-        _deltas.TrimExcess();
         _deltaEntries = [];
         plan.ReleaseDatabasePlaces();
         if (plan.MediaPacks.Count > 0) PackMemory.CompactAfterPlanning();
@@ -376,7 +385,6 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
 
         var handles = new Dictionary<int, SafeFileHandle>();
         Dictionary<int, byte[]>? opened = null;  // blobs needed at several places: opened once
-        byte[]? scratch = null;                  // a base needed once, opened to rebuild its delta block
         HashSet<int>? writtenEverywhere = null;  // large shared blobs, written to all their places when first opened
         byte[] run = RentRun();
         byte[]? frame = media ? _frames.Rent(0) : null;
@@ -388,8 +396,8 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
             {
                 var (target, offset, length) = plan.Locate(media, place.Number);
                 int entryIndex = place.Position;
-                LoadedDelta? d = null;
-                if (place.IsBase && (d = _deltas[DeltaSlot(place.Number)]) is null) continue;   // its delta was lost: reported
+                // A base is written at its delta block's place as it is: the delta phase rebuilds the block there.
+                if (place.IsBase && _lostDeltas.ContainsKey(DeltaSlot(place.Number))) continue;   // its delta was lost: reported
                 PackEntry entry;
                 try
                 {
@@ -421,41 +429,7 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
                 if (frame is not null && frame.Length < entry.SealedLength) frame = GrowFrame(frame, (int)entry.SealedLength);
                 Memory<byte> sealedBlob = data.Slice((int)entry.Offset, (int)entry.SealedLength);
                 Span<byte> destination = run.AsSpan(runLength, length);
-                if (d is not null)
-                {
-                    // A base: open it (once), then rebuild the delta block from it straight into the run.
-                    ReadOnlySpan<byte> baseRaw;
-                    if (shared && opened is not null && opened.TryGetValue(entryIndex, out byte[]? cachedBase))
-                    {
-                        baseRaw = cachedBase.AsSpan(0, length);
-                    }
-                    else
-                    {
-                        byte[] into = shared ? ArrayPool<byte>.Shared.Rent(length) : (scratch is { } s0 && s0.Length >= length ? s0 : scratch = ArrayPool<byte>.Shared.Rent(Math.Max(length, FormatConstants.MinimumBlockSize)));
-                        try
-                        {
-                            PackReader.OpenBlob(state.Keys, cipher, entry, sealedBlob.Span, into.AsSpan(0, length), frame);
-                        }
-                        catch (CorruptDataException e)
-                        {
-                            if (shared) ReturnCleared(into, length);
-                            Lose(target, offset, length, pack.Name, e.Message);
-                            continue;
-                        }
-                        if (shared) (opened ??= [])[entryIndex] = into;
-                        baseRaw = into.AsSpan(0, length);
-                    }
-                    try
-                    {
-                        PackReader.ApplyDelta(state.Keys, d.Payload, baseRaw, d.Block, destination);
-                    }
-                    catch (CorruptDataException e)
-                    {
-                        Lose(target, offset, length, d.Pack, e.Message);
-                        continue;
-                    }
-                }
-                else if (shared && opened is not null && opened.TryGetValue(entryIndex, out byte[]? copy))
+                if (shared && opened is not null && opened.TryGetValue(entryIndex, out byte[]? copy))
                 {
                     copy.AsSpan(0, length).CopyTo(destination);
                 }
@@ -503,7 +477,6 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
             ArrayPool<int>.Shared.Return(uses);
             ReturnRun(run);
             if (frame is not null) _frames.Return(frame);
-            if (scratch is not null) ReturnCleared(scratch, scratch.Length);
             if (opened is not null)
                 foreach (byte[] b in opened.Values) ReturnCleared(b, b.Length);
             foreach (SafeFileHandle h in handles.Values) h.Dispose();
