@@ -185,19 +185,10 @@ public sealed class DeltaTests
     public async Task TamperedDeltaOrBaseIsReportedAndRestoreWritesNoFile(bool tamperDelta)
     {
         using var f = new Fixture();
-        string db = ChatData.CreateDatabase(f.Source, 20_000);
         await using var repo = await f.InitAsync();
-        await repo.BackupAsync(new BackupSource(db, null));
-        var firstPacks = f.StoredFiles("data/").ToHashSet(StringComparer.Ordinal);
-        SpreadEdits(db, 1);
-        SnapshotSummary s = await repo.BackupAsync(new BackupSource(db, null));
-        Assert.True(s.DeltaBlocks > 0);
+        var (s, basePack, deltaPack) = await TwoDaysWithDeltasAsync(f, repo);
 
-        // The delta: a pack of the second backup whose header lists a delta blob. A base: a pack of the first backup
-        // (it has no deltas; the second snapshot's deltas rebuild from its blocks).
-        string victim = tamperDelta
-            ? f.StoredFiles("data/").Where(n => !firstPacks.Contains(n)).Single(n => HasDelta(f, n))
-            : firstPacks.Order(StringComparer.Ordinal).First();
+        string victim = tamperDelta ? deltaPack : basePack;
         Assert.Equal(!tamperDelta, !HasDelta(f, victim));
         byte[] bytes = await File.ReadAllBytesAsync(f.StoredPath(victim));
         bytes[bytes.Length / 3] ^= 0x20;
@@ -223,14 +214,10 @@ public sealed class DeltaTests
     public async Task PastADamagedDeltaOrBasePackTheRestoreLosesExactlyItsBlocks(bool tamperDelta)
     {
         using var f = new Fixture();
-        string db = ChatData.CreateDatabase(f.Source, 20_000);
         await using var repo = await f.InitAsync();
-        await repo.BackupAsync(new BackupSource(db, null));
-        var firstPacks = f.StoredFiles("data/").ToHashSet(StringComparer.Ordinal);
-        SpreadEdits(db, 1);
-        SnapshotSummary s = await repo.BackupAsync(new BackupSource(db, null));
-        string deltaPack = f.StoredFiles("data/").Where(n => !firstPacks.Contains(n)).Single(n => HasDelta(f, n));
-        byte[] bytes = await File.ReadAllBytesAsync(f.StoredPath(tamperDelta ? deltaPack : firstPacks.Order(StringComparer.Ordinal).First()));
+        var (s, basePack, deltaPack) = await TwoDaysWithDeltasAsync(f, repo);
+        string victim = tamperDelta ? deltaPack : basePack;
+        byte[] bytes = await File.ReadAllBytesAsync(f.StoredPath(victim));
         long[] deltaPages, expected;
         using (RepositoryState state = await f.OpenStateAsync())
         {
@@ -254,7 +241,6 @@ public sealed class DeltaTests
             }
         }
         Assert.NotEmpty(deltaPages);
-        string victim = tamperDelta ? deltaPack : firstPacks.Order(StringComparer.Ordinal).First();
         await File.WriteAllBytesAsync(f.StoredPath(victim), bytes);
 
         string target = f.NewFolder("out");
@@ -267,6 +253,22 @@ public sealed class DeltaTests
         if (tamperDelta) Assert.Equal(expected, lost.Pages);
         else Assert.Contains(lost.Pages, p => deltaPages.Contains(p));
         Assert.Empty(Fixture.FilesIn(target));
+    }
+
+    /// <summary>
+    /// A first backup and a day of spread edits stored as deltas. Returns the second snapshot, a pack of the first backup
+    /// (it has no deltas; the second snapshot's deltas rebuild from its blocks) and the second backup's pack of deltas.
+    /// </summary>
+    private static async Task<(SnapshotSummary Second, string BasePack, string DeltaPack)> TwoDaysWithDeltasAsync(Fixture f, BackupRepository repo)
+    {
+        string db = ChatData.CreateDatabase(f.Source, 20_000);
+        await repo.BackupAsync(new BackupSource(db, null));
+        var firstPacks = f.StoredFiles("data/").ToHashSet(StringComparer.Ordinal);
+        SpreadEdits(db, 1);
+        SnapshotSummary s = await repo.BackupAsync(new BackupSource(db, null));
+        Assert.True(s.DeltaBlocks > 0);
+        string deltaPack = f.StoredFiles("data/").Where(n => !firstPacks.Contains(n)).Single(n => HasDelta(f, n));
+        return (s, firstPacks.Order(StringComparer.Ordinal).First(), deltaPack);
     }
 
     private static bool HasDelta(Fixture f, string packName)
