@@ -86,7 +86,6 @@ internal sealed class BackupRun(RepositoryState state, long knownSequence, IProg
             // this one loads the index again.
             var (indexedPackBytes, indexObjects, indexedPacks) = (state.Index.TotalPackBytes, state.Index.IndexObjects.Count, state.Index.PackCount);
             state.ReleaseIndex();
-            PackMemory.CompactAfterPlanning();
             await pipeline.CompleteAsync().ConfigureAwait(false);
             long stored = indexedPackBytes + pipeline.WrittenPackBytes + state.IndexBytes + pipeline.IndexWritten.Sum(i => i.Bytes);
 

@@ -69,9 +69,8 @@ internal sealed class RepositoryState : IDisposable
             // collected first, so the old and the new one are not in memory together (2 × ~30 MiB at 4 GiB of chat).
             // The yield first unwinds the stack this call may have been made on: when the load before it finished
             // synchronously into its caller, that load's frame, which still points at the old index, was below this one.
-            Index = new MasterIndex();
             await Task.Yield();
-            PackMemory.CompactAfterPlanning();
+            ReleaseIndex();
         }
         var index = new MasterIndex();
         long bytes = 0;
@@ -399,10 +398,15 @@ internal sealed class RepositoryState : IDisposable
     }
 
     /// <summary>
-    /// Lets the loaded index go (a restore that has planned needs it no more): the next operation loads it again, as every
-    /// operation does when it starts.
+    /// Lets the loaded index go (a restore that has planned, a verify past its index phase, a backup past its last blob
+    /// need it no more) and gives its memory back at once with a compacting collection (<see cref="PackMemory.CompactAfterPlanning"/>),
+    /// so what comes next does not grow beside it. The next operation loads it again, as every operation does when it starts.
     /// </summary>
-    public void ReleaseIndex() => Index = new MasterIndex();
+    public void ReleaseIndex()
+    {
+        Index = new MasterIndex();
+        PackMemory.CompactAfterPlanning();
+    }
 
     /// <summary>The snapshot's whole database block list (see <see cref="ForEachBlockAsync"/>, which reads it a piece at a time).</summary>
     public async Task<BlobId[]> ReadBlockListAsync(SnapshotManifest s, BlobId snapshotId, CancellationToken ct)

@@ -139,7 +139,6 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
         // written (ApplyDeltasAsync): no delta payload is held beyond the pack being read.
         var deltaPacks = LocateDeltas(deltaEntries, deltaBlocks, snapName);
         state.ReleaseIndex();
-        PackMemory.CompactAfterPlanning();
         // Every pack buffer as long as the longest pack read, so none is ever dropped for a longer one.
         _packs = new BufferBag((int)Math.Max(plan.LongestPack, deltaPacks.Keys.Select(p => p.Length).DefaultIfEmpty(0).Max()), wipe: false);
         long rebuilt = 0;   // bytes the delta phase writes again over their bases

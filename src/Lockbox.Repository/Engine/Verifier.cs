@@ -123,7 +123,6 @@ internal sealed class Verifier(RepositoryState state, long knownSequence, IProgr
             int dataProblems = 0;
             var packs = state.Index.PackList.Where(p => !badPacks.Contains(p.Id)).ToList();
             state.ReleaseIndex();
-            PackMemory.CompactAfterPlanning();
             byte[] scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(FormatConstants.MinimumBlockSize);
             // Two pack buffers of the verify's own, each as long as the longest pack: the next pack is read while this one is checked.
             var buffers = new BufferBag((int)packs.Select(p => p.Length).DefaultIfEmpty(0).Max(), wipe: false);
