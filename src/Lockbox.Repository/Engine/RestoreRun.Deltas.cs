@@ -44,45 +44,25 @@ internal sealed partial class RestoreRun
     /// Reads one pack of delta blobs and rebuilds each of its <paramref name="wanted"/> blocks in <paramref name="database"/>'s
     /// temporary file from the base written there (a place in <paramref name="lostPlaces"/> lost its base: reported already).
     /// </summary>
-    private async Task ApplyDeltasAsync(RestorePlan plan, PackRecord pack, List<(PackEntry Entry, int Slot)> wanted, BlobId[] blocks,
-        HashSet<long> lostPlaces, Target database, CancellationToken ct)
-    {
-        byte[] buffer = _packs.Rent((int)pack.Length);
-        try
+    private Task ApplyDeltasAsync(RestorePlan plan, PackRecord pack, List<(PackEntry Entry, int Slot)> wanted, BlobId[] blocks,
+        HashSet<long> lostPlaces, Target database, CancellationToken ct) =>
+        WithPackAsync(pack.Name, pack.Length, problem =>
         {
-            try
+            foreach (var (_, k) in wanted)
             {
-                await state.ReadPackAsync(pack.Name, pack.Length, buffer, ct, hashed: false).ConfigureAwait(false);
+                var (_, offset, length) = plan.Locate(false, (int)_deltaEntries[k].Block);
+                Lose(0, offset, length, pack.Name, problem);
             }
-            catch (RepositoryDamagedException e) when (_tolerant)
-            {
-                foreach (var (_, k) in wanted)
-                {
-                    var (_, offset, length) = plan.Locate(false, (int)_deltaEntries[k].Block);
-                    Lose(0, offset, length, pack.Name, e.Problem);
-                }
-                return;
-            }
-            await _decoders.WaitAsync(ct).ConfigureAwait(false);
-            try
-            {
-                RebuildFromBases(plan, pack, buffer, wanted, blocks, lostPlaces, database);
-            }
-            finally
-            {
-                _decoders.Release();
-            }
-        }
-        finally
+        }, data =>
         {
-            _packs.Return(buffer);
-        }
-    }
+            RebuildFromBases(plan, pack, data.Span, wanted, blocks, lostPlaces, database);
+            return Task.CompletedTask;
+        }, ct);
 
-    private void RebuildFromBases(RestorePlan plan, PackRecord pack, byte[] data, List<(PackEntry Entry, int Slot)> wanted, BlobId[] blocks,
+    private void RebuildFromBases(RestorePlan plan, PackRecord pack, ReadOnlySpan<byte> data, List<(PackEntry Entry, int Slot)> wanted, BlobId[] blocks,
         HashSet<long> lostPlaces, Target database)
     {
-        using var cipher = new PackCipher(state.Keys, data.AsSpan(0, FormatConstants.PackSaltSize));
+        using var cipher = new PackCipher(state.Keys, data[..FormatConstants.PackSaltSize]);
         using SafeFileHandle file = File.OpenHandle(database.TempPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
         byte[] baseRaw = [], block = [];
         try
@@ -102,7 +82,7 @@ internal sealed partial class RestoreRun
                     throw new IOException($"{database.TempPath} was shortened while the restore wrote it.");
                 try
                 {
-                    PackReader.OpenDelta(state.Keys, cipher, entry, data.AsSpan((int)entry.Offset, (int)entry.SealedLength),
+                    PackReader.OpenDelta(state.Keys, cipher, entry, data.Slice((int)entry.Offset, (int)entry.SealedLength),
                         baseRaw.AsSpan(0, length), blocks[k], block.AsSpan(0, length));
                 }
                 catch (CorruptDataException e)

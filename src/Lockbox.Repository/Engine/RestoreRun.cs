@@ -285,27 +285,28 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
 
     /// <summary>
     /// Reads a pack into a buffer of the restore's (at most <see cref="_decoders"/> + read-ahead packs in memory at once), then
-    /// opens its blobs on one of <see cref="_decoders"/> slots: on a remote store the next packs download while the cores
-    /// decode, instead of each worker waiting for its own download.
+    /// runs <paramref name="decode"/> on it on one of <see cref="_decoders"/> slots: on a remote store the next packs download
+    /// while the cores decode, instead of each worker waiting for its own download. A pack that cannot be read is damage, or
+    /// with <see cref="RestoreRequest.ContinuePastDamage"/> the problem is handed to <paramref name="lose"/>.
     /// </summary>
-    private async Task RestorePackAsync(RestorePlan plan, bool media, PackPlan pack, List<Target> targets, CancellationToken ct)
+    private async Task WithPackAsync(string name, long length, Action<string> lose, Func<Memory<byte>, Task> decode, CancellationToken ct)
     {
-        byte[] buffer = _packs.Rent((int)pack.Length);
+        byte[] buffer = _packs.Rent((int)length);
         try
         {
             try
             {
-                await state.ReadPackAsync(pack.Name, pack.Length, buffer, ct, hashed: false).ConfigureAwait(false);
+                await state.ReadPackAsync(name, length, buffer, ct, hashed: false).ConfigureAwait(false);
             }
             catch (RepositoryDamagedException e) when (_tolerant)
             {
-                LoseAll(plan, media, pack, e.Problem);
+                lose(e.Problem);
                 return;
             }
             await _decoders.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                await OpenPackAsync(plan, media, pack, buffer.AsMemory(0, (int)pack.Length), targets, ct).ConfigureAwait(false);
+                await decode(buffer.AsMemory(0, (int)length)).ConfigureAwait(false);
             }
             finally
             {
@@ -317,6 +318,10 @@ internal sealed partial class RestoreRun(RepositoryState state, IProgress<Restor
             _packs.Return(buffer);
         }
     }
+
+    private Task RestorePackAsync(RestorePlan plan, bool media, PackPlan pack, List<Target> targets, CancellationToken ct) =>
+        WithPackAsync(pack.Name, pack.Length, problem => LoseAll(plan, media, pack, problem),
+            data => OpenPackAsync(plan, media, pack, data, targets, ct), ct);
 
     /// <summary>
     /// Once every database pack is opened and every delta block rebuilt, the delta list and the database's places are
